@@ -1,0 +1,43 @@
+# The few commands everyone runs. Each installs what is missing first.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := python3 -m uv
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: install run dev dispatcher test test-fast lint types migration openapi bench clean
+
+install:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --all-packages --locked
+
+run: install  ## serve the embedded default (SQLite, in-process) on :8081
+	$(VENV)/bin/kataven-hub api
+
+dev: install  ## the API with reload
+	$(VENV)/bin/kataven-hub api --reload
+
+test: install  ## the whole suite, on SQLite + in-process and on PostgreSQL + Redis
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+
+test-fast: install  ## the suite on one process, stop at the first failure
+	$(VENV)/bin/pytest -x -q
+
+lint: install
+	$(VENV)/bin/ruff format --check server
+	$(VENV)/bin/ruff check server
+
+types: install
+	$(VENV)/bin/mypy server/src
+
+migration: install  ## make migration h=tenant m="add agent voice"
+	cd server && ../$(PY) -c "from kataven_hub.core import migrate; migrate.revision('$(h)', '$(m)', 'sqlite+aiosqlite:////tmp/kataven-migration-$(h).db')"; rm -f /tmp/kataven-migration-$(h).db
+
+openapi: install  ## dump the OpenAPI schema to openapi.json
+	$(PY) -c "import json; from kataven_hub.main import create_app; print(json.dumps(create_app().openapi(), indent=2))" > openapi.json
+
+bench: install  ## performance figures (PostgreSQL + Redis); see bench/README.md
+	$(PY) bench/crud.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

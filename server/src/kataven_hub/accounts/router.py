@@ -1,0 +1,57 @@
+"""Public routes: account discovery for the login page, dev login, the caller's organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from kataven_hub.accounts import service as accounts_service
+from kataven_hub.accounts.models import Account
+from kataven_hub.accounts.schemas import (
+    AccountList,
+    AccountValidation,
+    LoginRequest,
+    LoginResponse,
+    UserOrg,
+)
+from kataven_hub.core import auth
+from kataven_hub.core.errors import InvalidRequest, NotFound, Unauthorized, errors_doc
+from kataven_hub.core.sessions import ControlSessionDep, TransactionalRoute
+from kataven_hub.core.settings import get_settings
+
+router = APIRouter(tags=["Public"], route_class=TransactionalRoute)
+
+
+@router.get("/accounts", response_model=AccountList, responses=errors_doc(NotFound))
+async def list_accounts(session: ControlSessionDep) -> dict[str, list[Account]]:
+    """Accounts the login page may offer. Only when the account directory is enabled (on in
+    the embedded default); 404 otherwise."""
+    if not get_settings().account_directory_enabled:
+        raise NotFound("The account directory is disabled")
+    return {"accounts": await accounts_service.list_accounts(session)}
+
+
+@router.get(
+    "/accounts/validate/{account}",
+    response_model=AccountValidation,
+    responses=errors_doc(InvalidRequest),
+)
+async def validate_account(account: str, session: ControlSessionDep) -> dict[str, Any]:
+    """Whether an account name is well formed (400 if not), usable and exists."""
+    return await accounts_service.validate(session, account)
+
+
+@router.post(
+    "/login", response_model=LoginResponse, responses=errors_doc(InvalidRequest, Unauthorized, NotFound)
+)
+async def login(body: LoginRequest, session: ControlSessionDep) -> dict[str, Any]:
+    """Development login with the built-in issuer: e-mail and password → a JWT (send it with
+    `X-Account-ID`). 404 when the built-in issuer is disabled (production uses OIDC)."""
+    return await accounts_service.login(session, body.email, body.password)
+
+
+@router.get("/user/org", response_model=UserOrg, responses=errors_doc(Unauthorized))
+async def get_user_org(request: Request, session: ControlSessionDep) -> dict[str, Any]:
+    """The signed-in user (validated from the bearer JWT itself) and the accounts it belongs to."""
+    return await accounts_service.user_org(session, auth.bearer_token(request))

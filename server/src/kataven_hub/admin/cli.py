@@ -1,0 +1,237 @@
+"""`kataven-hub`: the operator command (serve, migrate, provision accounts, users and keys).
+
+Every subcommand prints a short human line by default and a JSON object with `--json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from kataven_hub.core.errors import AppError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except AppError as exc:
+        _emit(args, {"error": exc.code, "detail": exc.message}, f"error: {exc.message}", sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kataven-hub", description=__doc__)
+    sub = parser.add_subparsers(metavar="command")
+
+    def command(name: str, help_: str, run: Callable[[argparse.Namespace], int | None]) -> Any:
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--json", action="store_true", help="print JSON for scripts")
+        p.set_defaults(run=run)
+        return p
+
+    api = command("api", "serve the API", _api)
+    api.add_argument("--host", default=None)
+    api.add_argument("--port", type=int, default=None)
+    api.add_argument("--workers", type=int, default=1)
+    api.add_argument("--reload", action="store_true")
+
+    command("migrate", "upgrade the control database and every account's database", _migrate)
+
+    accounts = sub.add_parser("accounts", help="create, list or delete accounts")
+    acc = accounts.add_subparsers(metavar="action")
+    create = acc.add_parser("create", help="create an account, its database and its owner")
+    create.add_argument("slug")
+    create.add_argument("--name")
+    create.add_argument("--owner-email")
+    create.add_argument("--owner-password", help="default: generated and printed once")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(run=_accounts_create)
+    lst = acc.add_parser("list", help="list accounts")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(run=_accounts_list)
+    delete = acc.add_parser("delete", help="delete an account and drop its database")
+    delete.add_argument("slug")
+    delete.add_argument("--yes", action="store_true", help="confirm: this destroys the data")
+    delete.add_argument("--json", action="store_true")
+    delete.set_defaults(run=_accounts_delete)
+
+    keys = sub.add_parser("keys", help="mint API keys")
+    kc = keys.add_subparsers(metavar="action").add_parser("create", help="mint an sk_live_ key")
+    kc.add_argument("--account", required=True)
+    kc.add_argument("--name", required=True)
+    kc.add_argument("--expiry", default=None, help="never (default), <n>d or <n>y")
+    kc.add_argument("--json", action="store_true")
+    kc.set_defaults(run=_keys_create)
+
+    users = sub.add_parser("users", help="add users")
+    ua = users.add_subparsers(metavar="action").add_parser("add", help="add a user or a role")
+    ua.add_argument("--email", required=True)
+    ua.add_argument("--password", help="for the built-in login; '-' reads it from stdin")
+    ua.add_argument("--account")
+    ua.add_argument("--role", default="member", choices=["owner", "admin", "member"])
+    ua.add_argument("--name", default="")
+    ua.add_argument("--json", action="store_true")
+    ua.set_defaults(run=_users_add)
+    return parser
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], human: str, stream: Any = None) -> None:
+    stream = stream or sys.stdout
+    print(json.dumps(data, default=str) if args.json else human, file=stream)  # noqa: T201
+
+
+def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
+    """Run `work(control_session)` with tenancy initialised, then shut it down."""
+
+    async def go() -> Any:
+        from kataven_hub.core import migrate, tenancy
+        from kataven_hub.core.db import ControlSession, new_session
+        from kataven_hub.core.settings import get_settings
+
+        registry = tenancy.init(get_settings())
+        try:
+            await migrate.upgrade(registry.control_engine, "control")
+            async with new_session(registry.control_engine) as session:
+                return await work(ControlSession(session))
+        finally:
+            await tenancy.shutdown()
+
+    return asyncio.run(go())
+
+
+def _api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kataven_hub.core.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "kataven_hub.main:create_app",
+        factory=True,
+        host=args.host or settings.HOST,
+        port=args.port or settings.PORT,
+        workers=args.workers,
+        reload=args.reload,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> list[str]:
+        from kataven_hub.accounts import service as accounts_service
+        from kataven_hub.core import migrate, tenancy
+
+        done = []
+        for account in await accounts_service.list_accounts(session):
+            engine = await tenancy.get().engine_for(account.slug)
+            assert engine is not None
+            await migrate.upgrade(engine, "tenant")
+            done.append(account.slug)
+        return done
+
+    done = _with_control(work)
+    _emit(args, {"control": "head", "accounts": done}, f"migrated control and {len(done)} account(s)")
+    return 0
+
+
+def _accounts_create(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> dict[str, Any]:
+        from kataven_hub.accounts import service as accounts_service
+
+        account = await accounts_service.create_account(session, args.slug, args.name)
+        result: dict[str, Any] = {"account": account.slug, "database": account.database_name}
+        if args.owner_email:
+            password = args.owner_password or secrets.token_urlsafe(12)
+            await accounts_service.add_user(
+                session, args.owner_email, password=password, account=account.slug, role="owner"
+            )
+            result.update(owner=args.owner_email.lower())
+            if not args.owner_password:
+                result["owner_password"] = password
+        await session.commit()
+        return result
+
+    result = _with_control(work)
+    human = f"created account {result['account']}"
+    if "owner_password" in result:
+        human += f"\nowner {result['owner']} password (shown once): {result['owner_password']}"
+    _emit(args, result, human)
+    return 0
+
+
+def _accounts_list(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> list[dict[str, Any]]:
+        from kataven_hub.accounts import service as accounts_service
+
+        return [
+            {"account": a.slug, "name": a.name, "database": a.database_name, "created_at": a.created_at}
+            for a in await accounts_service.list_accounts(session)
+        ]
+
+    rows = _with_control(work)
+    human = "\n".join(f"{r['account']}\t{r['name']}" for r in rows) or "no accounts"
+    _emit(args, {"accounts": rows}, human)
+    return 0
+
+
+def _accounts_delete(args: argparse.Namespace) -> int:
+    if not args.yes:
+        _emit(args, {"error": "confirm", "detail": "pass --yes"}, "refusing without --yes", sys.stderr)
+        return 2
+
+    async def work(session: Any) -> None:
+        from kataven_hub.accounts import service as accounts_service
+
+        await accounts_service.delete_account(session, args.slug)
+
+    _with_control(work)
+    _emit(args, {"deleted": args.slug}, f"deleted account {args.slug}")
+    return 0
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> str:
+        from kataven_hub.api_keys import service as api_keys_service
+
+        return await api_keys_service.create_for_account(args.account, args.name, args.expiry)
+
+    key = _with_control(work)
+    _emit(args, {"account": args.account, "name": args.name, "key": key}, key)
+    return 0
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    password = args.password
+    if password == "-":
+        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+
+    async def work(session: Any) -> dict[str, Any]:
+        from kataven_hub.accounts import service as accounts_service
+
+        user = await accounts_service.add_user(
+            session, args.email, password=password, account=args.account, role=args.role, name=args.name
+        )
+        await session.commit()
+        return {"user_id": user.id, "email": user.email, "account": args.account, "role": args.role}
+
+    result = _with_control(work)
+    _emit(args, result, f"user {result['email']} ({result['user_id']})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from kataven_hub.core.schemas import (
+    JsonObject,
+    Name,
+    RequestModel,
+    ResponseModel,
+    SnakeName,
+    Text,
+    Timestamp,
+)
+from kataven_hub.core.settings import get_settings
+
+Category = Literal["customer_support", "sales", "operations", "custom"]
+Status = Literal["draft", "active", "paused", "archived"]
+GreetingMode = Literal["interruptible", "locked"]
+VoiceProvider = Literal["cartesia", "elevenlabs", "deepgram"]
+AuthMode = Literal["public", "authenticated"]
+
+_PROMPT_MAX = 100_000
+
+
+def check_model(value: str | None) -> str | None:
+    allowed = get_settings().LLM_MODELS
+    if value is not None and value not in allowed:
+        raise ValueError(f"llm_model must be one of: {', '.join(allowed)}")
+    return value
+
+
+class _AgentFields(RequestModel):
+    description: Text(2000) | None = None  # type: ignore[valid-type]
+    category: Category | None = None
+    status: Status | None = None
+    system_prompt: Text(_PROMPT_MAX) | None = None  # type: ignore[valid-type]
+    active_prompt_id: Text(100) | None = None  # type: ignore[valid-type]
+    greeting_message: Text(2000) | None = None  # type: ignore[valid-type]
+    greeting_mode: GreetingMode | None = None
+    llm_model: Text(100) | None = Field(default=None, examples=["gpt-4o"])  # type: ignore[valid-type]
+    voice_provider: VoiceProvider | None = None
+    voice_id: Text(200) | None = Field(default=None, examples=["v1_friendly_female"])  # type: ignore[valid-type]
+    auth_mode: AuthMode | None = None
+    ringing_enabled: bool | None = None
+    background_audio_enabled: bool | None = None
+    background_audio_volume: float | None = Field(default=None, ge=0.0, le=1.0)
+    noise_suppression_enabled: bool | None = None
+
+    _check_model = field_validator("llm_model")(classmethod(lambda cls, v: check_model(v)))
+
+    @field_validator("background_audio_volume", mode="before")
+    @classmethod
+    def _volume_number(cls, value: Any) -> Any:
+        # Strict mode refuses ints for floats; 1 and 0 are fine volumes.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value
+
+
+class AgentCreate(_AgentFields):
+    name: Name = Field(examples=["Front Desk"])
+
+
+class AgentUpdate(_AgentFields):
+    name: Name | None = None
+
+
+class PlaybookSummary(ResponseModel):
+    id: str
+    name: str
+    display_name: str
+    category: str
+    description: str
+    tool_names: list[str]
+
+
+class FaqSummary(ResponseModel):
+    id: str
+    name: str
+    title: str
+    summary: str
+    content: str
+    category: str
+
+
+class AgentRead(ResponseModel):
+    id: str
+    name: str
+    description: str
+    category: str
+    status: str
+    system_prompt: str
+    active_prompt_id: str | None
+    greeting_message: str
+    greeting_mode: str
+    llm_model: str
+    voice_provider: str
+    voice_id: str
+    auth_mode: str
+    ringing_enabled: bool
+    background_audio_enabled: bool
+    background_audio_volume: float
+    noise_suppression_enabled: bool
+    template_id: str | None
+    playbooks: list[PlaybookSummary] = []
+    faqs: list[FaqSummary] = []
+    created_by: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class AgentToolUpsert(RequestModel):
+    tool_name: SnakeName = Field(examples=["lookup_order"])
+    config: JsonObject = Field(default_factory=dict)
+    enabled: bool = True
+    agent_id: Text(100) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Ignored: the agent in the path wins."
+    )
+
+
+class AgentToolRead(ResponseModel):
+    agent_id: str
+    tool_name: str
+    config: dict[str, Any]
+    enabled: bool
+    created_at: Timestamp
+    updated_at: Timestamp

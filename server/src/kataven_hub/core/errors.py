@@ -1,0 +1,230 @@
+"""The error tree services raise, and the one place that renders errors on the wire.
+
+Wire format (spec/DECISIONS.md): plain text by default; RFC 9457 problem+json when the client's
+`Accept` names `application/json` or `application/problem+json`. Validation failures are 400.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+log = logging.getLogger("kataven_hub.errors")
+
+
+class AppError(Exception):
+    status_code: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+    title: ClassVar[str] = "Internal error"
+    description: ClassVar[str] = "Internal error"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.message = message or self.description
+        self.headers = headers or {}
+        self.errors = errors
+        super().__init__(self.message)
+
+
+class InvalidRequest(AppError):
+    status_code = 400
+    code = "invalid_request"
+    title = "Invalid request"
+    description = "Invalid body or missing field"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    code = "unauthorized"
+    title = "Unauthorized"
+    description = "Missing or invalid bearer token"
+
+    def __init__(self, message: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.headers.setdefault("WWW-Authenticate", "Bearer")
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+    title = "Forbidden"
+    description = "Forbidden"
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "not_found"
+    title = "Not found"
+    description = "Not found"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+    title = "Conflict"
+    description = "Conflict with the current state"
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "payload_too_large"
+    title = "Payload too large"
+    description = "Request body too large"
+
+
+class UnprocessableIdempotency(AppError):
+    status_code = 422
+    code = "idempotency_key_reused"
+    title = "Idempotency key reused"
+    description = "Idempotency-Key reused with a different request"
+
+
+class LimitExceeded(AppError):
+    status_code = 429
+    code = "rate_limited"
+    title = "Too many requests"
+    description = "Rate limit exceeded"
+
+    def __init__(self, message: str | None = None, *, retry_after: int, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = max(1, int(retry_after))
+        self.headers["Retry-After"] = str(self.retry_after)
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    code = "service_unavailable"
+    title = "Service unavailable"
+    description = "A dependency is not available"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, sent when the client accepts JSON."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    request_id: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept or "application/problem+json" in accept
+
+
+def render(
+    request: Request,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> Response:
+    request_id = getattr(request.state, "request_id", None)
+    if wants_json(request):
+        body: dict[str, Any] = {
+            "type": f"https://docs.kataven.ai/errors/{code}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "code": code,
+            "request_id": request_id,
+        }
+        if errors:
+            body["errors"] = errors
+        return Response(
+            orjson.dumps(body), status, headers=headers, media_type="application/problem+json"
+        )
+    return Response(detail, status, headers=headers, media_type="text/plain; charset=utf-8")
+
+
+def _render_app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    return render(
+        request, exc.status_code, exc.code, exc.title, exc.message, exc.headers, exc.errors
+    )
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def validation_errors(errors: Any) -> list[dict[str, Any]]:
+    out = []
+    for err in errors:
+        msg = str(err.get("msg", "invalid"))
+        if err.get("type") == "json_invalid":
+            msg = "Malformed JSON"
+        out.append({"field": _clean_loc(tuple(err.get("loc", ()))), "message": msg[:200]})
+    return out[:20]
+
+
+def _render_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = validation_errors(exc.errors())
+    if any(e["message"] == "Malformed JSON" for e in errors):
+        detail = "Malformed JSON body"
+    else:
+        detail = "Invalid request: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return render(request, 400, "invalid_request", "Invalid request", detail[:1000], None, errors)
+
+
+_HTTP_CODES = {
+    400: ("invalid_request", "Invalid request"),
+    401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    413: ("payload_too_large", "Payload too large"),
+    415: ("unsupported_media_type", "Unsupported media type"),
+}
+
+
+def _render_http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code, title = _HTTP_CODES.get(exc.status_code, ("error", "Error"))
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    return render(request, exc.status_code, code, title, detail, dict(exc.headers or {}))
+
+
+def _render_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return render(request, 500, "internal_error", "Internal error", "Internal server error")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _render_app_error)
+    app.add_exception_handler(RequestValidationError, _render_validation)
+    app.add_exception_handler(StarletteHTTPException, _render_http)
+    app.add_exception_handler(Exception, _render_unexpected)
+
+
+def errors_doc(*classes: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for the given errors (plain text, or problem+json on request)."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for cls in classes:
+        out[cls.status_code] = {
+            "description": cls.description,
+            "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}},
+            },
+        }
+    return out

@@ -1,0 +1,144 @@
+"""Pure ASGI middleware (no per-request task or body copy): path aliases, request ids and
+access logs, and a cap on request body size."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("kataven_hub.access")
+
+# The public gateway's and the dashboard's paths, mapped onto the canonical ones.
+_VERSIONED = ("/hub-api/api/v1/", "/v1/")
+_UNVERSIONED_RESOURCES = ("agents", "tools", "playbooks", "faqs")
+
+
+def canonical_path(path: str) -> str:
+    if path.startswith("/hub-api/"):
+        path = path[len("/hub-api") :]
+    elif path.startswith("/v1/") or path == "/v1":
+        return "/api" + path
+    if path.startswith("/api/") and not path.startswith("/api/v1/"):
+        resource = path[5:].split("/", 1)[0]
+        if resource in _UNVERSIONED_RESOURCES:
+            return "/api/v1/" + path[5:]
+    return path
+
+
+class PathAliases:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path = scope["path"]
+            canonical = canonical_path(path)
+            if canonical != path:
+                scope = {**scope, "path": canonical, "raw_path": canonical.encode()}
+        await self.app(scope, receive, send)
+
+
+class RequestContext:
+    """Assigns `X-Request-ID` (or keeps a sane one from the client), logs one JSON line per
+    request, and refuses bodies over `max_body_bytes` with 413."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+        header = (b"x-request-id", request_id.encode())
+
+        length = _content_length(scope)
+        if length is not None and length > self.max_body_bytes:
+            await _too_large(send, header)
+            _log(scope, 413, started, request_id)
+            return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = {**message, "headers": [*message.get("headers", []), header]}
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except _BodyTooLarge:
+            status = 413
+            await _too_large(send, header)
+        finally:
+            _log(scope, status, started, request_id)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, header: tuple[bytes, bytes]) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), header],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"Request body too large"})
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if 0 < len(candidate) <= 100 and candidate.replace("-", "").isalnum():
+                return candidate
+            break
+    return uuid.uuid4().hex
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _log(scope: Scope, status: int, started: float, request_id: str) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
+    extra: dict[str, Any] = {
+        "request_id": request_id,
+        "method": scope.get("method"),
+        "path": scope.get("path"),
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+    }
+    principal = scope.get("state", {}).get("principal")
+    if principal is not None:
+        extra["account"] = principal.account
+    log.info("request", extra=extra)

@@ -1,0 +1,37 @@
+"""The shared Redis client (only when KATAVEN_REDIS_URL is set) and key naming."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from kataven_hub.core.settings import get_settings
+
+_client: Redis | None = None
+
+
+def client() -> Redis | None:
+    """The process-wide client, or None on the embedded default (in-process backends)."""
+    global _client
+    url = get_settings().REDIS_URL
+    if url is None:
+        return None
+    if _client is None:
+        _client = Redis.from_url(
+            url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=15
+        )
+    return _client
+
+
+def key(*parts: str) -> str:
+    """`kataven:{account}:…` — the account is a hash tag so one account's keys share a slot."""
+    prefix = get_settings().REDIS_KEY_PREFIX
+    if len(parts) > 1:
+        return ":".join([prefix, "{" + parts[0] + "}", *parts[1:]])
+    return ":".join([prefix, *parts])
+
+
+async def close() -> None:
+    global _client
+    if _client is not None:
+        await _client.aclose()
+        _client = None

@@ -1,0 +1,91 @@
+"""Request-scoped database sessions and the one place that commits them.
+
+`TenantSessionDep` opens a session on the caller's tenant database; `ControlSessionDep` on the
+control database. Routers built with `TransactionalRoute` commit every session the handler
+received as the handler returns, before the response is built: a failed commit becomes an
+error response, never a 200 that lied. The dependency itself only rolls back and closes.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated, Any
+from weakref import WeakKeyDictionary
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from kataven_hub.core import tenancy
+from kataven_hub.core.auth import PrincipalDep
+from kataven_hub.core.db import ControlSession, TenantSession, new_session, sqlite_immediate
+from kataven_hub.core.errors import Unauthorized
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writers: WeakKeyDictionary[Any, AsyncEngine] = WeakKeyDictionary()
+
+
+def _for_method(engine: AsyncEngine, method: str) -> AsyncEngine:
+    if method in _SAFE_METHODS or engine.dialect.name != "sqlite":
+        return engine
+    writer = _writers.get(engine.sync_engine)
+    if writer is None:
+        writer = _writers[engine.sync_engine] = sqlite_immediate(engine)
+    return writer
+
+
+async def _tenant_session(request: Request, principal: PrincipalDep) -> AsyncIterator[AsyncSession]:
+    engine = await tenancy.get().engine_for(principal.account)
+    if engine is None:
+        raise Unauthorized("Unknown account")
+    async with new_session(_for_method(engine, request.method)) as session:
+        yield TenantSession(session)
+
+
+async def _control_session(request: Request) -> AsyncIterator[AsyncSession]:
+    engine = tenancy.get().control_engine
+    async with new_session(_for_method(engine, request.method)) as session:
+        yield ControlSession(session)
+
+
+TenantSessionDep = Annotated[TenantSession, Depends(_tenant_session)]
+ControlSessionDep = Annotated[ControlSession, Depends(_control_session)]
+
+
+def after_commit(session: AsyncSession, action: Callable[[], Awaitable[Any]]) -> None:
+    """Run `action` once the request's transaction has committed (dropped on rollback):
+    publishing an event or evicting a cache entry before the commit would let another process
+    read the old state back."""
+    session.info.setdefault("after_commit", []).append(action)
+
+
+async def commit(session: AsyncSession) -> None:
+    await session.commit()
+    actions = session.info.pop("after_commit", [])
+    for action in actions:
+        await action()
+
+
+def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = endpoint(*args, **kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        for value in kwargs.values():
+            if isinstance(value, AsyncSession) and (
+                value.in_transaction() or value.info.get("after_commit")
+            ):
+                await commit(value)
+        return result
+
+    return wrapper
+
+
+class TransactionalRoute(APIRoute):
+    """An APIRoute whose handler commits its database sessions when it returns normally."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _committing(endpoint), **kwargs)

@@ -1,0 +1,140 @@
+"""All configuration, read once from `KATAVEN_*` environment variables (and `.env`).
+
+Only this module touches `os.environ`. Units live in names (`..._SECONDS`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "testing", "production"]
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "placeholder", "xxx"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KATAVEN_", env_file=".env", extra="ignore")
+
+    ENV: Environment = "development"
+    HOST: str = "127.0.0.1"
+    PORT: int = 8081
+    DATA_DIR: Path = Path("./data")
+    LOG_LEVEL: str = "INFO"
+
+    # Storage. No DATABASE_URL: SQLite files under DATA_DIR (control.db + tenants/<slug>.db).
+    # A postgresql+asyncpg:// URL: that database is the control DB, and each account gets a
+    # database of its own on the same cluster, named TENANT_DB_PREFIX + slug.
+    DATABASE_URL: str | None = None
+    TENANT_DB_PREFIX: str = "kataven_t_"
+    TENANT_ENGINE_CACHE_SIZE: int = 256
+    DB_POOL_SIZE: int = 5
+    DB_MAX_OVERFLOW: int = 10
+
+    # Counters and pub/sub. No REDIS_URL: in-process (a single API process).
+    REDIS_URL: str | None = None
+    REDIS_KEY_PREFIX: str = "kataven"
+
+    # Secrets. In development they are generated once and kept in DATA_DIR (mode 0600).
+    API_KEY_PEPPER: SecretStr | None = None
+
+    # Identity: built-in issuer (dev login + local signing key) and/or an external OIDC issuer.
+    BUILTIN_ISSUER_ENABLED: bool | None = None  # default: on in development
+    BUILTIN_ISSUER: str = "kataven-hub"
+    JWT_AUDIENCE: str = "kataven-hub"
+    JWT_TTL_SECONDS: int = 3600
+    OIDC_ISSUER_URL: str | None = None
+    OIDC_AUDIENCE: str | None = None
+    OIDC_JWKS_CACHE_SECONDS: int = 300
+
+    ACCOUNT_DIRECTORY_ENABLED: bool | None = None  # default: on in development
+    BOOTSTRAP_DEMO_ACCOUNT: bool | None = None  # default: on in development
+
+    MAX_BODY_BYTES: int = 2 * 1024 * 1024
+    API_KEY_CACHE_SECONDS: float = 30.0
+
+    LLM_MODELS: list[str] = Field(
+        default_factory=lambda: ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"]
+    )
+
+    @model_validator(mode="after")
+    def _check_production(self) -> Settings:
+        if self.ENV == "production":
+            pepper = self.API_KEY_PEPPER.get_secret_value() if self.API_KEY_PEPPER else ""
+            if pepper.lower() in _PLACEHOLDERS or len(pepper) < 16:
+                raise ValueError("KATAVEN_API_KEY_PEPPER must be set to a real secret in production")
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.ENV != "production"
+
+    @property
+    def builtin_issuer_enabled(self) -> bool:
+        if self.BUILTIN_ISSUER_ENABLED is None:
+            return self.is_development
+        return self.BUILTIN_ISSUER_ENABLED
+
+    @property
+    def account_directory_enabled(self) -> bool:
+        if self.ACCOUNT_DIRECTORY_ENABLED is None:
+            return self.is_development
+        return self.ACCOUNT_DIRECTORY_ENABLED
+
+    @property
+    def bootstrap_demo_account(self) -> bool:
+        if self.BOOTSTRAP_DEMO_ACCOUNT is None:
+            return self.ENV == "development"
+        return self.BOOTSTRAP_DEMO_ACCOUNT
+
+    @property
+    def is_postgres(self) -> bool:
+        return bool(self.DATABASE_URL and self.DATABASE_URL.startswith("postgresql"))
+
+    @cached_property
+    def api_key_pepper(self) -> bytes:
+        if self.API_KEY_PEPPER is not None:
+            return self.API_KEY_PEPPER.get_secret_value().encode()
+        return read_or_create_secret(self.DATA_DIR / "secrets" / "api_key_pepper", 32)
+
+
+def read_or_create_secret(path: Path, size: int) -> bytes:
+    """A random secret kept in a 0600 file: created once, read afterwards (development only)."""
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    value = secrets.token_bytes(size)
+    fd = _open_private(path)
+    with open(fd, "wb") as f:
+        f.write(value)
+    return value
+
+
+def write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(_open_private(path), "wb") as f:
+        f.write(data)
+
+
+def _open_private(path: Path) -> int:
+    import os
+
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+
+settings = Settings()
+
+
+def configure(**overrides: object) -> Settings:
+    """Replace the process settings (tests and the operator command use this)."""
+    global settings
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    return settings
+
+
+def get_settings() -> Settings:
+    return settings

@@ -1,0 +1,170 @@
+"""create_app(): middleware, error handlers, lifespan, routers, operational endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from swagger_ui_bundle import swagger_ui_path
+
+import kataven_hub
+from kataven_hub.accounts import service as accounts_service
+from kataven_hub.api import routers
+from kataven_hub.api_keys import service as api_keys_service
+from kataven_hub.core import auth, errors, events, migrate, redis, tenancy
+from kataven_hub.core import logging as log_setup
+from kataven_hub.core.errors import Problem
+from kataven_hub.core.middleware import PathAliases, RequestContext
+from kataven_hub.core.settings import Settings, get_settings
+
+log = logging.getLogger("kataven_hub")
+
+DESCRIPTION = """The management API of Kataven Hub: agents and their knowledge, telephony,
+calls, campaigns and the embeddable widget.
+
+**Authentication.** `Authorization: Bearer sk_live_<account>_<secret>` (an API key; the key
+names its account), or a Hub UI JWT together with `X-Account-ID: <account>`.
+
+**Errors** are plain text by default; send `Accept: application/json` to get RFC 9457 problem
+details with a stable `code`. Every route is also served under `/hub-api/api/v1/...` and
+`/v1/...`."""
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    registry = tenancy.init(settings)
+    auth.init(settings)
+    events.reset()
+    auth.configure(api_keys_service.lookup, accounts_service.member_lookup, api_keys_service.mark_used)
+    await migrate.upgrade(registry.control_engine, "control")
+    if settings.bootstrap_demo_account:
+        await _bootstrap(registry)
+    stop = asyncio.Event()
+    listener = asyncio.create_task(auth.listen_for_key_changes(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listener
+        await tenancy.shutdown()
+        await redis.close()
+
+
+async def _bootstrap(registry: tenancy.Tenancy) -> None:
+    from kataven_hub.core.db import ControlSession, new_session
+
+    async with new_session(registry.control_engine) as session:
+        created = await accounts_service.bootstrap_demo(ControlSession(session))
+    if created:
+        # Printed once, on the first start: the key and password are stored only as digests.
+        print(  # noqa: T201
+            "\n  Kataven Hub: created account 'demo'.\n"
+            f"  API key (shown once):  {created['api_key']}\n"
+            f"  Hub UI login:          {created['email']} / {created['password']}\n"
+            "  Try: curl -H 'Authorization: Bearer <key>' http://localhost:8081/api/v1/agents\n",
+            flush=True,
+        )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    log_setup.setup(settings.LOG_LEVEL)
+    app = FastAPI(
+        title="Kataven Hub API",
+        version=kataven_hub.__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    errors.install(app)
+    for router in routers:
+        app.include_router(router)
+    _operational_routes(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(RequestContext, max_body_bytes=settings.MAX_BODY_BYTES)
+    app.add_middleware(PathAliases)
+    return app
+
+
+def _operational_routes(app: FastAPI) -> None:
+    app.mount("/_docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Kataven Hub API",
+            swagger_js_url="/_docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/_docs-assets/swagger-ui.css",
+            swagger_favicon_url="/_docs-assets/favicon-32x32.png",
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> PlainTextResponse:
+        try:
+            async with tenancy.get().control_engine.connect() as conn:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), 2.0)
+        except Exception:
+            return PlainTextResponse("control database unreachable", status_code=503)
+        return PlainTextResponse("ok")
+
+    @app.get("/.well-known/jwks.json", include_in_schema=False)
+    async def jwks() -> JSONResponse:
+        return JSONResponse(auth.jwks())
+
+
+_AUTH_ERRORS = errors.errors_doc(errors.Unauthorized, errors.Forbidden)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    schema["openapi"] = "3.1.0"
+    schema["servers"] = [{"url": "/"}]
+    components = schema.setdefault("components", {})
+    components.setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+    for name in ("HTTPValidationError", "ValidationError"):
+        components["schemas"].pop(name, None)
+    components["securitySchemes"] = {
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "`sk_live_…` API key, or a Hub UI JWT with `X-Account-ID`.",
+        }
+    }
+    bad_request = errors.errors_doc(errors.InvalidRequest)[400]
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if responses.pop("422", None) is not None or operation.get("requestBody"):
+                responses.setdefault("400", bad_request)
+            if path.startswith("/api/v1/"):
+                operation["security"] = [{"bearerAuth": []}]
+                responses.setdefault("400", bad_request)  # missing X-Account-ID, bad slug
+                for code, doc in _AUTH_ERRORS.items():
+                    responses.setdefault(str(code), doc)
+    app.openapi_schema = schema
+    return schema
+
+

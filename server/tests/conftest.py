@@ -1,0 +1,3 @@
+"""Loads the shared fixtures (see fixtures/)."""
+
+pytest_plugins = ["tests.fixtures.backends", "tests.fixtures.app"]
