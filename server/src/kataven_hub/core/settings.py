@@ -41,6 +41,8 @@ class Settings(BaseSettings):
 
     # Secrets. In development they are generated once and kept in DATA_DIR (mode 0600).
     API_KEY_PEPPER: SecretStr | None = None
+    SECRETS_KEYRING: SecretStr | None = None  # "<id>:<base64 key>,…" (see core/secrets.py)
+    SECRETS_KEYRING_FILE: Path | None = None
 
     # Identity: built-in issuer (dev login + local signing key) and/or an external OIDC issuer.
     BUILTIN_ISSUER_ENABLED: bool | None = None  # default: on in development
