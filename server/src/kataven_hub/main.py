@@ -20,7 +20,7 @@ import kataven_hub
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.api import routers
 from kataven_hub.api_keys import service as api_keys_service
-from kataven_hub.core import auth, errors, events, migrate, redis, tenancy
+from kataven_hub.core import auth, counters, errors, events, migrate, redis, tenancy
 from kataven_hub.core import logging as log_setup
 from kataven_hub.core.errors import Problem
 from kataven_hub.core.middleware import PathAliases, RequestContext
@@ -45,6 +45,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     registry = tenancy.init(settings)
     auth.init(settings)
     events.reset()
+    counters.reset()
     auth.configure(api_keys_service.lookup, accounts_service.member_lookup, api_keys_service.mark_used)
     await migrate.upgrade(registry.control_engine, "control")
     if settings.bootstrap_demo_account:

@@ -1,0 +1,259 @@
+"""Atomic multi-window counters: check every window, and only if all admit, count in all.
+
+Used for request rate limits and call cost caps. Two backends with one behaviour:
+- in-process (embedded default; one API process): plain dicts, atomic because no `await`
+  separates the check from the update;
+- Redis (production; shared by every process): one Lua script per call, so concurrent callers
+  on any number of processes never admit more than a limit.
+
+Window kinds:
+- `fixed`: a counter per aligned window (`seconds` long, aligned to the Unix epoch, so daily
+  windows turn over at UTC midnight); `Retry-After` = until the window ends;
+- `sliding`: the events of the last `seconds` (a sorted set); `Retry-After` = until the oldest
+  event leaves the window;
+- `gauge`: a level (in-flight requests or calls) taken with `cost` and given back with
+  `release()`; it expires after `seconds` without change, so a crashed holder cannot pin it.
+A limit of 0 blocks the dimension. `cost=0` only checks (e.g. "minutes used today < budget").
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from kataven_hub.core import redis as redis_mod
+
+Kind = Literal["fixed", "sliding", "gauge"]
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    name: str  # e.g. "rl:minute", "calls:concurrent"
+    kind: Kind
+    limit: int
+    seconds: int
+    cost: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Denied:
+    window: Window
+    retry_after: int  # whole seconds, at least 1
+
+
+class Counters(Protocol):
+    async def acquire(self, scope: str, windows: list[Window], now: float | None = None) -> Denied | None:
+        """Admit (and count in every window) or deny without counting anything."""
+        ...
+
+    async def release(self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600) -> None:
+        """Give back `amount` of a gauge (never below zero)."""
+        ...
+
+    async def add(self, scope: str, window: Window, amount: int, now: float | None = None) -> None:
+        """Count `amount` in a fixed window without a check (e.g. minutes of a finished call)."""
+        ...
+
+    async def value(self, scope: str, window: Window, now: float | None = None) -> int: ...
+
+    async def set_gauge(self, scope: str, name: str, level: int, idle_seconds: int = 3600) -> None: ...
+
+    async def exists(self, scope: str, name: str) -> bool: ...
+
+    async def mark(self, scope: str, name: str) -> None: ...
+
+
+def _fixed_slot(window: Window, now: float) -> tuple[int, int]:
+    index = int(now // window.seconds)
+    return index, max(1, math.ceil((index + 1) * window.seconds - now))
+
+
+class LocalCounters:
+    def __init__(self) -> None:
+        self._fixed: dict[tuple[str, str, int], int] = defaultdict(int)
+        self._sliding: dict[tuple[str, str], list[float]] = defaultdict(list)
+        self._gauges: dict[tuple[str, str], tuple[int, float]] = {}
+        self._marks: set[tuple[str, str]] = set()
+
+    def _gauge(self, scope: str, window_name: str, idle: int, now: float) -> int:
+        level, touched = self._gauges.get((scope, window_name), (0, now))
+        return 0 if now - touched > idle else level
+
+    async def acquire(self, scope: str, windows: list[Window], now: float | None = None) -> Denied | None:
+        now = time.time() if now is None else now
+        for w in windows:
+            if w.kind == "fixed":
+                index, retry = _fixed_slot(w, now)
+                current = self._fixed[(scope, w.name, index)]
+            elif w.kind == "sliding":
+                events = self._sliding[(scope, w.name)]
+                while events and events[0] <= now - w.seconds:
+                    events.pop(0)
+                current = len(events)
+                retry = max(1, math.ceil(events[0] + w.seconds - now)) if events else w.seconds
+            else:
+                current = self._gauge(scope, w.name, w.seconds, now)
+                retry = 1
+            if w.limit <= 0 or current + w.cost > w.limit or (w.cost == 0 and current >= w.limit):
+                return Denied(w, retry)
+        for w in windows:
+            if w.kind == "fixed":
+                self._fixed[(scope, w.name, _fixed_slot(w, now)[0])] += w.cost
+            elif w.kind == "sliding":
+                self._sliding[(scope, w.name)].extend([now] * w.cost)
+            else:
+                level = self._gauge(scope, w.name, w.seconds, now)
+                self._gauges[(scope, w.name)] = (level + w.cost, now)
+        return None
+
+    async def release(self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600) -> None:
+        now = time.time()
+        level = self._gauge(scope, name, idle_seconds, now)
+        self._gauges[(scope, name)] = (max(0, level - amount), now)
+
+    async def add(self, scope: str, window: Window, amount: int, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        self._fixed[(scope, window.name, _fixed_slot(window, now)[0])] += amount
+
+    async def value(self, scope: str, window: Window, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        if window.kind == "fixed":
+            return self._fixed.get((scope, window.name, _fixed_slot(window, now)[0]), 0)
+        if window.kind == "sliding":
+            return sum(1 for t in self._sliding.get((scope, window.name), []) if t > now - window.seconds)
+        return self._gauge(scope, window.name, window.seconds, now)
+
+    async def set_gauge(self, scope: str, name: str, level: int, idle_seconds: int = 3600) -> None:
+        self._gauges[(scope, name)] = (max(0, level), time.time())
+
+    async def exists(self, scope: str, name: str) -> bool:
+        return (scope, name) in self._marks
+
+    async def mark(self, scope: str, name: str) -> None:
+        self._marks.add((scope, name))
+
+
+# KEYS[i]: the key of window i. ARGV: now (seconds, float), a unique member, then per window:
+# kind, limit, seconds, cost, fixed-window retry. Returns 0, or {index (1-based), retry_after}.
+_ACQUIRE = """
+local now = tonumber(ARGV[1])
+local member = ARGV[2]
+local n = #KEYS
+for i = 1, n do
+  local base = 2 + (i - 1) * 5
+  local kind, limit = ARGV[base + 1], tonumber(ARGV[base + 2])
+  local seconds, cost = tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
+  local current, retry = 0, tonumber(ARGV[base + 5])
+  if kind == 'fixed' then
+    current = tonumber(redis.call('GET', KEYS[i]) or '0')
+  elseif kind == 'sliding' then
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - seconds)
+    current = redis.call('ZCARD', KEYS[i])
+    local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+    if oldest[2] then retry = math.max(1, math.ceil(tonumber(oldest[2]) + seconds - now)) else retry = seconds end
+  else
+    current = tonumber(redis.call('GET', KEYS[i]) or '0')
+    retry = 1
+  end
+  if limit <= 0 or current + cost > limit or (cost == 0 and current >= limit) then
+    return {i, retry}
+  end
+end
+for i = 1, n do
+  local base = 2 + (i - 1) * 5
+  local kind, seconds, cost = ARGV[base + 1], tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
+  if cost > 0 then
+    if kind == 'fixed' then
+      redis.call('INCRBY', KEYS[i], cost)
+      redis.call('EXPIRE', KEYS[i], seconds + 60)
+    elseif kind == 'sliding' then
+      for c = 1, cost do redis.call('ZADD', KEYS[i], now, member .. ':' .. c) end
+      redis.call('EXPIRE', KEYS[i], seconds + 60)
+    else
+      redis.call('INCRBY', KEYS[i], cost)
+      redis.call('EXPIRE', KEYS[i], seconds)
+    end
+  end
+end
+return 0
+"""
+
+_RELEASE = """
+local v = tonumber(redis.call('GET', KEYS[1]) or '0') - tonumber(ARGV[1])
+if v < 0 then v = 0 end
+redis.call('SET', KEYS[1], v, 'EX', tonumber(ARGV[2]))
+return v
+"""
+
+
+class RedisCounters:
+    def __init__(self) -> None:
+        client = redis_mod.client()
+        assert client is not None
+        self._redis = client
+        self._acquire = client.register_script(_ACQUIRE)
+        self._release = client.register_script(_RELEASE)
+
+    def _key(self, scope: str, w: Window, now: float) -> str:
+        if w.kind == "fixed":
+            return redis_mod.key(scope, "ctr", w.name, str(_fixed_slot(w, now)[0]))
+        return redis_mod.key(scope, "ctr", w.name)
+
+    async def acquire(self, scope: str, windows: list[Window], now: float | None = None) -> Denied | None:
+        now = time.time() if now is None else now
+        args: list[object] = [repr(now), uuid.uuid4().hex]
+        for w in windows:
+            retry = _fixed_slot(w, now)[1] if w.kind == "fixed" else 1
+            args += [w.kind, w.limit, w.seconds, w.cost, retry]
+        result = await self._acquire(keys=[self._key(scope, w, now) for w in windows], args=args)
+        if result == 0:
+            return None
+        index, retry = int(result[0]), int(result[1])
+        return Denied(windows[index - 1], max(1, retry))
+
+    async def release(self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600) -> None:
+        await self._release(keys=[redis_mod.key(scope, "ctr", name)], args=[amount, idle_seconds])
+
+    async def add(self, scope: str, window: Window, amount: int, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        key = self._key(scope, window, now)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incrby(key, amount)
+            pipe.expire(key, window.seconds + 60)
+            await pipe.execute()
+
+    async def value(self, scope: str, window: Window, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        key = self._key(scope, window, now)
+        if window.kind == "sliding":
+            return int(await self._redis.zcount(key, now - window.seconds, "+inf"))
+        return int(await self._redis.get(key) or 0)
+
+    async def set_gauge(self, scope: str, name: str, level: int, idle_seconds: int = 3600) -> None:
+        await self._redis.set(redis_mod.key(scope, "ctr", name), max(0, level), ex=idle_seconds)
+
+    async def exists(self, scope: str, name: str) -> bool:
+        return bool(await self._redis.exists(redis_mod.key(scope, "mark", name)))
+
+    async def mark(self, scope: str, name: str) -> None:
+        await self._redis.set(redis_mod.key(scope, "mark", name), 1)
+
+
+_counters: Counters | None = None
+
+
+def counters() -> Counters:
+    """The process's backend: Redis when configured, in-process otherwise."""
+    global _counters
+    if _counters is None:
+        _counters = RedisCounters() if redis_mod.client() is not None else LocalCounters()
+    return _counters
+
+
+def reset() -> None:
+    global _counters
+    _counters = None
