@@ -1,3 +1,6 @@
 """Loads the shared fixtures (see fixtures/)."""
 
-pytest_plugins = ["tests.fixtures.backends", "tests.fixtures.app"]
+pytest_plugins = [
+    "tests.fixtures.backends", "tests.fixtures.app", "tests.fixtures.jwks_server",
+    "tests.fixtures.processes",
+]

@@ -71,6 +71,7 @@ async def delete_account(session: ControlSession, slug: str) -> None:
     database = account.database_name
     await accounts.delete(account)
     await session.commit()
+    await auth.account_removed(slug)
     await tenancy.get().drop_database(slug, database)
 
 

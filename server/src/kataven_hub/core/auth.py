@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, Request
 
-from kataven_hub.core import events
+from kataven_hub.core import events, tenancy
 from kataven_hub.core.errors import Forbidden, InvalidRequest, Unauthorized
 from kataven_hub.core.settings import Settings, get_settings, write_private
 from kataven_hub.core.tenancy import RESERVED_ACCOUNTS, SLUG_RE
@@ -133,6 +133,10 @@ class KeyCache:
     def clear(self) -> None:
         self._items.clear()
 
+    def evict_account(self, account: str) -> None:
+        for digest in [d for d, (rec, _) in self._items.items() if rec.account == account]:
+            del self._items[digest]
+
 
 key_cache = KeyCache()
 
@@ -141,6 +145,21 @@ async def key_changed(digest: str) -> None:
     """Call after a key is revoked, re-enabled, renamed or deleted (after the commit)."""
     key_cache.evict(digest)
     await events.bus().publish(_KEY_CHANNEL, digest.encode())
+
+
+async def account_removed(account: str) -> None:
+    """Call after an account is deleted: every process forgets its keys and its engine."""
+    await _on_change(f"account:{account}")
+    await events.bus().publish(_KEY_CHANNEL, f"account:{account}".encode())
+
+
+async def _on_change(message: str) -> None:
+    if message.startswith("account:"):
+        account = message.removeprefix("account:")
+        key_cache.evict_account(account)
+        await tenancy.get().forget(account)
+    else:
+        key_cache.evict(message)
 
 
 async def listen_for_key_changes(stop: asyncio.Event) -> None:
@@ -153,7 +172,7 @@ async def listen_for_key_changes(stop: asyncio.Event) -> None:
                 while not stop.is_set():
                     item = await sub.get(timeout=1.0)
                     if item is not None:
-                        key_cache.evict(item[1].decode())
+                        await _on_change(item[1].decode())
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -256,12 +275,19 @@ class OidcVerifier:
         self.cache_seconds = cache_seconds
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
+        self._forced_at = -60.0
         self._lock = asyncio.Lock()
 
     async def _refresh(self, force: bool) -> None:
+        """Fetch the JWKS when the cache is stale, or on an unknown `kid` (a key rotation) at
+        most every 10 s, so tokens with made-up key ids cannot hammer the issuer."""
         async with self._lock:
-            age = time.monotonic() - self._fetched_at
-            if self._keys and (age < self.cache_seconds and not force or age < 10):
+            now = time.monotonic()
+            if force:
+                if now - self._forced_at < 10:
+                    return
+                self._forced_at = now
+            elif self._keys and now - self._fetched_at < self.cache_seconds:
                 return
             async with httpx.AsyncClient(timeout=5.0) as http:
                 conf = await http.get(f"{self.issuer}/.well-known/openid-configuration")
