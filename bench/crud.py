@@ -1,0 +1,216 @@
+"""CRUD speed on PostgreSQL: `GET /api/v1/agents/{id}` and `POST /api/v1/agents` with an
+sk_live_ key, beside (a) a raw asyncpg loop doing the same queries and (b) a bare ASGI app
+returning the same bytes, plus authenticated vs unauthenticated.
+
+    make bench            # or: .venv/bin/python bench/crud.py [--seconds 4] [--runs 3]
+
+Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (the production layout). Every
+figure is requests (or queries) per second, the median of --runs runs; each server is one
+uvicorn process (uvloop + httptools); the load generator is one process with --connections
+keep-alive connections. Targets: app ≥ 0.35 × the smaller baseline; auth costs ≤ 10%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _load import build_request, load, median  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+HUB = str(Path(sys.executable).parent / "kataven-hub")
+PG = "postgresql://postgres@127.0.0.1:5432"
+
+
+def bare_app_factory() -> object:
+    """(b) An ASGI app with no framework: answers every request with the recorded bytes."""
+    get_body = Path(os.environ["BENCH_GET_BODY"]).read_bytes()
+    post_body = Path(os.environ["BENCH_POST_BODY"]).read_bytes()
+
+    async def app(scope: dict, receive: object, send: object) -> None:
+        if scope["type"] != "http":
+            return
+        while True:  # drain the request body
+            message = await receive()  # type: ignore[operator]
+            if not message.get("more_body"):
+                break
+        body, status = (post_body, 201) if scope["method"] == "POST" else (get_body, 200)
+        await send({"type": "http.response.start", "status": status,  # type: ignore[operator]
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+
+    return app
+
+
+def noauth_app_factory() -> object:
+    """The real app with the authentication dependency replaced by a fixed principal."""
+    from kataven_hub.core import auth
+    from kataven_hub.main import create_app
+
+    app = create_app()
+    principal = auth.Principal(account=os.environ["BENCH_ACCOUNT"], kind="api_key", subject="key_bench", role="api_key")
+    app.dependency_overrides[auth.authenticate] = lambda: principal
+    return app
+
+
+def serve(factory: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
+           "--port", str(port), "--log-level", "warning", "--no-access-log",
+           "--loop", "uvloop", "--http", "httptools"]
+    proc = subprocess.Popen(cmd, env={**env, "PYTHONPATH": str(ROOT / "bench")}, cwd=ROOT)
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{factory} did not start")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    proc.wait(10)
+
+
+async def raw_loop(dsn: str, sql: str, args_fn: object, connections: int, seconds: float) -> float:
+    """(a) asyncpg directly: the same statement, the same concurrency, no HTTP."""
+    pool = await asyncpg.create_pool(dsn, min_size=connections, max_size=connections)
+    count = 0
+    stop_at = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal count
+        async with pool.acquire() as conn:
+            stmt = await conn.prepare(sql)
+            while time.perf_counter() < stop_at:
+                await stmt.fetch(*args_fn())  # type: ignore[operator]
+                count += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*[worker() for _ in range(connections)])
+    elapsed = time.perf_counter() - start
+    await pool.close()
+    return count / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    opts = parser.parse_args()
+
+    run_id = uuid.uuid4().hex[:6]
+    control = f"khbench{run_id}_control"
+    data_dir = tempfile.mkdtemp(prefix="khbench")
+    env = {**os.environ,
+           "KATAVEN_ENV": "testing", "KATAVEN_DATA_DIR": data_dir,
+           "KATAVEN_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{control}",
+           "KATAVEN_TENANT_DB_PREFIX": f"khbench{run_id}_t_",
+           "KATAVEN_REDIS_URL": "redis://127.0.0.1:6379/0",
+           "KATAVEN_REDIS_KEY_PREFIX": f"khbench{run_id}",
+           "KATAVEN_API_KEY_PEPPER": "bench-pepper-" + run_id,
+           "KATAVEN_BOOTSTRAP_DEMO_ACCOUNT": "false", "KATAVEN_LOG_LEVEL": "WARNING",
+           "BENCH_ACCOUNT": "bench"}
+
+    async def create_control() -> None:
+        conn = await asyncpg.connect(f"{PG}/postgres")
+        await conn.execute(f'CREATE DATABASE "{control}"')
+        await conn.close()
+
+    asyncio.run(create_control())
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        subprocess.run([HUB, "accounts", "create", "bench", "--json"], env=env, check=True, capture_output=True)
+        key = json.loads(subprocess.run([HUB, "keys", "create", "--account", "bench", "--name", "b", "--json"],
+                                        env=env, check=True, capture_output=True, text=True).stdout)["key"]
+        # Generous request limits, so the benchmark measures the work, not the 429s.
+        subprocess.run([HUB, "limits", "set", "--account", "bench", "--requests-per-minute", "100000000",
+                        "--requests-per-hour", "100000000", "--requests-per-day", "100000000",
+                        "--concurrent-requests", "100000"], env=env, capture_output=True)
+        auth = {"Authorization": f"Bearer {key}"}
+        port_app, port_noauth, port_bare = 18181, 18182, 18183
+        procs.append(serve("kataven_hub.main:create_app", env, port_app))
+        base = f"http://127.0.0.1:{port_app}"
+        post_json = json.dumps({"name": "Bench agent", "system_prompt": "You are helpful."}).encode()
+        created = httpx.post(f"{base}/api/v1/agents", content=post_json,
+                             headers={**auth, "Content-Type": "application/json"})
+        assert created.status_code == 201, created.text
+        agent_id = created.json()["id"]
+        got = httpx.get(f"{base}/api/v1/agents/{agent_id}", headers=auth)
+        get_file, post_file = Path(data_dir) / "get.json", Path(data_dir) / "post.json"
+        get_file.write_bytes(got.content)
+        post_file.write_bytes(created.content)
+        env.update(BENCH_GET_BODY=str(get_file), BENCH_POST_BODY=str(post_file))
+        procs.append(serve("crud:noauth_app_factory", env, port_noauth))
+        procs.append(serve("crud:bare_app_factory", env, port_bare))
+
+        json_headers = {"Content-Type": "application/json"}
+        get_path = f"/api/v1/agents/{agent_id}"
+        requests = {
+            "GET": (build_request("GET", get_path, auth), build_request("GET", get_path, {})),
+            "POST": (build_request("POST", "/api/v1/agents", {**auth, **json_headers}, post_json),
+                     build_request("POST", "/api/v1/agents", json_headers, post_json)),
+        }
+        tenant_dsn = f"{PG}/khbench{run_id}_t_bench"
+        get_sql = "SELECT * FROM agents WHERE id = $1"
+        post_sql = ("INSERT INTO agents (id, name, description, category, status, system_prompt, "
+                    "greeting_message, greeting_mode, llm_model, voice_provider, voice_id, auth_mode, "
+                    "ringing_enabled, background_audio_enabled, background_audio_volume, "
+                    "noise_suppression_enabled, created_at, updated_at) VALUES ($1, 'Bench agent', '', "
+                    "'custom', 'draft', 'You are helpful.', '', 'interruptible', 'gpt-4o', 'cartesia', '', "
+                    "'authenticated', true, false, 0.8, true, now(), now()) RETURNING *")
+        raw_args = {"GET": lambda: (agent_id,), "POST": lambda: ("agent_" + uuid.uuid4().hex,)}
+        raw_sql = {"GET": get_sql, "POST": post_sql}
+
+        print(f"{'':6}{'app':>10}{'no-auth':>10}{'raw PG':>10}{'bare ASGI':>11}"
+              f"{'app/min(base)':>15}{'auth cost':>11}")
+        for method in ("GET", "POST"):
+            samples: dict[str, list[float]] = {k: [] for k in ("app", "noauth", "raw", "bare")}
+            for _ in range(opts.runs):
+                r = load("127.0.0.1", port_app, requests[method][0], opts.connections, opts.seconds)
+                assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
+                samples["app"].append(r.rps)
+                r = load("127.0.0.1", port_noauth, requests[method][1], opts.connections, opts.seconds)
+                assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
+                samples["noauth"].append(r.rps)
+                samples["raw"].append(asyncio.run(raw_loop(tenant_dsn, raw_sql[method], raw_args[method],
+                                                           opts.connections, opts.seconds)))
+                samples["bare"].append(load("127.0.0.1", port_bare, requests[method][0],
+                                            opts.connections, opts.seconds).rps)
+            m = {k: median(v) for k, v in samples.items()}
+            ratio = m["app"] / min(m["raw"], m["bare"])
+            auth_cost = 1 - m["app"] / m["noauth"]
+            print(f"{method:6}{m['app']:10.0f}{m['noauth']:10.0f}{m['raw']:10.0f}{m['bare']:11.0f}"
+                  f"{ratio:15.2f}{auth_cost:10.1%}")
+        print(f"(medians of {opts.runs} runs of {opts.seconds:.0f} s, {opts.connections} connections; "
+              "targets: app/min(base) >= 0.35, auth cost <= 10%)")
+    finally:
+        for proc in procs:
+            stop(proc)
+
+        async def drop() -> None:
+            conn = await asyncpg.connect(f"{PG}/postgres")
+            for row in await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1",
+                                        f"khbench{run_id}%"):
+                await conn.execute(f'DROP DATABASE "{row["datname"]}" WITH (FORCE)')
+            await conn.close()
+
+        asyncio.run(drop())
+
+
+if __name__ == "__main__":
+    main()
