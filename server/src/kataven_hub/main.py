@@ -90,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        # Our own metrics and logs cover requests; FastAPI's OpenTelemetry hooks would only
+        # add per-request work when no exporter is configured.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     errors.install(app)
     for router in routers:

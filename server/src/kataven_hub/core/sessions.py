@@ -24,16 +24,21 @@ from kataven_hub.core.db import ControlSession, TenantSession, new_session, sqli
 from kataven_hub.core.errors import Unauthorized
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_writers: WeakKeyDictionary[Any, AsyncEngine] = WeakKeyDictionary()
+_variants: WeakKeyDictionary[Any, tuple[AsyncEngine, AsyncEngine]] = WeakKeyDictionary()
 
 
 def _for_method(engine: AsyncEngine, method: str) -> AsyncEngine:
-    if method in _SAFE_METHODS or engine.dialect.name != "sqlite":
-        return engine
-    writer = _writers.get(engine.sync_engine)
-    if writer is None:
-        writer = _writers[engine.sync_engine] = sqlite_immediate(engine)
-    return writer
+    """Reads on PostgreSQL run in autocommit: under READ COMMITTED every statement takes its own
+    snapshot anyway, so BEGIN/ROLLBACK would only add two round trips. Writes on SQLite take
+    the write lock up front (see db.sqlite_immediate)."""
+    variants = _variants.get(engine.sync_engine)
+    if variants is None:
+        if engine.dialect.name == "sqlite":
+            variants = (engine, sqlite_immediate(engine))
+        else:
+            variants = (engine.execution_options(isolation_level="AUTOCOMMIT"), engine)
+        _variants[engine.sync_engine] = variants
+    return variants[0] if method in _SAFE_METHODS else variants[1]
 
 
 async def _tenant_session(request: Request, principal: PrincipalDep) -> AsyncIterator[AsyncSession]:
@@ -41,12 +46,14 @@ async def _tenant_session(request: Request, principal: PrincipalDep) -> AsyncIte
     if engine is None:
         raise Unauthorized("Unknown account")
     async with new_session(_for_method(engine, request.method)) as session:
+        session.info["read_only"] = request.method in _SAFE_METHODS
         yield TenantSession(session)
 
 
 async def _control_session(request: Request) -> AsyncIterator[AsyncSession]:
     engine = tenancy.get().control_engine
     async with new_session(_for_method(engine, request.method)) as session:
+        session.info["read_only"] = request.method in _SAFE_METHODS
         yield ControlSession(session)
 
 
@@ -76,7 +83,8 @@ def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             result = await result
         for value in kwargs.values():
             if isinstance(value, AsyncSession) and (
-                value.in_transaction() or value.info.get("after_commit")
+                value.info.get("after_commit")
+                or (value.in_transaction() and not value.info.get("read_only"))
             ):
                 await commit(value)
         return result

@@ -31,9 +31,11 @@ class Settings(BaseSettings):
     # database of its own on the same cluster, named TENANT_DB_PREFIX + slug.
     DATABASE_URL: str | None = None
     TENANT_DB_PREFIX: str = "kataven_t_"
-    TENANT_ENGINE_CACHE_SIZE: int = 256
-    DB_POOL_SIZE: int = 5
-    DB_MAX_OVERFLOW: int = 10
+    # Pools are per database and fill lazily; size them for the in-flight requests of one
+    # process (overflow connections are closed on return, which is costly: SSL handshake).
+    TENANT_ENGINE_CACHE_SIZE: int = 128
+    DB_POOL_SIZE: int = 20
+    DB_MAX_OVERFLOW: int = 20
 
     # Counters and pub/sub. No REDIS_URL: in-process (a single API process).
     REDIS_URL: str | None = None
