@@ -32,6 +32,11 @@ class TestCreateAgent:
         assert agent["playbooks"] == [] and agent["faqs"] == []
         assert agent["created_at"].endswith("Z")
 
+    async def test_ignores_unknown_fields(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+        agent = await create_agent(client, tenant_a, bogus={"x": 1}, playbooks=["p"], faqs=["f"])
+        assert "bogus" not in agent
+        assert agent["playbooks"] == [] and agent["faqs"] == []
+
     async def test_ignores_server_set_fields(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
         agent = await create_agent(client, tenant_a, id="agent_mine", created_by="me", created_at="1999")
         assert agent["id"] != "agent_mine"
