@@ -261,7 +261,7 @@ class OidcVerifier:
     async def _refresh(self, force: bool) -> None:
         async with self._lock:
             age = time.monotonic() - self._fetched_at
-            if self._keys and (age < self.cache_seconds and not force or age < 10):
+            if self._keys and ((age < self.cache_seconds and not force) or age < 10):
                 return
             async with httpx.AsyncClient(timeout=5.0) as http:
                 conf = await http.get(f"{self.issuer}/.well-known/openid-configuration")
