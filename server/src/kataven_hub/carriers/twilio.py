@@ -84,19 +84,17 @@ class TwilioCarrier:
         self, credentials: Mapping[str, str], *, from_number: str, to_number: str,
         urls: CallbackUrls, record: bool,
     ) -> PlacedCall:  # fmt: skip
-        form: list[tuple[str, str]] = [
-            ("To", to_number),
-            ("From", from_number),
-            ("Url", urls.answer_url),
-            ("Method", "POST"),
-            ("StatusCallback", urls.status_url),
-            ("StatusCallbackMethod", "POST"),
-        ]
-        form += [
-            ("StatusCallbackEvent", e) for e in ("initiated", "ringing", "answered", "completed")
-        ]
+        form: dict[str, str | list[str]] = {
+            "To": to_number,
+            "From": from_number,
+            "Url": urls.answer_url,
+            "Method": "POST",
+            "StatusCallback": urls.status_url,
+            "StatusCallbackMethod": "POST",
+            "StatusCallbackEvent": ["initiated", "ringing", "answered", "completed"],
+        }
         if record:
-            form.append(("Record", "true"))
+            form["Record"] = "true"
         r = await http.request(
             "POST", f"{self._base(credentials)}/Calls.json", data=form, auth=self._auth(credentials)
         )
