@@ -232,12 +232,12 @@ def _limits_set(args: argparse.Namespace) -> int:
         from kataven_hub.limits import service as limits_service
         from kataven_hub.limits.schemas import CallLimitsUpdate
 
-        if args.account not in {a.slug for a in await accounts_service.list_accounts(session)}:
-            raise NotFound(f"Account {args.account!r} not found")
         try:
             body = CallLimitsUpdate(**changes)
         except ValueError as exc:
-            raise InvalidRequest(f"invalid limits: {exc.errors()[0]['msg']}") from None  # type: ignore[attr-defined]
+            raise InvalidRequest(f"invalid limits: {exc}") from None
+        if args.account not in {a.slug for a in await accounts_service.list_accounts(session)}:
+            raise NotFound(f"Account {args.account!r} not found")
         result = await limits_service.update_limits(session, args.account, body, "operator")
         await session.commit()
         return result
