@@ -1,24 +1,30 @@
 from __future__ import annotations
 
 import pytest
-from plivo.utils.signature_v3 import validate_v3_signature
-
 from kataven_hub.carriers.signatures import (
     plivo_v3_signature,
     plivo_v3_valid,
     twilio_signature,
     twilio_valid,
 )
+from plivo.utils.signature_v3 import validate_v3_signature
 
 TWILIO_URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
-TWILIO_PARAMS = {"CallSid": "CA1234567890ABCDE", "Caller": "+14158675309", "Digits": "1234",
-                 "From": "+14158675309", "To": "+18005551212"}  # fmt: skip
+TWILIO_PARAMS = {
+    "CallSid": "CA1234567890ABCDE",
+    "Caller": "+14158675309",
+    "Digits": "1234",
+    "From": "+14158675309",
+    "To": "+18005551212",
+}
 
 
 class TestTwilio:
     def test_known_vector(self) -> None:
         # The example from Twilio's request-validation documentation and SDK tests.
-        assert twilio_signature("12345", TWILIO_URL, TWILIO_PARAMS) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        assert (
+            twilio_signature("12345", TWILIO_URL, TWILIO_PARAMS) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        )
 
     def test_valid_and_invalid(self) -> None:
         good = "RSOYDt4T1cUTdK1PDd93/VVr8B8="
@@ -34,8 +40,14 @@ class TestPlivoV3:
     @pytest.mark.parametrize(
         ("url", "params"),
         [
-            ("https://hub.example/plivo/status?account=acme&session=sess_1", {"CallUUID": "u1", "CallStatus": "ringing"}),
-            ("https://hub.example/plivo/status", {"To": "14155550100", "From": "12025550123", "Event": "Hangup"}),
+            (
+                "https://hub.example/plivo/status?account=acme&session=sess_1",
+                {"CallUUID": "u1", "CallStatus": "ringing"},
+            ),
+            (
+                "https://hub.example/plivo/status",
+                {"To": "14155550100", "From": "12025550123", "Event": "Hangup"},
+            ),
             ("https://hub.example/plivo/voice?b=2&a=1", {}),
             ("https://hub.example/plivo/voice", {}),
         ],

@@ -91,9 +91,13 @@ def _minted_at(session_id: str) -> float:
 
 
 async def _verified(
-    carrier: Carrier, creds: Mapping[str, str], account: str, url: str,
-    params: Mapping[str, str], headers: Mapping[str, str],
-) -> None:  # fmt: skip
+    carrier: Carrier,
+    creds: Mapping[str, str],
+    account: str,
+    url: str,
+    params: Mapping[str, str],
+    headers: Mapping[str, str],
+) -> None:
     if not carrier.verify_webhook(creds, url, params, headers):
         raise WebhookRejected()
     nonce = carrier.webhook_nonce(headers)
