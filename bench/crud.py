@@ -124,6 +124,7 @@ def main() -> None:
            "KATAVEN_REDIS_KEY_PREFIX": f"khbench{run_id}",
            "KATAVEN_API_KEY_PEPPER": "bench-pepper-" + run_id,
            "KATAVEN_BOOTSTRAP_DEMO_ACCOUNT": "false", "KATAVEN_LOG_LEVEL": "WARNING",
+           "KATAVEN_DB_POOL_SIZE": "20", "KATAVEN_DB_MAX_OVERFLOW": "20",
            "BENCH_ACCOUNT": "bench"}
 
     async def create_control() -> None:

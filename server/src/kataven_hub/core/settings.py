@@ -31,11 +31,13 @@ class Settings(BaseSettings):
     # database of its own on the same cluster, named TENANT_DB_PREFIX + slug.
     DATABASE_URL: str | None = None
     TENANT_DB_PREFIX: str = "kataven_t_"
-    # Pools are per database and fill lazily; size them for the in-flight requests of one
-    # process (overflow connections are closed on return, which is costly: SSL handshake).
+    # Pools are per database and fill lazily; an idle pool keeps DB_POOL_SIZE connections, so
+    # (cached engines × pool size × processes) must fit the server's max_connections (or use
+    # PgBouncer). Overflow connections are closed on return, which costs a reconnect: a process
+    # that serves one busy account should raise DB_POOL_SIZE to its in-flight requests.
     TENANT_ENGINE_CACHE_SIZE: int = 128
-    DB_POOL_SIZE: int = 20
-    DB_MAX_OVERFLOW: int = 20
+    DB_POOL_SIZE: int = 5
+    DB_MAX_OVERFLOW: int = 15
 
     # Counters and pub/sub. No REDIS_URL: in-process (a single API process).
     REDIS_URL: str | None = None
