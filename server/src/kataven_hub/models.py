@@ -3,5 +3,24 @@
 from kataven_hub.accounts.models import Account, Membership, User
 from kataven_hub.agents.models import Agent, AgentTool
 from kataven_hub.api_keys.models import ApiKey
+from kataven_hub.widget.models import (
+    AgentWidgetPolicy,
+    WidgetBranding,
+    WidgetKey,
+    WidgetRefreshToken,
+    WidgetTokenRedemption,
+)
 
-__all__ = ["Account", "Agent", "AgentTool", "ApiKey", "Membership", "User"]
+__all__ = [
+    "Account",
+    "Agent",
+    "AgentTool",
+    "AgentWidgetPolicy",
+    "ApiKey",
+    "Membership",
+    "User",
+    "WidgetBranding",
+    "WidgetKey",
+    "WidgetRefreshToken",
+    "WidgetTokenRedemption",
+]

@@ -89,11 +89,12 @@ def key_digest(token: str) -> str:
     return hmac.new(get_settings().api_key_pepper, token.encode(), hashlib.sha256).hexdigest()
 
 
-def account_of_key(token: str) -> str | None:
-    """`sk_live_<account>_<secret>`: the secret has no `_`, so the account ends at the last one."""
-    if not token.startswith(API_KEY_PREFIX):
+def account_of_key(token: str, prefix: str = API_KEY_PREFIX) -> str | None:
+    """`sk_live_<account>_<secret>`: the secret has no `_`, so the account ends at the last one.
+    Other key shapes (`pk_live_…` of the widget) follow the same rule with their prefix."""
+    if not token.startswith(prefix):
         return None
-    account, sep, secret = token[len(API_KEY_PREFIX) :].rpartition("_")
+    account, sep, secret = token[len(prefix) :].rpartition("_")
     if not sep or not account or len(secret) < 20 or not secret.isalnum() or not secret.isascii():
         return None
     return account
@@ -199,7 +200,8 @@ class SigningKey:
     is always there. Several API replicas must share the file (mount it as a secret)."""
 
     def __init__(self, settings: Settings) -> None:
-        path = settings.JWT_SIGNING_KEY_FILE or settings.DATA_DIR / "secrets" / "jwt_signing_key.pem"
+        default = settings.DATA_DIR / "secrets" / "jwt_signing_key.pem"
+        path = settings.JWT_SIGNING_KEY_FILE or default
         if path.exists():
             pem = path.read_bytes()
         else:
@@ -219,7 +221,9 @@ class SigningKey:
     def sign(self, claims: dict[str, Any]) -> str:
         return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})  # type: ignore[arg-type]
 
-    def verify(self, token: str, *, audience: str, issuer: str, require: list[str]) -> dict[str, Any]:
+    def verify(
+        self, token: str, *, audience: str, issuer: str, require: list[str]
+    ) -> dict[str, Any]:
         """Claims of a token this key signed; raises `jwt.PyJWTError` otherwise."""
         return jwt.decode(
             token,

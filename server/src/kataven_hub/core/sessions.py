@@ -27,6 +27,12 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _writers: WeakKeyDictionary[Any, AsyncEngine] = WeakKeyDictionary()
 
 
+def for_method(engine: AsyncEngine, method: str) -> AsyncEngine:
+    """The engine to use for a request of this method: on SQLite, writes take the write lock
+    up front (see `db.sqlite_immediate`)."""
+    return _for_method(engine, method)
+
+
 def _for_method(engine: AsyncEngine, method: str) -> AsyncEngine:
     if method in _SAFE_METHODS or engine.dialect.name != "sqlite":
         return engine
