@@ -63,7 +63,12 @@ class TestCreateWidgetKey:
         key = await make_key(
             client, tenant_a, ["HTTPS://Acme.COM/", "*.acme.com", "localhost:*", "acme.COM"]
         )
-        assert key["domain_allowlist"] == ["https://acme.com", "*.acme.com", "localhost:*", "acme.com"]
+        assert key["domain_allowlist"] == [
+            "https://acme.com",
+            "*.acme.com",
+            "localhost:*",
+            "acme.com",
+        ]
 
     async def test_pins_an_agent(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
         agent = await make_agent(client, tenant_a)
@@ -113,7 +118,9 @@ class TestCreateWidgetKey:
         self, client: httpx.AsyncClient, tenant_a: Tenant, agent_id: str
     ) -> None:
         r = await client.post(
-            "/api/v1/widget-keys", json={"name": "x", "agent_id": agent_id}, headers=tenant_a.headers
+            "/api/v1/widget-keys",
+            json={"name": "x", "agent_id": agent_id},
+            headers=tenant_a.headers,
         )
         assert r.status_code == 400
         assert "agent_id" in r.text
@@ -231,7 +238,9 @@ class TestUpdateWidgetKey:
         self, client: httpx.AsyncClient, tenant_a: Tenant, body: object
     ) -> None:
         key = await make_key(client, tenant_a)
-        r = await client.patch(f"/api/v1/widget-keys/{key['id']}", json=body, headers=tenant_a.headers)
+        r = await client.patch(
+            f"/api/v1/widget-keys/{key['id']}", json=body, headers=tenant_a.headers
+        )
         assert r.status_code == 400, r.text
         again = await client.get(f"/api/v1/widget-keys/{key['id']}", headers=tenant_a.headers)
         assert again.json()["domain_allowlist"] == [ORIGIN] and again.json()["disabled"] is False
