@@ -94,6 +94,13 @@ def _cli(env: dict[str, str], *args: str) -> dict[str, str]:
     return json.loads(done.stdout)
 
 
+def _start_api(env: dict[str, str], cwd: Path, port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "uvicorn", "kataven_hub.main:create_app", "--factory",
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    with open(cwd / "api.log", "wb") as log:  # the child keeps its own descriptor
+        return subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=log)
+
+
 class _Pages(BaseHTTPRequestHandler):
     api = ""
 
@@ -145,11 +152,7 @@ async def live_hub(
     key = await asyncio.to_thread(_cli, env, "keys", "create", "--account", "web", "--name", "e2e")
     api_key = next(v for v in key.values() if isinstance(v, str) and v.startswith("sk_live_"))
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "kataven_hub.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    server = _start_api(env, data_dir, port)
     api = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=api, timeout=10) as http:
@@ -160,7 +163,7 @@ async def live_hub(
                         break
                 except httpx.TransportError:
                     pass
-                assert server.poll() is None, "the API exited during startup"
+                assert server.poll() is None, (data_dir / "api.log").read_text()[-2000:]
                 assert time.monotonic() < deadline, "the API did not start within 30 s"
                 await asyncio.sleep(0.2)
             headers = {"Authorization": f"Bearer {api_key}"}
@@ -207,13 +210,11 @@ async def live_hub(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        if server.stderr is not None:
-            server.stderr.close()
 
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():
+    if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             "The widget browser test needs Chromium at /usr/bin/chromium: run `make browser-deps` "
             "(apt-get install chromium)."
@@ -276,8 +277,10 @@ class TestWidgetInBrowser:
         await expect(host).to_have_attribute("data-state", "ready")
         box = await launcher.bounding_box()
         viewport = page.viewport_size
-        assert box is not None and viewport is not None
-        assert box["x"] < viewport["width"] / 2 and box["y"] > viewport["height"] / 2  # "bl"
+        assert box is not None
+        assert viewport is not None
+        assert box["x"] < viewport["width"] / 2
+        assert box["y"] > viewport["height"] / 2
         assert await page.evaluate("Kataven.getSession()") is None  # guests connect on open
 
         await launcher.click()
@@ -289,7 +292,8 @@ class TestWidgetInBrowser:
         await expect(host).to_have_attribute("data-session", "guest")
         session = await page.evaluate("Kataven.getSession()")
         claims = await _verify(live_hub, session["token"])
-        assert claims["mode"] == "guest" and claims["agent_id"] == live_hub.agent_id
+        assert claims["mode"] == "guest"
+        assert claims["agent_id"] == live_hub.agent_id
         assert claims["account"] == "web"
         assert ("/api/v1/widget/auth/guest", 200) in calls
         assert await page.evaluate("window.sessions.length") == 1
@@ -356,4 +360,5 @@ class TestWidgetInBrowser:
         await expect(page.locator("#kataven-widget")).to_have_attribute("data-session", "user")
         session = await page.evaluate("Kataven.getSession()")
         claims = await _verify(live_hub, session["token"])
-        assert claims["mode"] == "user" and claims["sub"] == "cust-1"
+        assert claims["mode"] == "user"
+        assert claims["sub"] == "cust-1"

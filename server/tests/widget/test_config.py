@@ -46,8 +46,10 @@ class TestWidgetConfig:
             "name": agent["name"],
             "greeting": "Welcome, web visitor!",
         }
-        assert body["widget_enabled"] is True and body["unavailable_reason"] is None
-        assert body["auth_modes"] == ["guest", "user"] and body["pinned"] is False
+        assert body["widget_enabled"] is True
+        assert body["unavailable_reason"] is None
+        assert body["auth_modes"] == ["guest", "user"]
+        assert body["pinned"] is False
         assert "system_prompt" not in r.text
 
     async def test_greeting_defaults_to_the_agents(
@@ -63,7 +65,8 @@ class TestWidgetConfig:
         other = await make_agent(client, tenant_a, name="Other")
         await set_policy(client, tenant_a, other["id"])
         body = (await config(client, key, other["id"])).json()
-        assert body["agent"]["id"] == pinned["id"] and body["pinned"] is True
+        assert body["agent"]["id"] == pinned["id"]
+        assert body["pinned"] is True
 
     async def test_referer_only_request_is_checked(
         self, client: httpx.AsyncClient, tenant_a: Tenant
@@ -76,7 +79,8 @@ class TestWidgetConfig:
         bad = await config(
             client, key, agent["id"], Referer="https://evil.test/page", Accept="application/json"
         )
-        assert bad.status_code == 403 and bad.json()["code"] == "origin_not_allowed"
+        assert bad.status_code == 403
+        assert bad.json()["code"] == "origin_not_allowed"
 
     @pytest.mark.parametrize(
         "origin",
@@ -113,18 +117,21 @@ class TestWidgetConfig:
 
     async def test_missing_client_key_is_400(self, client: httpx.AsyncClient) -> None:
         r = await client.get(URL, headers=browser())
-        assert r.status_code == 400 and r.json()["detail"] == "Missing client_key"
+        assert r.status_code == 400
+        assert r.json()["detail"] == "Missing client_key"
 
     @pytest.mark.parametrize(
         "client_key",
         ["pk_live_nosuchaccount_" + "a" * 40, "garbage", "sk_live_x_" + "a" * 40,
-         "pk_live_kataven-admin_" + "a" * 40, "pk_live_BAD SLUG_" + "a" * 40, "pk_live_a\x00b_" + "a" * 40],
+         "pk_live_kataven-admin_" + "a" * 40, "pk_live_BAD SLUG_" + "a" * 40,
+         "pk_live_a\x00b_" + "a" * 40],
     )  # fmt: skip
     async def test_unknown_client_key_is_401(
         self, client: httpx.AsyncClient, client_key: str
     ) -> None:
         r = await client.get(URL, params={"client_key": client_key}, headers=browser())
-        assert r.status_code == 401 and r.json()["code"] == "invalid_client_key"
+        assert r.status_code == 401
+        assert r.json()["code"] == "invalid_client_key"
 
     async def test_huge_query_is_400(self, client: httpx.AsyncClient) -> None:
         r = await client.get(URL, params={"client_key": "pk_live_" + "a" * 5000}, headers=browser())
@@ -143,14 +150,17 @@ class TestWidgetConfig:
         key = await make_key(client, tenant_a)
         assert (await config(client, key)).json()["unavailable_reason"] == "agent_required"
         off = (await config(client, key, agent["id"])).json()
-        assert off["unavailable_reason"] == "widget_disabled" and off["agent"] is None
-        assert off["widget_enabled"] is False and off["auth_modes"] == []
+        assert off["unavailable_reason"] == "widget_disabled"
+        assert off["agent"] is None
+        assert off["widget_enabled"] is False
+        assert off["auth_modes"] == []
         await set_policy(client, tenant_a, agent["id"])
         await client.patch(
             f"/api/v1/agents/{agent['id']}", json={"status": "paused"}, headers=tenant_a.headers
         )
         paused = (await config(client, key, agent["id"])).json()
-        assert paused["unavailable_reason"] == "agent_unavailable" and paused["agent"] is None
+        assert paused["unavailable_reason"] == "agent_unavailable"
+        assert paused["agent"] is None
 
     @pytest.mark.parametrize(
         ("mode", "modes"), [("guest", ["guest"]), ("user", ["user"]), ("both", ["guest", "user"])]

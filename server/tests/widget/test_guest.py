@@ -27,8 +27,10 @@ class TestGuestSession:
         r = await guest(client, key, agent["id"])
         assert r.status_code == 200, r.text
         body = r.json()
-        assert body["token_type"] == "Bearer" and body["mode"] == "guest"
-        assert body["agent_id"] == agent["id"] and body["visitor_id"].startswith("guest_")
+        assert body["token_type"] == "Bearer"
+        assert body["mode"] == "guest"
+        assert body["agent_id"] == agent["id"]
+        assert body["visitor_id"].startswith("guest_")
         assert body["session_id"].startswith("wsess_")
         assert body["refresh_token"].startswith(f"rt_live_{tenant_a.slug}_")
         assert body["expires_in"] == 900
@@ -82,7 +84,8 @@ class TestGuestSession:
     async def test_missing_agent_is_400(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
         _, key = await ready_widget(client, tenant_a)
         r = await guest(client, key, None)
-        assert r.status_code == 400 and r.json()["detail"] == "Missing agent_id"
+        assert r.status_code == 400
+        assert r.json()["detail"] == "Missing agent_id"
 
     @pytest.mark.parametrize(
         "body",
@@ -108,7 +111,8 @@ class TestGuestSession:
     ) -> None:
         agent, key = await ready_widget(client, tenant_a)
         r = await guest(client, key, agent["id"], origin="https://evil.test")
-        assert r.status_code == 403 and r.json()["code"] == "origin_not_allowed"
+        assert r.status_code == 403
+        assert r.json()["code"] == "origin_not_allowed"
         assert "access-control-allow-origin" not in r.headers
         assert "token" not in r.json()
 
@@ -116,7 +120,8 @@ class TestGuestSession:
         agent, key = await ready_widget(client, tenant_a)
         body = {"client_key": key["public_key"], "agent_id": agent["id"]}
         ok = await client.post(URL, json=body, headers={"Referer": f"{ORIGIN}/shop"})
-        assert ok.status_code == 200 and "access-control-allow-origin" not in ok.headers
+        assert ok.status_code == 200
+        assert "access-control-allow-origin" not in ok.headers
         bad = await client.post(URL, json=body, headers={"Referer": "https://evil.test/"})
         assert bad.status_code == 403
         none = await client.post(URL, json=body)
@@ -128,7 +133,8 @@ class TestGuestSession:
             f"/api/v1/widget-keys/{key['id']}", json={"disabled": True}, headers=tenant_a.headers
         )
         r = await guest(client, key, agent["id"])
-        assert r.status_code == 403 and r.json()["code"] == "client_key_disabled"
+        assert r.status_code == 403
+        assert r.json()["code"] == "client_key_disabled"
         # The origin is allowed, so the page may read why it was refused.
         assert r.headers["access-control-allow-origin"] == ORIGIN
 
@@ -154,7 +160,8 @@ class TestGuestSession:
         await set_policy(client, tenant_a, agent["id"], **policy)
         key = await make_key(client, tenant_a)
         r = await guest(client, key, agent["id"])
-        assert r.status_code == 403 and r.json()["code"] == code
+        assert r.status_code == 403
+        assert r.json()["code"] == code
 
     async def test_never_configured_agent_is_refused(
         self, client: httpx.AsyncClient, tenant_a: Tenant

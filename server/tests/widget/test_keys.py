@@ -6,8 +6,8 @@ import re
 
 import httpx
 import pytest
-
 from kataven_hub.core import auth, tenancy
+
 from tests.fixtures.app import Tenant
 from tests.widget.helpers import JSON, ORIGIN, browser, make_agent, make_key, ready_widget
 
@@ -37,18 +37,23 @@ class TestCreateWidgetKey:
         assert key["id"].startswith("wk_")
         public = PK_RE.match(key["public_key"])
         secret = SK_RE.match(key["secret_key"])
-        assert public and public["account"] == tenant_a.slug
-        assert secret and secret["account"] == tenant_a.slug
+        assert public
+        assert public["account"] == tenant_a.slug
+        assert secret
+        assert secret["account"] == tenant_a.slug
         assert key["last8"] == key["public_key"][-8:]
         assert key["secret_last8"] == key["secret_key"][-8:]
         assert key["domain_allowlist"] == ["acme.com", "https://www.acme.com"]
-        assert key["disabled"] is False and key["last_used_at"] is None
+        assert key["disabled"] is False
+        assert key["last_used_at"] is None
         stored = await _stored_columns(tenant_a.slug, key["id"])
         assert stored["public_digest"] == auth.key_digest(key["public_key"])
         assert stored["secret_digest"] == auth.key_digest(key["secret_key"])
-        assert key["public_key"] not in str(stored) and key["secret_key"] not in str(stored)
+        assert key["public_key"] not in str(stored)
+        assert key["secret_key"] not in str(stored)
         listed = (await client.get("/api/v1/widget-keys", headers=tenant_a.headers)).text
-        assert key["public_key"] not in listed and key["secret_key"] not in listed
+        assert key["public_key"] not in listed
+        assert key["secret_key"] not in listed
 
     async def test_works_with_a_hub_ui_token(
         self, client: httpx.AsyncClient, tenant_a: Tenant
@@ -158,7 +163,8 @@ class TestListWidgetKeys:
         second = await make_key(client, tenant, name="second")
         listed = (await client.get("/api/v1/widget-keys", headers=tenant.headers)).json()
         assert [k["id"] for k in listed] == [second["id"], first["id"]]
-        assert "public_key" not in listed[0] and "secret_key" not in listed[0]
+        assert "public_key" not in listed[0]
+        assert "secret_key" not in listed[0]
         assert listed[0]["last8"] == second["public_key"][-8:]
 
     async def test_two_account_matrix(
@@ -191,7 +197,8 @@ class TestUpdateWidgetKey:
         r = await client.patch(
             f"/api/v1/widget-keys/{key['id']}", json={"agent_id": None}, headers=tenant_a.headers
         )
-        assert r.json()["agent_id"] is None and r.json()["name"] == "renamed"
+        assert r.json()["agent_id"] is None
+        assert r.json()["name"] == "renamed"
 
     async def test_revoke_is_idempotent(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
         key = await make_key(client, tenant_a)
@@ -202,19 +209,21 @@ class TestUpdateWidgetKey:
         assert first.json()["disabled"] is True
         assert first.json()["disabled_at"] == second.json()["disabled_at"]
         enabled = await client.patch(url, json={"disabled": False}, headers=tenant_a.headers)
-        assert enabled.json()["disabled"] is False and enabled.json()["disabled_at"] is None
+        assert enabled.json()["disabled"] is False
+        assert enabled.json()["disabled_at"] is None
 
     async def test_revoked_key_refuses_visitors_and_its_secret(
         self, client: httpx.AsyncClient, tenant_a: Tenant
     ) -> None:
-        agent, key = await ready_widget(client, tenant_a)
+        _agent, key = await ready_widget(client, tenant_a)
         await client.patch(
             f"/api/v1/widget-keys/{key['id']}", json={"disabled": True}, headers=tenant_a.headers
         )
         r = await client.get(
             "/api/v1/widget/config", params={"client_key": key["public_key"]}, headers=browser()
         )
-        assert r.status_code == 403 and r.json()["code"] == "client_key_disabled"
+        assert r.status_code == 403
+        assert r.json()["code"] == "client_key_disabled"
         r = await client.post(
             "/api/v1/widget/auth/user-token",
             json={"external_user_id": "u1"},
@@ -243,7 +252,8 @@ class TestUpdateWidgetKey:
         )
         assert r.status_code == 400, r.text
         again = await client.get(f"/api/v1/widget-keys/{key['id']}", headers=tenant_a.headers)
-        assert again.json()["domain_allowlist"] == [ORIGIN] and again.json()["disabled"] is False
+        assert again.json()["domain_allowlist"] == [ORIGIN]
+        assert again.json()["disabled"] is False
 
     @pytest.mark.parametrize("key_id", ["wk_01HZ2N0000000000000000000Z", "nope", "key_x"])
     async def test_unknown_is_404(
@@ -291,7 +301,8 @@ class TestDeleteWidgetKey:
         assert (await client.get(url, headers=tenant_a.headers)).json()["last_used_at"] is not None
         assert (await client.delete(url, headers=tenant_a.headers)).status_code == 204
         kept = await client.get(url, headers=tenant_a.headers)
-        assert kept.status_code == 200 and kept.json()["disabled"] is True
+        assert kept.status_code == 200
+        assert kept.json()["disabled"] is True
         assert (await client.delete(url, headers=tenant_a.headers)).status_code == 204
         r = await client.get(
             "/api/v1/widget/config", params={"client_key": key["public_key"]}, headers=browser()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import httpx
-
 from kataven_hub.core import migrate, tenancy
+
 from tests.fixtures.app import Tenant
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import jwt
 import pytest
+from kataven_hub.core import auth, tenancy
 from sqlalchemy import text
 
-from kataven_hub.core import auth, tenancy
 from tests.fixtures.app import Tenant
 from tests.widget.helpers import (
     ORIGIN,
@@ -57,10 +57,10 @@ class TestRefresh:
         session = (await exchange(client, key, token, agent["id"])).json()
         renewed = (await refresh(client, session["refresh_token"])).json()
         claims = jwt.decode(renewed["token"], options={"verify_signature": False})
-        assert claims["mode"] == "user" and claims["sub"] == "user-9"
-        assert (
-            claims["visitor"]["email"] == "ada@example.com" and claims["visitor"]["name"] == "Ada"
-        )
+        assert claims["mode"] == "user"
+        assert claims["sub"] == "user-9"
+        assert claims["visitor"]["email"] == "ada@example.com"
+        assert claims["visitor"]["name"] == "Ada"
 
     async def test_replay_is_refused_and_revokes_the_family(
         self, client: httpx.AsyncClient, tenant_a: Tenant
@@ -69,7 +69,8 @@ class TestRefresh:
         first = (await guest(client, key, agent["id"])).json()
         second = (await refresh(client, first["refresh_token"])).json()
         replay = await refresh(client, first["refresh_token"])
-        assert replay.status_code == 400 and replay.json()["code"] == "refresh_token_reused"
+        assert replay.status_code == 400
+        assert replay.json()["code"] == "refresh_token_reused"
         # The legitimate holder's newer token is revoked too: a thief gets one use at most.
         after = await refresh(client, second["refresh_token"])
         assert after.status_code == 400
@@ -83,7 +84,8 @@ class TestRefresh:
         session = (await guest(client, key, agent["id"])).json()
         await _expire(tenant_a.slug, session["refresh_token"])
         r = await refresh(client, session["refresh_token"])
-        assert r.status_code == 400 and r.json()["detail"] == "Missing or expired refresh_token"
+        assert r.status_code == 400
+        assert r.json()["detail"] == "Missing or expired refresh_token"
 
     @pytest.mark.parametrize(
         "token",
@@ -111,7 +113,8 @@ class TestRefresh:
         agent, key = await ready_widget(client, tenant_a)
         session = (await guest(client, key, agent["id"])).json()
         r = await refresh(client, session["refresh_token"], origin="https://evil.test")
-        assert r.status_code == 403 and "access-control-allow-origin" not in r.headers
+        assert r.status_code == 403
+        assert "access-control-allow-origin" not in r.headers
         assert (await refresh(client, session["refresh_token"])).status_code == 200
 
     async def test_referer_only(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
@@ -136,7 +139,8 @@ class TestRefresh:
             f"/api/v1/widget-keys/{key['id']}", json={"disabled": True}, headers=tenant_a.headers
         )
         r = await refresh(client, session["refresh_token"])
-        assert r.status_code == 403 and r.json()["code"] == "client_key_disabled"
+        assert r.status_code == 403
+        assert r.json()["code"] == "client_key_disabled"
 
     async def test_allowlist_change_applies(
         self, client: httpx.AsyncClient, tenant_a: Tenant
@@ -159,7 +163,8 @@ class TestRefresh:
             headers=tenant_a.headers,
         )
         r = await refresh(client, session["refresh_token"])
-        assert r.status_code == 403 and r.json()["code"] == "auth_mode_not_allowed"
+        assert r.status_code == 403
+        assert r.json()["code"] == "auth_mode_not_allowed"
 
     async def test_client_key_must_match(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
         agent, key = await ready_widget(client, tenant_a)

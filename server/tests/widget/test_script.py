@@ -16,19 +16,22 @@ class TestWidgetScript:
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["access-control-allow-origin"] == "*"
         assert r.headers["etag"].startswith('"')
-        assert "Kataven" in r.text and "init" in r.text
+        assert "Kataven" in r.text
+        assert "init" in r.text
 
     async def test_revalidates_with_etag(self, client: httpx.AsyncClient) -> None:
         etag = (await client.get("/widget/v1.js")).headers["etag"]
         r = await client.get("/widget/v1.js", headers={"If-None-Match": etag})
-        assert r.status_code == 304 and r.content == b""
+        assert r.status_code == 304
+        assert r.content == b""
         assert (
             await client.get("/widget/v1.js", headers={"If-None-Match": '"other"'})
         ).status_code == 200
 
     async def test_head(self, client: httpx.AsyncClient) -> None:
         r = await client.head("/widget/v1.js")
-        assert r.status_code == 200 and r.content == b""
+        assert r.status_code == 200
+        assert r.content == b""
 
     async def test_needs_no_credential_and_is_not_under_api(
         self, client: httpx.AsyncClient, tenant_a: Tenant

@@ -51,7 +51,8 @@ class TestUpdateBranding:
         r = await client.patch(
             "/api/v1/widget-settings", json={"accent_color": "#000000"}, headers=tenant.headers
         )
-        assert r.json()["primary_color"] == "#ff5500" and r.json()["accent_color"] == "#000000"
+        assert r.json()["primary_color"] == "#ff5500"
+        assert r.json()["accent_color"] == "#000000"
         r = await client.patch(
             "/api/v1/widget-settings",
             json={"primary_color": None, "logo_url": None},
@@ -60,7 +61,8 @@ class TestUpdateBranding:
         assert r.json()["primary_color"] == DEFAULTS["primary_color"]
         assert r.json()["logo_url"] is None
         again = (await client.get("/api/v1/widget-settings", headers=tenant.headers)).json()
-        assert again["launcher_position"] == "tl" and again["accent_color"] == "#000000"
+        assert again["launcher_position"] == "tl"
+        assert again["accent_color"] == "#000000"
 
     @pytest.mark.parametrize(
         "body",
@@ -141,7 +143,8 @@ class TestGetAgentWidgetSettings:
             headers=tenant_a.headers,
         )
         got = (await client.get(url, headers=tenant_a.headers)).json()
-        assert got["auth_mode"] == "user" and got["widget_enabled"] is True
+        assert got["auth_mode"] == "user"
+        assert got["widget_enabled"] is True
 
     @pytest.mark.parametrize("agent_id", ["agent_01HZ2N0000000000000000000Z", "nope"])
     async def test_unknown_agent_is_404(
@@ -178,10 +181,13 @@ class TestUpdateAgentWidgetSettings:
         )
         assert r.status_code == 200, r.text
         got = r.json()
-        assert got["widget_enabled"] is True and got["auth_mode"] == "guest"
-        assert got["auth_mode_source"] == "widget" and got["greeting_override"] == "Hello web!"
+        assert got["widget_enabled"] is True
+        assert got["auth_mode"] == "guest"
+        assert got["auth_mode_source"] == "widget"
+        assert got["greeting_override"] == "Hello web!"
         r = await client.patch(url, json={"auth_mode": None}, headers=tenant_a.headers)
-        assert r.json()["auth_mode"] == "both" and r.json()["auth_mode_source"] == "agent"
+        assert r.json()["auth_mode"] == "both"
+        assert r.json()["auth_mode_source"] == "agent"
         assert r.json()["widget_enabled"] is True
         assert (await client.get(url, headers=tenant_a.headers)).json() == r.json()
 

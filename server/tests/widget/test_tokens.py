@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import jwt
-
 from kataven_hub.core.settings import get_settings
+
 from tests.fixtures.app import Tenant
 from tests.widget.helpers import exchange, guest, ready_widget, user_token
 
@@ -33,9 +33,12 @@ class TestVisitorTokens:
         session = (await guest(client, key, agent["id"])).json()
         claims = await _verify(client, session["token"])
         assert jwt.get_unverified_header(session["token"])["alg"] == "RS256"
-        assert claims["typ"] == "widget_session" and claims["mode"] == "guest"
-        assert claims["account"] == tenant_a.slug and claims["agent_id"] == agent["id"]
-        assert claims["widget_key_id"] == key["id"] and claims["sid"] == session["session_id"]
+        assert claims["typ"] == "widget_session"
+        assert claims["mode"] == "guest"
+        assert claims["account"] == tenant_a.slug
+        assert claims["agent_id"] == agent["id"]
+        assert claims["widget_key_id"] == key["id"]
+        assert claims["sid"] == session["session_id"]
         assert claims["sub"] == session["visitor_id"] == claims["visitor"]["id"]
         assert claims["exp"] - claims["iat"] == 900
 
@@ -45,13 +48,12 @@ class TestVisitorTokens:
         agent, key = await ready_widget(client, tenant_a)
         raw = (await user_token(client, key, "user-1")).json()["user_token"]
         user_claims = await _verify(client, raw)
-        assert (
-            user_claims["typ"] == "widget_user_token"
-            and user_claims["exp"] - user_claims["iat"] == 300
-        )
+        assert user_claims["typ"] == "widget_user_token"
+        assert user_claims["exp"] - user_claims["iat"] == 300
         session = (await exchange(client, key, raw, agent["id"])).json()
         claims = await _verify(client, session["token"])
-        assert claims["mode"] == "user" and claims["sub"] == "user-1"
+        assert claims["mode"] == "user"
+        assert claims["sub"] == "user-1"
         assert claims["visitor"] == {
             "id": "user-1",
             "mode": "user",

@@ -6,9 +6,9 @@ import time
 
 import httpx
 import pytest
-
 from kataven_hub.core import auth
 from kataven_hub.core.settings import get_settings
+
 from tests.fixtures.app import Tenant
 from tests.widget.helpers import JSON, ORIGIN, browser, exchange, make_key, ready_widget, user_token
 
@@ -22,7 +22,8 @@ class TestUserToken:
         _, key = await ready_widget(client, tenant_a)
         r = await user_token(client, key)
         assert r.status_code == 200, r.text
-        assert r.json()["expires_in"] == 300 and r.json()["user_token"].count(".") == 2
+        assert r.json()["expires_in"] == 300
+        assert r.json()["user_token"].count(".") == 2
         assert "access-control-allow-origin" not in r.headers
 
     async def test_rejects_missing_or_wrong_secret(
@@ -48,7 +49,8 @@ class TestUserToken:
             f"/api/v1/widget-keys/{key['id']}", json={"disabled": True}, headers=tenant_a.headers
         )
         r = await user_token(client, key)
-        assert r.status_code == 401 and "revoked" in r.text
+        assert r.status_code == 401
+        assert "revoked" in r.text
 
     async def test_browser_call_from_forged_origin_is_403(
         self, client: httpx.AsyncClient, tenant_a: Tenant
@@ -83,11 +85,14 @@ class TestExchange:
         r = await exchange(client, key, token, agent["id"])
         assert r.status_code == 200, r.text
         body = r.json()
-        assert body["mode"] == "user" and body["visitor_id"] == "user-7"
-        assert body["agent_id"] == agent["id"] and body["expires_in"] == 900
+        assert body["mode"] == "user"
+        assert body["visitor_id"] == "user-7"
+        assert body["agent_id"] == agent["id"]
+        assert body["expires_in"] == 900
         assert r.headers["access-control-allow-origin"] == ORIGIN
         again = await exchange(client, key, token, agent["id"])
-        assert again.status_code == 400 and "already used" in again.json()["detail"]
+        assert again.status_code == 400
+        assert "already used" in again.json()["detail"]
 
     async def test_forged_origin_is_403_and_token_stays_unused(
         self, client: httpx.AsyncClient, tenant_a: Tenant
@@ -95,7 +100,8 @@ class TestExchange:
         agent, key = await ready_widget(client, tenant_a)
         token = (await user_token(client, key)).json()["user_token"]
         r = await exchange(client, key, token, agent["id"], origin="https://evil.test")
-        assert r.status_code == 403 and "access-control-allow-origin" not in r.headers
+        assert r.status_code == 403
+        assert "access-control-allow-origin" not in r.headers
         assert (await exchange(client, key, token, agent["id"])).status_code == 200
 
     async def test_referer_only(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
@@ -117,7 +123,8 @@ class TestExchange:
     ) -> None:
         agent, key = await ready_widget(client, tenant_a)
         r = await exchange(client, key, token, agent["id"])  # type: ignore[arg-type]
-        assert r.status_code == 400 and r.json()["detail"] == "Missing or expired token"
+        assert r.status_code == 400
+        assert r.json()["detail"] == "Missing or expired token"
 
     async def test_expired_token_is_400(
         self, client: httpx.AsyncClient, tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch
@@ -127,7 +134,8 @@ class TestExchange:
         token = (await user_token(client, key)).json()["user_token"]
         monkeypatch.undo()
         r = await exchange(client, key, token, agent["id"])
-        assert r.status_code == 400 and r.json()["detail"] == "Missing or expired token"
+        assert r.status_code == 400
+        assert r.json()["detail"] == "Missing or expired token"
 
     async def test_session_or_foreign_tokens_are_not_user_tokens(
         self, client: httpx.AsyncClient, tenant_a: Tenant
@@ -163,7 +171,8 @@ class TestExchange:
         agent, key = await ready_widget(client, tenant_a, auth_mode="guest")
         token = (await user_token(client, key)).json()["user_token"]
         r = await exchange(client, key, token, agent["id"])
-        assert r.status_code == 403 and r.json()["code"] == "auth_mode_not_allowed"
+        assert r.status_code == 403
+        assert r.json()["code"] == "auth_mode_not_allowed"
 
     async def test_user_only_agent_accepts_users(
         self, client: httpx.AsyncClient, tenant_a: Tenant
