@@ -212,14 +212,17 @@ class SigningKey:
                 serialization.NoEncryption(),
             )
             write_private(path, pem)
-        self.private_key = serialization.load_pem_private_key(pem, password=None)
-        self.public_key = self.private_key.public_key()
+        private_key = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(private_key, rsa.RSAPrivateKey):
+            raise RuntimeError(f"{path} must hold an RSA private key (RS256)")
+        self.private_key = private_key
+        self.public_key = private_key.public_key()
         public_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.public_key))
         self.kid = _thumbprint(public_jwk)
         self.jwk = {**public_jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}
 
     def sign(self, claims: dict[str, Any]) -> str:
-        return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})  # type: ignore[arg-type]
+        return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})
 
     def verify(
         self, token: str, *, audience: str, issuer: str, require: list[str]
@@ -227,7 +230,7 @@ class SigningKey:
         """Claims of a token this key signed; raises `jwt.PyJWTError` otherwise."""
         return jwt.decode(
             token,
-            self.public_key,  # type: ignore[arg-type]
+            self.public_key,
             algorithms=["RS256"],
             audience=audience,
             issuer=issuer,

@@ -30,7 +30,7 @@ from kataven_hub.widget.visitor_schemas import (
 router = APIRouter(prefix="/widget", tags=["Widget Auth"], route_class=PublicRoute)
 
 ClientKeyQuery = Annotated[str | None, Query(max_length=300, description="The `pk_live_` key")]
-_PUBLIC = {"security": []}
+_PUBLIC: dict[str, Any] = {"security": []}
 _BROWSER_ERRORS = errors_doc(InvalidRequest, InvalidClientKey, OriginNotAllowed, NotFound)
 
 

@@ -7,7 +7,8 @@
  *   </script>
  *
  * Options: publicKey (required), agentId, userToken, apiBase (default: where this script was
- * loaded from), onSession(session), onError({code, message}).
+ * loaded from), onSession(session), onError({code, message}). `init` returns the widget (or a
+ * promise of it when called before <body> exists); calling it again replaces the widget.
  * The page gets `kataven:session` and `kataven:error` events on the widget element
  * (#kataven-widget), and `Kataven.getSession()` returns the live session: its `token` is the
  * JWT the call runtime takes. The widget renders a launcher in the account's colours, signs the
@@ -345,6 +346,7 @@
       self.ui.host.setAttribute("data-session", "none");
       self._status(wasUser ? MESSAGES.session_ended : "");
       self._emit("kataven:error", { code: err.code, message: err.message });
+      if (!wasUser && !self.ui.panel.hidden) self.ensureSession().catch(function () {});
       return null;
     });
     return this.refreshing;
