@@ -5,7 +5,7 @@ UV := python3 -m uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run dev dispatcher test test-fast lint types migration openapi bench clean
+.PHONY: install browser-deps run dev dispatcher test test-fast lint types migration openapi bench clean
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -17,7 +17,15 @@ run: install  ## serve the embedded default (SQLite, in-process) on :8081
 dev: install  ## the API with reload
 	$(VENV)/bin/kataven-hub api --reload
 
+browser-deps:  ## Debian's Chromium, for the widget's browser test (Playwright drives it; no download)
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
 test: install  ## the whole suite, on SQLite + in-process and on PostgreSQL + Redis
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then $(MAKE) browser-deps; \
+	  else echo "The widget browser test needs Chromium at /usr/bin/chromium: run 'sudo make browser-deps' (apt-get install chromium). It will fail without it." >&2; fi; \
+	fi
 	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
 
 test-fast: install  ## the suite on one process, stop at the first failure

@@ -13,6 +13,8 @@ from kataven_hub.limits.router import router as limits_router
 from kataven_hub.recordings.router import media_router as recording_media_router
 from kataven_hub.recordings.router import router as recordings_router
 from kataven_hub.telephony.router import router as telephony_router
+from kataven_hub.widget.router import router as widget_router
+from kataven_hub.widget.router import script_router as widget_script_router
 
 v1 = APIRouter(prefix="/api/v1")
 v1.include_router(agents_router)
@@ -21,6 +23,7 @@ v1.include_router(telephony_router)
 v1.include_router(calls_router)
 v1.include_router(limits_router)
 v1.include_router(recordings_router)
+v1.include_router(widget_router)
 
 public = APIRouter(prefix="/api")
 public.include_router(accounts_router)
@@ -28,5 +31,6 @@ public.include_router(accounts_router)
 root = APIRouter()
 root.include_router(carrier_webhooks_router)
 root.include_router(recording_media_router)
+root.include_router(widget_script_router)
 
 routers = [v1, public, root]

@@ -30,6 +30,8 @@ from kataven_hub.core.errors import Problem
 from kataven_hub.core.middleware import PathAliases, RequestContext
 from kataven_hub.core.settings import Settings, get_settings
 from kataven_hub.recordings import storage as recordings_storage
+from kataven_hub.widget import keys_service as widget_keys_service
+from kataven_hub.widget.cors import WidgetCors
 
 log = logging.getLogger("kataven_hub")
 
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     _operational_routes(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(WidgetCors, allows_origin=widget_keys_service.allows_origin)
     app.add_middleware(RequestContext, max_body_bytes=settings.MAX_BODY_BYTES)
     app.add_middleware(PathAliases)
     return app
@@ -174,7 +177,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             if responses.pop("422", None) is not None or operation.get("requestBody"):
                 responses.setdefault("400", bad_request)
             if path.startswith("/api/v1/"):
-                operation["security"] = [{"bearerAuth": []}]
+                operation.setdefault("security", [{"bearerAuth": []}])  # public routes set []
                 responses.setdefault("400", bad_request)  # missing X-Account-ID, bad slug
                 for code, doc in _AUTH_ERRORS.items():
                     responses.setdefault(str(code), doc)

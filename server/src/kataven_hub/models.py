@@ -6,6 +6,13 @@ from kataven_hub.api_keys.models import ApiKey
 from kataven_hub.calls.models import Call
 from kataven_hub.limits.models import CallLimit
 from kataven_hub.telephony.models import NumberOwner, PhoneNumber, ProviderCredential
+from kataven_hub.widget.models import (
+    AgentWidgetPolicy,
+    WidgetBranding,
+    WidgetKey,
+    WidgetRefreshToken,
+    WidgetTokenRedemption,
+)
 
 __all__ = [
     "Account",
@@ -19,4 +26,9 @@ __all__ = [
     "PhoneNumber",
     "ProviderCredential",
     "User",
+    "AgentWidgetPolicy",
+    "WidgetBranding",
+    "WidgetKey",
+    "WidgetRefreshToken",
+    "WidgetTokenRedemption",
 ]

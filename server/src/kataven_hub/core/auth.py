@@ -89,11 +89,12 @@ def key_digest(token: str) -> str:
     return hmac.new(get_settings().api_key_pepper, token.encode(), hashlib.sha256).hexdigest()
 
 
-def account_of_key(token: str) -> str | None:
-    """`sk_live_<account>_<secret>`: the secret has no `_`, so the account ends at the last one."""
-    if not token.startswith(API_KEY_PREFIX):
+def account_of_key(token: str, prefix: str = API_KEY_PREFIX) -> str | None:
+    """`sk_live_<account>_<secret>`: the secret has no `_`, so the account ends at the last one.
+    Other key shapes (`pk_live_…` of the widget) follow the same rule with their prefix."""
+    if not token.startswith(prefix):
         return None
-    account, sep, secret = token[len(API_KEY_PREFIX) :].rpartition("_")
+    account, sep, secret = token[len(prefix) :].rpartition("_")
     if not sep or not account or len(secret) < 20 or not secret.isalnum() or not secret.isascii():
         return None
     return account
@@ -211,11 +212,15 @@ async def _authenticate_key(request: Request, token: str, settings: Settings) ->
 
 
 # -- JWTs ---------------------------------------------------------------------------------------
-class BuiltinIssuer:
-    """Signs Hub UI session tokens with a local RSA key and publishes it as a JWKS."""
+class SigningKey:
+    """The installation's RSA signing key (RS256), kept in a 0600 PEM file and published in the
+    JWKS. The built-in issuer signs Hub UI sessions with it and the widget signs visitor tokens
+    with it; the second use stays on when the built-in issuer is off (production), so the file
+    is always there. Several API replicas must share the file (mount it as a secret)."""
 
     def __init__(self, settings: Settings) -> None:
-        path = settings.DATA_DIR / "secrets" / "jwt_signing_key.pem"
+        default = settings.DATA_DIR / "secrets" / "jwt_signing_key.pem"
+        path = settings.JWT_SIGNING_KEY_FILE or default
         if path.exists():
             pem = path.read_bytes()
         else:
@@ -226,10 +231,39 @@ class BuiltinIssuer:
                 serialization.NoEncryption(),
             )
             write_private(path, pem)
-        self._private = serialization.load_pem_private_key(pem, password=None)
-        public_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._private.public_key()))
+        private_key = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(private_key, rsa.RSAPrivateKey):
+            raise RuntimeError(f"{path} must hold an RSA private key (RS256)")
+        self.private_key = private_key
+        self.public_key = private_key.public_key()
+        public_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.public_key))
         self.kid = _thumbprint(public_jwk)
         self.jwk = {**public_jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})
+
+    def verify(
+        self, token: str, *, audience: str, issuer: str, require: list[str]
+    ) -> dict[str, Any]:
+        """Claims of a token this key signed; raises `jwt.PyJWTError` otherwise."""
+        return jwt.decode(
+            token,
+            self.public_key,
+            algorithms=["RS256"],
+            audience=audience,
+            issuer=issuer,
+            options={"require": require},
+        )
+
+
+class BuiltinIssuer:
+    """Signs Hub UI session tokens with the installation's signing key."""
+
+    def __init__(self, settings: Settings, key: SigningKey) -> None:
+        self.key = key
+        self.kid = key.kid
+        self.jwk = key.jwk
         self.issuer = settings.BUILTIN_ISSUER
         self.audience = settings.JWT_AUDIENCE
         self.ttl = settings.JWT_TTL_SECONDS
@@ -245,17 +279,11 @@ class BuiltinIssuer:
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
         }
-        token = jwt.encode(claims, self._private, algorithm="RS256", headers={"kid": self.kid})  # type: ignore[arg-type]
-        return token, expires
+        return self.key.sign(claims), expires
 
     def verify(self, token: str) -> dict[str, Any]:
-        return jwt.decode(
-            token,
-            self._private.public_key(),  # type: ignore[arg-type]
-            algorithms=["RS256"],
-            audience=self.audience,
-            issuer=self.issuer,
-            options={"require": ["exp", "iss", "sub", "aud"]},
+        return self.key.verify(
+            token, audience=self.audience, issuer=self.issuer, require=["exp", "iss", "sub", "aud"]
         )
 
 
@@ -325,13 +353,15 @@ class OidcVerifier:
         )
 
 
+_signing_key: SigningKey | None = None
 _builtin: BuiltinIssuer | None = None
 _oidc: OidcVerifier | None = None
 
 
 def init(settings: Settings) -> None:
-    global _builtin, _oidc
-    _builtin = BuiltinIssuer(settings) if settings.builtin_issuer_enabled else None
+    global _signing_key, _builtin, _oidc
+    _signing_key = SigningKey(settings)
+    _builtin = BuiltinIssuer(settings, _signing_key) if settings.builtin_issuer_enabled else None
     _oidc = (
         OidcVerifier(settings.OIDC_ISSUER_URL, settings.OIDC_AUDIENCE, settings.OIDC_JWKS_CACHE_SECONDS)
         if settings.OIDC_ISSUER_URL
@@ -345,8 +375,16 @@ def builtin_issuer() -> BuiltinIssuer | None:
     return _builtin
 
 
+def signing_key() -> SigningKey:
+    """The installation's signing key (for tokens other modules mint, e.g. widget visitors)."""
+    if _signing_key is None:
+        raise RuntimeError("auth is not initialised")
+    return _signing_key
+
+
 def jwks() -> dict[str, Any]:
-    return {"keys": [_builtin.jwk] if _builtin else []}
+    """The public keys that verify every token this installation signs."""
+    return {"keys": [_signing_key.jwk] if _signing_key else []}
 
 
 async def verify_jwt(token: str) -> dict[str, Any]:

@@ -27,6 +27,12 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _variants: WeakKeyDictionary[Any, tuple[AsyncEngine, AsyncEngine]] = WeakKeyDictionary()
 
 
+def for_method(engine: AsyncEngine, method: str) -> AsyncEngine:
+    """The engine to use for a request of this method: on SQLite, writes take the write lock
+    up front (see `db.sqlite_immediate`)."""
+    return _for_method(engine, method)
+
+
 def _for_method(engine: AsyncEngine, method: str) -> AsyncEngine:
     """Reads on PostgreSQL run in autocommit: under READ COMMITTED every statement takes its own
     snapshot anyway, so BEGIN/ROLLBACK would only add two round trips. Writes on SQLite take

@@ -56,6 +56,16 @@ class Settings(BaseSettings):
     OIDC_ISSUER_URL: str | None = None
     OIDC_AUDIENCE: str | None = None
     OIDC_JWKS_CACHE_SECONDS: int = 300
+    # The RSA key that signs Hub UI and widget tokens; default DATA_DIR/secrets/jwt_signing_key.pem.
+    JWT_SIGNING_KEY_FILE: Path | None = None
+
+    # Embeddable widget: visitor tokens (JWTs for the call runtime, checked with our JWKS).
+    WIDGET_TOKEN_ISSUER: str = "kataven-hub/widget"
+    WIDGET_TOKEN_AUDIENCE: str = "kataven-widget"
+    WIDGET_SESSION_TTL_SECONDS: int = 900
+    WIDGET_USER_TOKEN_TTL_SECONDS: int = 300
+    WIDGET_REFRESH_TTL_SECONDS: int = 86_400
+    WIDGET_SCRIPT_MAX_AGE_SECONDS: int = 300
 
     ACCOUNT_DIRECTORY_ENABLED: bool | None = None  # default: on in development
     BOOTSTRAP_DEMO_ACCOUNT: bool | None = None  # default: on in development
