@@ -1,7 +1,25 @@
 """Imports every module's ORM models, so both metadata trees are complete (Alembic, tests)."""
 
 from kataven_hub.accounts.models import Account, Membership, User
-from kataven_hub.agents.models import Agent, AgentTool
+from kataven_hub.agents.models import Agent, AgentFaq, AgentPlaybook, AgentTool
 from kataven_hub.api_keys.models import ApiKey
+from kataven_hub.faqs.models import Faq
+from kataven_hub.integrations.models import InstalledIntegration, IntegrationCredential
+from kataven_hub.playbooks.models import Playbook
+from kataven_hub.tools.models import Tool
 
-__all__ = ["Account", "Agent", "AgentTool", "ApiKey", "Membership", "User"]
+__all__ = [
+    "Account",
+    "Agent",
+    "AgentFaq",
+    "AgentPlaybook",
+    "AgentTool",
+    "ApiKey",
+    "Faq",
+    "InstalledIntegration",
+    "IntegrationCredential",
+    "Membership",
+    "Playbook",
+    "Tool",
+    "User",
+]

@@ -1,4 +1,5 @@
-"""`kataven-hub`: the operator command (serve, migrate, provision accounts, users and keys).
+"""`kataven-hub`: the operator command (serve, migrate, provision accounts, users and keys,
+rotate the secrets keyring).
 
 Every subcommand prints a short human line by default and a JSON object with `--json`.
 """
@@ -74,6 +75,21 @@ def _parser() -> argparse.ArgumentParser:
     kc.add_argument("--json", action="store_true")
     kc.set_defaults(run=_keys_create)
 
+    sec = sub.add_parser("secrets", help="rotate the keyring that encrypts stored secrets")
+    sa = sec.add_subparsers(metavar="action")
+    for name, help_ in (
+        ("rotate", "add a key, make it active and re-encrypt every stored secret"),
+        ("reencrypt", "re-encrypt every stored secret under the active key"),
+        ("status", "keys, and how many stored secrets each protects"),
+    ):
+        p = sa.add_parser(name, help=help_)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(run=_secrets, action=name)
+    rm = sa.add_parser("remove-key", help="drop a key once no stored secret needs it")
+    rm.add_argument("key_id", type=int)
+    rm.add_argument("--json", action="store_true")
+    rm.set_defaults(run=_secrets, action="remove-key")
+
     users = sub.add_parser("users", help="add users")
     ua = users.add_subparsers(metavar="action").add_parser("add", help="add a user or a role")
     ua.add_argument("--email", required=True)
@@ -88,13 +104,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], human: str, stream: Any = None) -> None:
     stream = stream or sys.stdout
-    print(json.dumps(data, default=str) if args.json else human, file=stream)  # noqa: T201
+    print(json.dumps(data, default=str) if args.json else human, file=stream)
 
 
 def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
     """Run `work(control_session)` with tenancy initialised, then shut it down."""
 
     async def go() -> Any:
+        import kataven_hub.api  # noqa: F401  (registers every module's tenant seeders)
         from kataven_hub.core import migrate, tenancy
         from kataven_hub.core.db import ControlSession, new_session
         from kataven_hub.core.settings import get_settings
@@ -212,6 +229,30 @@ def _keys_create(args: argparse.Namespace) -> int:
     key = _with_control(work)
     _emit(args, {"account": args.account, "name": args.name, "key": key}, key)
     return 0
+
+
+def _secrets(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> dict[str, Any]:
+        from kataven_hub.admin import secrets as ops
+
+        if args.action == "rotate":
+            report = await ops.rotate(session)
+        elif args.action == "reencrypt":
+            report = await ops.reencrypt(session)
+        elif args.action == "remove-key":
+            report = await ops.remove_key(session, args.key_id)
+        else:
+            report = await ops.status(session)
+        return report.as_dict()
+
+    result = _with_control(work)
+    human = (
+        f"keys {result['keys']} (active {result['active_key']}), {result['accounts']} account(s); "
+        f"re-encrypted {result['reencrypted']}, unchanged {result['unchanged']}, "
+        f"undecryptable {result['undecryptable']}; secrets per key {result['by_key']}"
+    )
+    _emit(args, {"action": args.action, **result}, human)
+    return 1 if result["undecryptable"] else 0
 
 
 def _users_add(args: argparse.Namespace) -> int:

@@ -127,3 +127,11 @@ class AgentToolRead(ResponseModel):
     enabled: bool
     created_at: Timestamp
     updated_at: Timestamp
+
+
+class AttachPlaybook(RequestModel):
+    playbook_id: Text(200, 1) = Field(description="Playbook id or name", examples=["refund_request"])  # type: ignore[valid-type]
+
+
+class AttachFaq(RequestModel):
+    faq_id: Text(200, 1) = Field(description="FAQ id or name", examples=["hours"])  # type: ignore[valid-type]

@@ -6,11 +6,20 @@ strings, NUL bytes that PostgreSQL refuses, deep or huge objects) is a 400 at th
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
 MAX_JSON_BYTES = 64 * 1024
 
@@ -43,7 +52,7 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 (a type factory)
+def Text(max_length: int, min_length: int = 0) -> Any:
     return Annotated[
         str,
         StringConstraints(min_length=min_length, max_length=max_length),
@@ -59,6 +68,16 @@ JsonObject = Annotated[dict[str, Any], AfterValidator(_bounded_json)]
 Timestamp = Annotated[
     datetime, PlainSerializer(lambda d: d.isoformat().replace("+00:00", "Z"), return_type=str)
 ]
+
+
+def snake_case(text: str, max_length: int = 100) -> str:
+    """`Refund Workflow` → `refund_workflow`, `Café hours?` → `cafe_hours`; "" when nothing is
+    left (no ASCII letter or digit). A leading digit gets an `n` in front."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    snake = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+    if snake[:1].isdigit():
+        snake = "n" + snake
+    return snake[:max_length].rstrip("_")
 
 
 class RequestModel(BaseModel):
@@ -80,4 +99,5 @@ __all__ = [
     "SnakeName",
     "Text",
     "Timestamp",
+    "snake_case",
 ]
