@@ -7,10 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from kataven_hub.core import tenancy
 from kataven_hub.core.db import TenantSession, new_session
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 JSON = {"Accept": "application/json"}
 _seq = itertools.count()

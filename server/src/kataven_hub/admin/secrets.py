@@ -11,6 +11,7 @@ table, and every update is a compare-and-set on the old ciphertext, so the API c
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub import models  # noqa: F401  (registers every encrypted column)
-from kataven_hub.core import secrets, tenancy
+from kataven_hub.core import db, secrets, tenancy
 from kataven_hub.core.db import ControlSession
 from kataven_hub.core.errors import AppError, InvalidRequest, ServiceUnavailable
 
@@ -105,15 +106,19 @@ async def count_by_key(engine: AsyncEngine) -> Counter[str]:
     return counts
 
 
-async def _each_account(session: ControlSession) -> list[tuple[str, AsyncEngine]]:
+async def _each_account(session: ControlSession) -> AsyncIterator[tuple[str, AsyncEngine]]:
+    """Every account with a short-lived engine of its own (one connection at a time, whatever
+    the number of accounts; the API's engine cache is left alone)."""
     from kataven_hub.accounts import service as accounts_service
 
-    out = []
+    registry = tenancy.get()
     for account in await accounts_service.list_accounts(session):
-        engine = await tenancy.get().engine_for(account.slug)
-        if engine is not None:
-            out.append((account.slug, engine))
-    return out
+        url = registry.tenant_url(account.database_name)
+        engine = db.make_engine(url, pool_size=1, max_overflow=0)
+        try:
+            yield account.slug, engine
+        finally:
+            await engine.dispose()
 
 
 async def reencrypt(session: ControlSession, ring: secrets.Keyring | None = None) -> Report:
@@ -121,7 +126,7 @@ async def reencrypt(session: ControlSession, ring: secrets.Keyring | None = None
     ring = ring or _ring()
     report = Report(active_key=ring.active, keys=sorted(ring.keys))
     by_key: Counter[str] = Counter()
-    for slug, engine in await _each_account(session):
+    async for slug, engine in _each_account(session):
         await reencrypt_database(engine, slug, ring, report)
         by_key.update(await count_by_key(engine))
         report.accounts += 1
@@ -133,7 +138,7 @@ async def status(session: ControlSession) -> Report:
     ring = _ring()
     report = Report(active_key=ring.active, keys=sorted(ring.keys))
     by_key: Counter[str] = Counter()
-    for _slug, engine in await _each_account(session):
+    async for _slug, engine in _each_account(session):
         by_key.update(await count_by_key(engine))
         report.accounts += 1
     report.by_key = dict(sorted(by_key.items()))

@@ -89,7 +89,9 @@ async def upsert_agent_tool(
 
 
 @router.post(
-    "/{agent_id}/playbooks", response_model=AgentRead, responses=errors_doc(InvalidRequest, NotFound)
+    "/{agent_id}/playbooks",
+    response_model=AgentRead,
+    responses=errors_doc(InvalidRequest, NotFound),
 )
 async def attach_playbook(
     agent_id: str, body: AttachPlaybook, principal: PrincipalDep, session: TenantSessionDep
@@ -99,7 +101,9 @@ async def attach_playbook(
     return await agents_service.attach_playbook(session, agent_id, body.playbook_id)
 
 
-@router.delete("/{agent_id}/playbooks/{playbook_id}", status_code=204, responses=errors_doc(NotFound))
+@router.delete(
+    "/{agent_id}/playbooks/{playbook_id}", status_code=204, responses=errors_doc(NotFound)
+)
 async def detach_playbook(
     agent_id: str, playbook_id: str, principal: PrincipalDep, session: TenantSessionDep
 ) -> Response:

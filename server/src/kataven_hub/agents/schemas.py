@@ -129,9 +129,12 @@ class AgentToolRead(ResponseModel):
     updated_at: Timestamp
 
 
+Ref = Text(200, 1)
+
+
 class AttachPlaybook(RequestModel):
-    playbook_id: Text(200, 1) = Field(description="Playbook id or name", examples=["refund_request"])  # type: ignore[valid-type]
+    playbook_id: Ref = Field(description="Playbook id or name", examples=["refund_request"])  # type: ignore[valid-type]
 
 
 class AttachFaq(RequestModel):
-    faq_id: Text(200, 1) = Field(description="FAQ id or name", examples=["hours"])  # type: ignore[valid-type]
+    faq_id: Ref = Field(description="FAQ id or name", examples=["hours"])  # type: ignore[valid-type]

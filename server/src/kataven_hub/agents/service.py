@@ -111,7 +111,8 @@ async def forget_tool(session: TenantSession, tool_name: str) -> None:
 async def attach_playbook(session: TenantSession, agent_id: str, ref: str) -> dict[str, Any]:
     agent = await get(session, agent_id)
     playbook = await playbooks_service.get(session, ref)
-    if await AgentRepository(session).add_link(AgentPlaybook(agent_id=agent.id, playbook_id=playbook.id)):
+    link = AgentPlaybook(agent_id=agent.id, playbook_id=playbook.id)
+    if await AgentRepository(session).add_link(link):
         agent.updated_at = utcnow()
         await session.flush()
     return await _with_knowledge(session, agent)

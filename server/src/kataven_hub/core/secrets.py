@@ -28,6 +28,7 @@ stores nothing. A registered column holds one ciphertext (or NULL) per row.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import tempfile
@@ -127,10 +128,8 @@ def load_keyring(*, create: bool = True) -> Keyring | None:
     except (ValueError, KeyError, TypeError, OSError, json.JSONDecodeError):
         return None
     if create and settings.SECRETS_KEYRING_FILE is None and settings.is_development:
-        try:
+        with contextlib.suppress(FileExistsError):  # another process created it first: use theirs
             save_keyring(Keyring({}, 0).with_new_key(), replace=False)
-        except FileExistsError:
-            pass  # another process created it first: use theirs
         return load_keyring(create=False)
     return None
 

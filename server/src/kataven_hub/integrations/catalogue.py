@@ -29,8 +29,10 @@ class Integration:
     tools: tuple[dict[str, Any], ...]
 
 
-def _tool(name: str, display: str, description: str, method: str, url: str,
-          headers: dict[str, str], required: list[str], **props: Any) -> dict[str, Any]:  # fmt: skip
+def _tool(
+    name: str, display: str, description: str, method: str, url: str, headers: dict[str, str],
+    required: list[str], **props: Any,
+) -> dict[str, Any]:  # fmt: skip
     return {
         "name": name,
         "display_name": display,
@@ -65,7 +67,7 @@ CATALOGUE: tuple[Integration, ...] = (
         "https://docs.stripe.com/api",
         (CredentialKey("secret_key", "Secret or restricted API key",
                        re.compile(r"^[sr]k_(live|test)_[A-Za-z0-9]{10,250}$"),
-                       "a Stripe secret or restricted key (sk_live_…, sk_test_…, rk_live_…, rk_test_…)"),),
+                       "a Stripe secret or restricted key (sk_live_…, sk_test_…, rk_…)"),),
         (
             _tool("stripe_find_customer", "Find Stripe Customer",
                   "Find the caller's Stripe customer by e-mail.", "GET",
@@ -112,10 +114,12 @@ CATALOGUE: tuple[Integration, ...] = (
                   _SHOP_API + "/products.json?title={product_title}&fields=id,title,variants",
                   _SHOPIFY, ["product_title"], product_title=_s("Product title")),
             _tool("shopify_cancel_order", "Cancel Shopify Order",
-                  "Cancel an unfulfilled order (restocks items, refunds per store settings).", "POST",
+                  "Cancel an unfulfilled order (restocks items, refunds per store settings).",
+                  "POST",
                   _SHOP_API + "/orders/{order_id}/cancel.json", _SHOPIFY, ["order_id", "reason"],
                   order_id={"type": "integer", "description": "Shopify order id"},
-                  reason=_s("Reason", enum=["customer", "inventory", "fraud", "declined", "other"])),
+                  reason=_s("Reason",
+                            enum=["customer", "inventory", "fraud", "declined", "other"])),
         ),
     ),
     Integration(

@@ -8,6 +8,7 @@ tool config (`{base_url}`, `{api_token}`…) and the arguments; the body is the 
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 VERSION = "2026.1"
@@ -37,8 +38,14 @@ def _s(description: str, **extra: Any) -> dict[str, Any]:
     return {"type": "string", "description": description, **extra}
 
 
-def _tool(name: str, display: str, category: str, description: str, schema: dict[str, Any],
-          *, code: str = "", http: dict[str, Any] | None = None, tags: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
+def _py(source: str) -> str:
+    return textwrap.dedent(source).lstrip("\n")
+
+
+def _tool(
+    name: str, display: str, category: str, description: str, schema: dict[str, Any], *,
+    code: str = "", http: dict[str, Any] | None = None, tags: tuple[str, ...] = (),
+) -> dict[str, Any]:  # fmt: skip
     return {
         "name": name,
         "display_name": display,
@@ -61,11 +68,13 @@ BUILTIN_TOOLS: list[dict[str, Any]] = [
              reason=_s("Why the call ends", enum=["resolved", "caller_request", "voicemail",
                                                   "wrong_number", "abusive", "no_response"]),
              farewell_message=_s("What to say before hanging up", maxLength=500)),
-        code="def run(args, context):\n"
-             "    if args.get('farewell_message'):\n"
-             "        context.call.say(args['farewell_message'])\n"
-             "    context.call.hangup(reason=args['reason'])\n"
-             "    return {'ended': True}\n",
+        code=_py("""
+            def run(args, context):
+                if args.get('farewell_message'):
+                    context.call.say(args['farewell_message'])
+                context.call.hangup(reason=args['reason'])
+                return {'ended': True}
+        """),
         tags=("call", "core"),
     ),
     _tool(
@@ -77,11 +86,13 @@ BUILTIN_TOOLS: list[dict[str, Any]] = [
              department=_s("Department name, when the agent config maps departments to numbers"),
              warm={"type": "boolean", "default": False},
              summary=_s("One-paragraph summary for the person answering", maxLength=1000)),
-        code="def run(args, context):\n"
-             "    departments = context.config.get('departments', {})\n"
-             "    to = departments.get(args.get('department')) or args['destination']\n"
-             "    context.call.transfer(to, warm=args.get('warm', False), whisper=args.get('summary'))\n"
-             "    return {'transferred_to': to}\n",
+        code=_py("""
+            def run(args, context):
+                departments = context.config.get('departments', {})
+                to = departments.get(args.get('department')) or args['destination']
+                context.call.transfer(to, warm=args.get('warm', False), whisper=args.get('summary'))
+                return {'transferred_to': to}
+        """),
         tags=("call", "core"),
     ),
     _tool(
@@ -90,20 +101,25 @@ BUILTIN_TOOLS: list[dict[str, Any]] = [
         "a link. Defaults to the caller's number.",
         _obj(["body"], to={**E164, "description": "Recipient; defaults to the caller"},
              body=_s("Message text", minLength=1, maxLength=1600)),
-        code="def run(args, context):\n"
-             "    to = args.get('to') or context.call.caller_number\n"
-             "    sid = context.sms.send(to=to, body=args['body'])\n"
-             "    return {'sent': True, 'message_id': sid}\n",
+        code=_py("""
+            def run(args, context):
+                to = args.get('to') or context.call.caller_number
+                sid = context.sms.send(to=to, body=args['body'])
+                return {'sent': True, 'message_id': sid}
+        """),
         tags=("sms",),
     ),
     _tool(
         "send_email", "Send Email", "messaging",
         "Send an e-mail, e.g. a summary or a confirmation, from the account's sender address.",
         _obj(["to", "subject", "body"], to=_s("Recipient address", format="email"),
-             subject=_s("Subject line", maxLength=200), body=_s("Plain-text body", maxLength=20000)),
-        code="def run(args, context):\n"
-             "    mid = context.email.send(to=args['to'], subject=args['subject'], text=args['body'])\n"
-             "    return {'sent': True, 'message_id': mid}\n",
+             subject=_s("Subject line", maxLength=200),
+             body=_s("Plain-text body", maxLength=20000)),
+        code=_py("""
+            def run(args, context):
+                mid = context.email.send(to=args['to'], subject=args['subject'], text=args['body'])
+                return {'sent': True, 'message_id': mid}
+        """),
         tags=("email",),
     ),
     _tool(
@@ -114,13 +130,16 @@ BUILTIN_TOOLS: list[dict[str, Any]] = [
              callback_number=E164, message=_s("The message", maxLength=4000),
              for_person=_s("Who the message is for"),
              urgency=_s("How urgent", enum=["low", "normal", "high"])),
-        code="def run(args, context):\n"
-             "    text = f\"Message from {args['caller_name']} ({args['callback_number']}): {args['message']}\"\n"
-             "    for to in context.config.get('notify_sms', []):\n"
-             "        context.sms.send(to=to, body=text[:1600])\n"
-             "    for to in context.config.get('notify_email', []):\n"
-             "        context.email.send(to=to, subject='New phone message', text=text)\n"
-             "    return {'recorded': True}\n",
+        code=_py("""
+            def run(args, context):
+                who = f"{args['caller_name']} ({args['callback_number']})"
+                text = f"Message from {who}: {args['message']}"
+                for to in context.config.get('notify_sms', []):
+                    context.sms.send(to=to, body=text[:1600])
+                for to in context.config.get('notify_email', []):
+                    context.email.send(to=to, subject='New phone message', text=text)
+                return {'recorded': True}
+        """),
         tags=("messages",),
     ),
     _tool(
@@ -206,12 +225,14 @@ BUILTIN_TOOLS: list[dict[str, Any]] = [
         "card numbers are never taken over the phone).",
         _obj(["invoice_id"], invoice_id=_s("Invoice number"),
              to={**E164, "description": "Defaults to the caller"}),
-        code="def run(args, context):\n"
-             "    link = context.http.post(context.config['payment_link_url'],\n"
-             "                             json={'invoice_id': args['invoice_id']}).json()['url']\n"
-             "    to = args.get('to') or context.call.caller_number\n"
-             "    context.sms.send(to=to, body=f'Pay invoice {args[\"invoice_id\"]} securely: {link}')\n"
-             "    return {'sent': True}\n",
+        code=_py("""
+            def run(args, context):
+                link = context.http.post(context.config['payment_link_url'],
+                                         json={'invoice_id': args['invoice_id']}).json()['url']
+                to = args.get('to') or context.call.caller_number
+                context.sms.send(to=to, body=f'Pay invoice {args["invoice_id"]} securely: {link}')
+                return {'sent': True}
+        """),
         tags=("payments",),
     ),
     _tool(
@@ -236,7 +257,8 @@ BUILTIN_TOOLS: list[dict[str, Any]] = [
         "Reserve a restaurant table and return the confirmation, or the nearest free times.",
         _obj(["name", "phone", "party_size", "date", "time"], name=_s("Guest name"), phone=E164,
              party_size={"type": "integer", "minimum": 1, "maximum": 50},
-             date=_s("YYYY-MM-DD", format="date"), time=_s("HH:MM, 24 h", pattern=r"^[0-2][0-9]:[0-5][0-9]$"),
+             date=_s("YYYY-MM-DD", format="date"),
+             time=_s("HH:MM, 24 h", pattern=r"^[0-2][0-9]:[0-5][0-9]$"),
              special_requests=_s("Allergies, occasion, seating", maxLength=1000)),
         http=_http("POST", "/reservations"), tags=("reservations",),
     ),
@@ -250,13 +272,17 @@ BUILTIN_TOOLS: list[dict[str, Any]] = [
              headers={"type": "object", "additionalProperties": {"type": "string"}},
              query={"type": "object", "additionalProperties": {"type": "string"}},
              body={"type": "object"}),
-        code="def run(args, context):\n"
-             "    host = context.url_host(args['url'])\n"
-             "    if host not in context.config.get('allowed_hosts', []):\n"
-             "        return {'error': f'host {host} is not allowed'}\n"
-             "    r = context.http.request(args['method'], args['url'], headers=args.get('headers'),\n"
-             "                             params=args.get('query'), json=args.get('body'), timeout=10)\n"
-             "    return {'status': r.status_code, 'body': r.json_or_text()}\n",
+        code=_py("""
+            def run(args, context):
+                host = context.url_host(args['url'])
+                if host not in context.config.get('allowed_hosts', []):
+                    return {'error': f'host {host} is not allowed'}
+                r = context.http.request(
+                    args['method'], args['url'], headers=args.get('headers'),
+                    params=args.get('query'), json=args.get('body'), timeout=10,
+                )
+                return {'status': r.status_code, 'body': r.json_or_text()}
+        """),
         tags=("http",),
     ),
 ]  # fmt: skip

@@ -4,8 +4,8 @@ TEMPLATE = Template(
     id="tmpl_general_intake",
     name="Front Desk Receptionist",
     category="customer_support",
-    description="Answers every call for a small business: greets callers, answers common questions, "
-    "routes them to the right person and takes messages when nobody is free.",
+    description="Answers every call for a small business: greets callers, answers common "
+    "questions, routes them to the right person and takes messages when nobody is free.",
     agent_category="customer_support",
     voice_provider="cartesia",
     voice_id="v1_friendly_female",

@@ -10,7 +10,8 @@ TRIAGE = {
     "content": """## IT support call
 1. Identify the employee (name, work e-mail) with `lookup_customer`.
 2. Existing ticket? Use `check_ticket_status` and read the latest update.
-3. New issue: what is affected, since when, how many people, any error message (ask them to read it).
+3. New issue: what is affected, since when, how many people, and any error message (ask them to
+   read it out).
 4. Try the matching fix from the FAQs one step at a time, checking after each step.
 5. Not fixed in ~5 minutes: `create_ticket` with steps tried and the exact error; priority
    `urgent` if many users or a security issue, `high` if one person cannot work, else `normal`.

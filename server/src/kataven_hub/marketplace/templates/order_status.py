@@ -29,7 +29,8 @@ questions by phone.
             "shipping_times",
             "How long does shipping take?",
             "3–5 business days standard.",
-            "Standard shipping takes 3 to 5 business days after dispatch and express 1 to 2. Orders "
+            "Standard shipping takes 3 to 5 business days after dispatch and express 1 to 2. "
+            "Orders "
             "placed before 2 pm on a business day are dispatched the same day.",
             "shipping",
         ),
