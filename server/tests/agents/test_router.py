@@ -216,7 +216,9 @@ class TestAgentTools:
         assert r.status_code == 201
         agent = await create_agent(client, tenant_a)
         r = await client.post(
-            f"/api/v1/agents/{agent['id']}/tools", json={"tool_name": "b_only_tool"}, headers=tenant_a.headers
+            f"/api/v1/agents/{agent['id']}/tools",
+            json={"tool_name": "b_only_tool"},
+            headers=tenant_a.headers,
         )
         assert r.status_code == 404
 
