@@ -514,3 +514,20 @@ class TestReseeding:
         assert by_name["send_sms"]["description"] == "old"  # modified: left alone
         assert by_name["end_call"]["description"] != "old"
         assert by_name["end_call"]["default_version"] != "2000.1"
+
+    async def test_migrate_seeds_accounts_created_before_the_builtins(
+        self, client: httpx.AsyncClient, new_tenant
+    ) -> None:
+        from kataven_hub.accounts import service as accounts_service
+
+        from tests.helpers import tenant_engine
+
+        tenant = await new_tenant()
+        engine = await tenant_engine(tenant.slug)
+        async with engine.begin() as conn:  # an account from before built-ins existed
+            await conn.execute(sa.text("DELETE FROM tools"))
+            await conn.execute(sa.text("DELETE FROM playbooks"))
+        await accounts_service.seed_tenant(engine)  # what `kataven-hub migrate` runs
+        assert await total(client, tenant) == len(BUILTIN_NAMES)
+        r = await client.get("/api/v1/playbooks/escalate_to_human", headers=tenant.headers)
+        assert r.status_code == 200

@@ -47,7 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument("--workers", type=int, default=1)
     api.add_argument("--reload", action="store_true")
 
-    command("migrate", "upgrade the control database and every account's database", _migrate)
+    command(
+        "migrate",
+        "upgrade the control database and every account's database (and add new defaults)",
+        _migrate,
+    )
 
     accounts = sub.add_parser("accounts", help="create, list or delete accounts")
     acc = accounts.add_subparsers(metavar="action")
@@ -157,6 +161,7 @@ def _migrate(args: argparse.Namespace) -> int:
             engine = await tenancy.get().engine_for(account.slug)
             assert engine is not None
             await migrate.upgrade(engine, "tenant")
+            await accounts_service.seed_tenant(engine)  # defaults added by newer releases
             done.append(account.slug)
         return done
 
