@@ -15,6 +15,12 @@ from kataven_hub.recordings.router import router as recordings_router
 from kataven_hub.telephony.router import router as telephony_router
 from kataven_hub.widget.router import router as widget_router
 from kataven_hub.widget.router import script_router as widget_script_router
+from kataven_hub.faqs.router import router as faqs_router
+from kataven_hub.integrations.router import extras as integration_extras_router
+from kataven_hub.integrations.router import router as integrations_router
+from kataven_hub.marketplace.router import router as marketplace_router
+from kataven_hub.playbooks.router import router as playbooks_router
+from kataven_hub.tools.router import router as tools_router
 
 v1 = APIRouter(prefix="/api/v1")
 v1.include_router(agents_router)
@@ -24,6 +30,12 @@ v1.include_router(calls_router)
 v1.include_router(limits_router)
 v1.include_router(recordings_router)
 v1.include_router(widget_router)
+v1.include_router(tools_router)
+v1.include_router(playbooks_router)
+v1.include_router(faqs_router)
+v1.include_router(marketplace_router)
+v1.include_router(integrations_router)
+v1.include_router(integration_extras_router)
 
 public = APIRouter(prefix="/api")
 public.include_router(accounts_router)

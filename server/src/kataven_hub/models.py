@@ -1,7 +1,7 @@
 """Imports every module's ORM models, so both metadata trees are complete (Alembic, tests)."""
 
 from kataven_hub.accounts.models import Account, Membership, User
-from kataven_hub.agents.models import Agent, AgentTool
+from kataven_hub.agents.models import Agent, AgentFaq, AgentPlaybook, AgentTool
 from kataven_hub.api_keys.models import ApiKey
 from kataven_hub.calls.models import Call
 from kataven_hub.limits.models import CallLimit
@@ -13,6 +13,10 @@ from kataven_hub.widget.models import (
     WidgetRefreshToken,
     WidgetTokenRedemption,
 )
+from kataven_hub.faqs.models import Faq
+from kataven_hub.integrations.models import InstalledIntegration, IntegrationCredential
+from kataven_hub.playbooks.models import Playbook
+from kataven_hub.tools.models import Tool
 
 __all__ = [
     "Account",
@@ -31,4 +35,11 @@ __all__ = [
     "WidgetKey",
     "WidgetRefreshToken",
     "WidgetTokenRedemption",
+    "AgentFaq",
+    "AgentPlaybook",
+    "Faq",
+    "InstalledIntegration",
+    "IntegrationCredential",
+    "Playbook",
+    "Tool",
 ]

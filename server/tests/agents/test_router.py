@@ -203,6 +203,30 @@ class TestAgentTools:
         r = await client.post(f"/api/v1/agents/{agent['id']}/tools", json=body, headers=tenant_a.headers)
         assert r.status_code == 400
 
+    @pytest.mark.parametrize("name", ["no_such_tool", "stripe_find_customer"])
+    async def test_unknown_tool_is_404(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, name: str
+    ) -> None:
+        agent = await create_agent(client, tenant_a)
+        url = f"/api/v1/agents/{agent['id']}/tools"
+        r = await client.post(url, json={"tool_name": name}, headers=tenant_a.headers)
+        assert r.status_code == 404
+        assert (await client.get(url, headers=tenant_a.headers)).json() == []
+
+    async def test_other_tenants_custom_tool_is_404(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, tenant_b: Tenant
+    ) -> None:
+        body = {"name": "b_only_tool", "category": "x"}
+        r = await client.post("/api/v1/tools", json=body, headers=tenant_b.headers)
+        assert r.status_code == 201
+        agent = await create_agent(client, tenant_a)
+        r = await client.post(
+            f"/api/v1/agents/{agent['id']}/tools",
+            json={"tool_name": "b_only_tool"},
+            headers=tenant_a.headers,
+        )
+        assert r.status_code == 404
+
     async def test_other_tenant_agent_is_404(
         self, client: httpx.AsyncClient, tenant_a: Tenant, tenant_b: Tenant
     ) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.accounts.models import Account, User
 from kataven_hub.accounts.repository import AccountRepository, UserRepository
@@ -24,7 +25,9 @@ log = logging.getLogger("kataven_hub.accounts")
 
 ROLES = ("owner", "admin", "member")
 TenantSeeder = Callable[[TenantSession], Awaitable[None]]
-# Modules that ship defaults (built-in tools, playbooks…) append a seeder here.
+# Modules that ship defaults (built-in tools, playbooks…) append a seeder here. Seeders must be
+# idempotent: `kataven-hub migrate` runs them again on every account after upgrading it, so an
+# account created by an older release gets the defaults added since.
 TENANT_SEEDERS: list[TenantSeeder] = []
 
 
@@ -49,10 +52,7 @@ async def create_account(session: ControlSession, slug: str, name: str | None = 
         raise Conflict(f"Account {slug!r} already exists") from exc
     try:
         await migrate.upgrade(engine, "tenant")
-        async with new_session(engine) as tenant_session:
-            for seed in TENANT_SEEDERS:
-                await seed(TenantSession(tenant_session))
-            await tenant_session.commit()
+        await seed_tenant(engine)
         await engine.dispose()
         return await accounts.add(
             Account(id=new_id("acct"), slug=slug, name=name or slug, database_name=database)
@@ -61,6 +61,14 @@ async def create_account(session: ControlSession, slug: str, name: str | None = 
         await engine.dispose()
         await registry.drop_database(slug, database)
         raise
+
+
+async def seed_tenant(engine: AsyncEngine) -> None:
+    """Run every TENANT_SEEDERS entry on an account's database, in one transaction."""
+    async with new_session(engine) as tenant_session:
+        for seed in TENANT_SEEDERS:
+            await seed(TenantSession(tenant_session))
+        await tenant_session.commit()
 
 
 async def delete_account(session: ControlSession, slug: str) -> None:

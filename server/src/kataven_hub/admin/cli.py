@@ -1,4 +1,5 @@
-"""`kataven-hub`: the operator command (serve, migrate, provision accounts, users and keys).
+"""`kataven-hub`: the operator command (serve, migrate, provision accounts, users and keys,
+rotate the secrets keyring).
 
 Every subcommand prints a short human line by default and a JSON object with `--json`.
 """
@@ -46,7 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument("--workers", type=int, default=1)
     api.add_argument("--reload", action="store_true")
 
-    command("migrate", "upgrade the control database and every account's database", _migrate)
+    command(
+        "migrate",
+        "upgrade the control database and every account's database (and add new defaults)",
+        _migrate,
+    )
 
     accounts = sub.add_parser("accounts", help="create, list or delete accounts")
     acc = accounts.add_subparsers(metavar="action")
@@ -81,6 +86,20 @@ def _parser() -> argparse.ArgumentParser:
         ls.add_argument(f"--{flag}", type=int, default=None, metavar="N", help="0 blocks calls")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(run=_limits_set)
+    sec = sub.add_parser("secrets", help="rotate the keyring that encrypts stored secrets")
+    sa = sec.add_subparsers(metavar="action")
+    for name, help_ in (
+        ("rotate", "add a key, make it active and re-encrypt every stored secret"),
+        ("reencrypt", "re-encrypt every stored secret under the active key"),
+        ("status", "keys, and how many stored secrets each protects"),
+    ):
+        p = sa.add_parser(name, help=help_)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(run=_secrets, action=name)
+    rm = sa.add_parser("remove-key", help="drop a key once no stored secret needs it")
+    rm.add_argument("key_id", type=int)
+    rm.add_argument("--json", action="store_true")
+    rm.set_defaults(run=_secrets, action="remove-key")
 
     users = sub.add_parser("users", help="add users")
     ua = users.add_subparsers(metavar="action").add_parser("add", help="add a user or a role")
@@ -103,6 +122,7 @@ def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
     """Run `work(control_session)` with tenancy initialised, then shut it down."""
 
     async def go() -> Any:
+        import kataven_hub.api  # noqa: F401  (registers every module's tenant seeders)
         from kataven_hub.core import migrate, tenancy
         from kataven_hub.core.db import ControlSession, new_session
         from kataven_hub.core.settings import get_settings
@@ -148,6 +168,7 @@ def _migrate(args: argparse.Namespace) -> int:
             engine = await tenancy.get().engine_for(account.slug)
             assert engine is not None
             await migrate.upgrade(engine, "tenant")
+            await accounts_service.seed_tenant(engine)  # defaults added by newer releases
             done.append(account.slug)
         return done
 
@@ -246,6 +267,25 @@ def _limits_set(args: argparse.Namespace) -> int:
     human = ", ".join(f"{k}={v}" for k, v in result.items())
     _emit(args, {"account": args.account, **result}, f"{args.account}: {human}")
     return 0
+def _secrets(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> dict[str, Any]:
+        from kataven_hub.admin import secrets as ops
+        if args.action == "rotate":
+            report = await ops.rotate(session)
+        elif args.action == "reencrypt":
+            report = await ops.reencrypt(session)
+        elif args.action == "remove-key":
+            report = await ops.remove_key(session, args.key_id)
+        else:
+            report = await ops.status(session)
+        return report.as_dict()
+    human = (
+        f"keys {result['keys']} (active {result['active_key']}), {result['accounts']} account(s); "
+        f"re-encrypted {result['reencrypted']}, unchanged {result['unchanged']}, "
+        f"undecryptable {result['undecryptable']}; secrets per key {result['by_key']}"
+    )
+    _emit(args, {"action": args.action, **result}, human)
+    return 1 if result["undecryptable"] else 0
 
 
 def _users_add(args: argparse.Namespace) -> int:

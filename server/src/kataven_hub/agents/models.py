@@ -1,4 +1,5 @@
-"""Tenant tables: agents and their per-agent tool configuration rows."""
+"""Tenant tables: agents, their per-agent tool configuration rows, and their links to
+playbooks and FAQs."""
 
 from __future__ import annotations
 
@@ -45,8 +46,36 @@ class AgentTool(TenantBase):
     agent_id: Mapped[str] = mapped_column(
         ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True
     )
-    tool_name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tool_name: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AgentPlaybook(TenantBase):
+    """A playbook attached to an agent (removed with either side)."""
+
+    __tablename__ = "agent_playbooks"
+
+    agent_id: Mapped[str] = mapped_column(
+        ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True
+    )
+    playbook_id: Mapped[str] = mapped_column(
+        ForeignKey("playbooks.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AgentFaq(TenantBase):
+    """An FAQ attached to an agent (removed with either side)."""
+
+    __tablename__ = "agent_faqs"
+
+    agent_id: Mapped[str] = mapped_column(
+        ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True
+    )
+    faq_id: Mapped[str] = mapped_column(
+        ForeignKey("faqs.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

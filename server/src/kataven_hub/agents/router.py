@@ -12,6 +12,8 @@ from kataven_hub.agents.schemas import (
     AgentToolRead,
     AgentToolUpsert,
     AgentUpdate,
+    AttachFaq,
+    AttachPlaybook,
 )
 from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound, errors_doc
@@ -81,5 +83,49 @@ async def list_agent_tools(
 async def upsert_agent_tool(
     agent_id: str, body: AgentToolUpsert, principal: PrincipalDep, session: TenantSessionDep
 ) -> AgentTool:
-    """Attach a tool to the agent or update its config (idempotent, keyed by tool_name)."""
+    """Attach a tool to the agent or update its config (idempotent, keyed by tool_name). The
+    tool must exist in the account (404 otherwise)."""
     return await agents_service.upsert_tool(session, agent_id, body)
+
+
+@router.post(
+    "/{agent_id}/playbooks",
+    response_model=AgentRead,
+    responses=errors_doc(InvalidRequest, NotFound),
+)
+async def attach_playbook(
+    agent_id: str, body: AttachPlaybook, principal: PrincipalDep, session: TenantSessionDep
+) -> dict[str, Any]:
+    """Attach a playbook (by id or name); its content joins the agent's prompt at runtime and its
+    tools become known to the agent. Attaching twice changes nothing. Returns the agent."""
+    return await agents_service.attach_playbook(session, agent_id, body.playbook_id)
+
+
+@router.delete(
+    "/{agent_id}/playbooks/{playbook_id}", status_code=204, responses=errors_doc(NotFound)
+)
+async def detach_playbook(
+    agent_id: str, playbook_id: str, principal: PrincipalDep, session: TenantSessionDep
+) -> Response:
+    """Detach a playbook (by id or name); the playbook itself stays. 404 if not attached."""
+    await agents_service.detach_playbook(session, agent_id, playbook_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{agent_id}/faqs", response_model=AgentRead, responses=errors_doc(InvalidRequest, NotFound)
+)
+async def attach_faq(
+    agent_id: str, body: AttachFaq, principal: PrincipalDep, session: TenantSessionDep
+) -> dict[str, Any]:
+    """Attach an FAQ (by id or name). Attaching twice changes nothing. Returns the agent."""
+    return await agents_service.attach_faq(session, agent_id, body.faq_id)
+
+
+@router.delete("/{agent_id}/faqs/{faq_id}", status_code=204, responses=errors_doc(NotFound))
+async def detach_faq(
+    agent_id: str, faq_id: str, principal: PrincipalDep, session: TenantSessionDep
+) -> Response:
+    """Detach an FAQ (by id or name); the FAQ itself stays. 404 if not attached."""
+    await agents_service.detach_faq(session, agent_id, faq_id)
+    return Response(status_code=204)

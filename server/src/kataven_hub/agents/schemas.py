@@ -127,3 +127,14 @@ class AgentToolRead(ResponseModel):
     enabled: bool
     created_at: Timestamp
     updated_at: Timestamp
+
+
+Ref = Text(200, 1)
+
+
+class AttachPlaybook(RequestModel):
+    playbook_id: Ref = Field(description="Playbook id or name", examples=["refund_request"])  # type: ignore[valid-type]
+
+
+class AttachFaq(RequestModel):
+    faq_id: Ref = Field(description="FAQ id or name", examples=["hours"])  # type: ignore[valid-type]

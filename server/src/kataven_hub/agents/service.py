@@ -1,19 +1,27 @@
-"""Agents: stored conversation configurations, and the tools each one may call.
+"""Agents: stored conversation configurations, the tools each one may call, and the
+playbooks and FAQs attached to it.
 
-Reads join the agent's playbooks and FAQs (attached through the knowledge module).
+Reads join the attached playbooks and FAQs in attachment order (a fixed number of queries for
+the whole list, not one per agent). Attaching takes an id or a name; attaching twice is a
+no-op; detaching something not attached is a 404. A tool row needs an existing tool of the
+account (404 otherwise); deleting a tool removes its rows here (tools.service calls
+`forget_tool`), deleting a playbook or FAQ drops its links through the foreign keys.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kataven_hub.agents.models import Agent, AgentTool
+from kataven_hub.agents.models import Agent, AgentFaq, AgentPlaybook, AgentTool
 from kataven_hub.agents.repository import AgentRepository
 from kataven_hub.agents.schemas import AgentCreate, AgentToolUpsert, AgentUpdate
 from kataven_hub.core.auth import Principal
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import InvalidRequest, NotFound
 from kataven_hub.core.ids import looks_like, new_id
+from kataven_hub.faqs import service as faqs_service
+from kataven_hub.playbooks import service as playbooks_service
+from kataven_hub.tools import service as tools_service
 
 # Fields that must not be null once set (PATCH with null → 400).
 _NOT_NULL = {
@@ -24,8 +32,7 @@ _NOT_NULL = {
 
 
 async def list_agents(session: TenantSession) -> list[dict[str, Any]]:
-    agents = await AgentRepository(session).list()
-    return [await _with_knowledge(session, a) for a in agents]
+    return await _with_knowledge_many(session, await AgentRepository(session).list(), every=True)
 
 
 async def get(session: TenantSession, agent_id: str) -> Agent:
@@ -82,6 +89,8 @@ async def list_tools(session: TenantSession, agent_id: str) -> list[AgentTool]:
 async def upsert_tool(session: TenantSession, agent_id: str, body: AgentToolUpsert) -> AgentTool:
     """Insert or update the (agent, tool_name) row: repeating the call leaves one row."""
     await get(session, agent_id)
+    if await tools_service.find(session, body.tool_name) is None:
+        raise NotFound(f"Tool {body.tool_name!r} not found")
     agents = AgentRepository(session)
     row = await agents.get_tool(agent_id, body.tool_name)
     if row is None:
@@ -97,8 +106,85 @@ async def upsert_tool(session: TenantSession, agent_id: str, body: AgentToolUpse
     return row
 
 
+async def forget_tool(session: TenantSession, tool_name: str) -> None:
+    """Remove every agent's row for a tool that is being deleted."""
+    await AgentRepository(session).delete_tool_rows(tool_name)
+
+
+async def attach_playbook(session: TenantSession, agent_id: str, ref: str) -> dict[str, Any]:
+    agent = await get(session, agent_id)
+    playbook = await playbooks_service.get(session, ref)
+    link = AgentPlaybook(agent_id=agent.id, playbook_id=playbook.id)
+    if await AgentRepository(session).add_link(link):
+        agent.updated_at = utcnow()
+        await session.flush()
+    return await _with_knowledge(session, agent)
+
+
+async def detach_playbook(session: TenantSession, agent_id: str, ref: str) -> None:
+    agent = await get(session, agent_id)
+    playbook = await playbooks_service.find(session, ref)
+    agents = AgentRepository(session)
+    if playbook is None or not await agents.remove_link(AgentPlaybook, agent.id, playbook.id):
+        raise NotFound("Playbook is not attached to this agent")
+    agent.updated_at = utcnow()
+    await session.flush()
+
+
+async def attach_faq(session: TenantSession, agent_id: str, ref: str) -> dict[str, Any]:
+    agent = await get(session, agent_id)
+    faq = await faqs_service.get(session, ref)
+    if await AgentRepository(session).add_link(AgentFaq(agent_id=agent.id, faq_id=faq.id)):
+        agent.updated_at = utcnow()
+        await session.flush()
+    return await _with_knowledge(session, agent)
+
+
+async def detach_faq(session: TenantSession, agent_id: str, ref: str) -> None:
+    agent = await get(session, agent_id)
+    faq = await faqs_service.find(session, ref)
+    agents = AgentRepository(session)
+    if faq is None or not await agents.remove_link(AgentFaq, agent.id, faq.id):
+        raise NotFound("FAQ is not attached to this agent")
+    agent.updated_at = utcnow()
+    await session.flush()
+
+
+async def link_knowledge(
+    session: TenantSession, agent_id: str, playbook_ids: list[str], faq_ids: list[str]
+) -> None:
+    """Attach existing playbooks and FAQs by id (already-attached ones are skipped)."""
+    agents = AgentRepository(session)
+    for playbook_id in playbook_ids:
+        await agents.add_link(AgentPlaybook(agent_id=agent_id, playbook_id=playbook_id))
+    for faq_id in faq_ids:
+        await agents.add_link(AgentFaq(agent_id=agent_id, faq_id=faq_id))
+
+
 async def _with_knowledge(session: TenantSession, agent: Agent) -> dict[str, Any]:
-    data = {c.key: getattr(agent, c.key) for c in Agent.__table__.columns}
-    data["playbooks"] = []
-    data["faqs"] = []
-    return data
+    return (await _with_knowledge_many(session, [agent]))[0]
+
+
+async def _with_knowledge_many(
+    session: TenantSession, agents: list[Agent], *, every: bool = False
+) -> list[dict[str, Any]]:
+    """Agents as dicts with `playbooks` and `faqs` joined: four queries whatever the count
+    (`every`: the agents are the whole table, so the links need no IN list)."""
+    if not agents:
+        return []
+    repo = AgentRepository(session)
+    ids = None if every else [a.id for a in agents]
+    pb_links = await repo.playbook_links(ids)
+    faq_links = await repo.faq_links(ids)
+    playbooks = await playbooks_service.by_ids(session, sorted({x.playbook_id for x in pb_links}))
+    faqs = await faqs_service.by_ids(session, sorted({x.faq_id for x in faq_links}))
+    out = {a.id: {c.key: getattr(a, c.key) for c in Agent.__table__.columns} for a in agents}
+    for data in out.values():
+        data["playbooks"], data["faqs"] = [], []
+    for pb_link in pb_links:
+        if pb_link.agent_id in out and pb_link.playbook_id in playbooks:
+            out[pb_link.agent_id]["playbooks"].append(playbooks[pb_link.playbook_id])
+    for faq_link in faq_links:
+        if faq_link.agent_id in out and faq_link.faq_id in faqs:
+            out[faq_link.agent_id]["faqs"].append(faqs[faq_link.faq_id])
+    return list(out.values())

@@ -6,6 +6,8 @@ strings, NUL bytes that PostgreSQL refuses, deep or huge objects) is a 400 at th
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -68,6 +70,16 @@ Timestamp = Annotated[
 ]
 
 
+def snake_case(text: str, max_length: int = 100) -> str:
+    """`Refund Workflow` → `refund_workflow`, `Café hours?` → `cafe_hours`; "" when nothing is
+    left (no ASCII letter or digit). A leading digit gets an `n` in front."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    snake = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+    if snake[:1].isdigit():
+        snake = "n" + snake
+    return snake[:max_length].rstrip("_")
+
+
 class RequestModel(BaseModel):
     """Request bodies: strict types (no "1" for 1), unknown and server-set fields ignored."""
 
@@ -87,4 +99,5 @@ __all__ = [
     "SnakeName",
     "Text",
     "Timestamp",
+    "snake_case",
 ]

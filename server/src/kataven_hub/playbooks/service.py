@@ -1,0 +1,127 @@
+"""Playbooks: prompt fragments (markdown `content`) with the tools they rely on.
+
+Addressable by id (`pb_…`) or snake_case `name`; `name` defaults to the snake_case of
+`display_name` (accents dropped; 400 when nothing is left, e.g. an all-emoji title), is unique
+per account (409) and never changes. `search` is a prefix of the name. `tool_names` must be
+snake_case but may name tools that don't exist yet (an integration installed later). Built-ins
+cannot be deleted (403); updating one sets `modified_from_default`. Deleting a playbook removes
+its agent links (foreign keys cascade).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from kataven_hub.accounts.service import TENANT_SEEDERS
+from kataven_hub.core.db import TenantSession, utcnow
+from kataven_hub.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from kataven_hub.core.ids import looks_like, new_id
+from kataven_hub.core.pagination import envelope
+from kataven_hub.core.schemas import snake_case
+from kataven_hub.playbooks.builtins import BUILTIN_PLAYBOOKS, VERSION
+from kataven_hub.playbooks.models import Playbook
+from kataven_hub.playbooks.repository import PlaybookRepository
+from kataven_hub.playbooks.schemas import PlaybookCreate, PlaybookUpdate
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+
+
+async def list_playbooks(
+    session: TenantSession, *, category: str | None, search: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    rows, total, counts = await PlaybookRepository(session).page(category, search, limit, offset)
+    return {**envelope("playbooks", rows, total, limit, offset), "category_counts": counts}
+
+
+async def find(session: TenantSession, ref: str) -> Playbook | None:
+    playbooks = PlaybookRepository(session)
+    if looks_like("pb", ref):
+        return await playbooks.get(ref)
+    return await playbooks.get_by_name(ref) if _SNAKE.match(ref) else None
+
+
+async def get(session: TenantSession, ref: str) -> Playbook:
+    playbook = await find(session, ref)
+    if playbook is None:
+        raise NotFound("Playbook not found")
+    return playbook
+
+
+async def by_ids(session: TenantSession, ids: list[str]) -> dict[str, Playbook]:
+    """Playbooks by id, without their content (for agent reads)."""
+    return {p.id: p for p in await PlaybookRepository(session).by_ids(ids)}
+
+
+async def create(session: TenantSession, body: PlaybookCreate) -> Playbook:
+    name = body.name or snake_case(body.display_name)
+    if not _SNAKE.match(name):
+        message = "name could not be derived from display_name; send a snake_case name"
+        raise InvalidRequest(message, errors=[{"field": "name", "message": message}])
+    playbooks = PlaybookRepository(session)
+    if await playbooks.get_by_name(name) is not None:
+        raise Conflict(f"A playbook named {name!r} already exists")
+    values = body.model_dump(exclude={"name"})
+    try:
+        return await playbooks.add(Playbook(id=new_id("pb"), name=name, **values))
+    except IntegrityError:
+        raise Conflict(f"A playbook named {name!r} already exists") from None
+
+
+async def ensure(session: TenantSession, spec: dict[str, Any]) -> Playbook:
+    """The playbook named `spec["name"]`, created from the spec when missing (marketplace)."""
+    existing = await PlaybookRepository(session).get_by_name(spec["name"])
+    return existing or await create(session, PlaybookCreate.model_validate(spec))
+
+
+async def update(session: TenantSession, ref: str, body: PlaybookUpdate) -> Playbook:
+    playbook = await get(session, ref)
+    changes = body.model_dump(exclude_unset=True)
+    if "name" in changes and changes.pop("name") != playbook.name:
+        raise InvalidRequest(
+            "name cannot be changed", errors=[{"field": "name", "message": "immutable"}]
+        )
+    nulls = sorted(k for k, v in changes.items() if v is None)
+    if nulls:
+        raise InvalidRequest(
+            f"{', '.join(nulls)} cannot be null",
+            errors=[{"field": k, "message": "cannot be null"} for k in nulls],
+        )
+    if not changes:
+        return playbook
+    for field, value in changes.items():
+        setattr(playbook, field, value)
+    if playbook.is_default:
+        playbook.modified_from_default = True
+    playbook.updated_at = utcnow()
+    await session.flush()
+    return playbook
+
+
+async def delete(session: TenantSession, ref: str) -> None:
+    playbook = await get(session, ref)
+    if playbook.is_default:
+        raise Forbidden("Built-in playbooks cannot be deleted")
+    await PlaybookRepository(session).delete(playbook)
+
+
+async def seed_builtins(session: TenantSession) -> None:
+    """Add missing built-ins and refresh unmodified ones (idempotent; TENANT_SEEDERS)."""
+    playbooks = PlaybookRepository(session)
+    names = [s["name"] for s in BUILTIN_PLAYBOOKS]
+    existing = {p.name: p for p in await playbooks.by_names(names)}
+    for spec in BUILTIN_PLAYBOOKS:
+        row = existing.get(spec["name"])
+        if row is None:
+            session.add(Playbook(id=new_id("pb"), is_default=True, default_version=VERSION, **spec))
+        elif row.is_default and not row.modified_from_default and row.default_version != VERSION:
+            for field, value in spec.items():
+                setattr(row, field, value)
+            row.default_version = VERSION
+    await session.flush()
+
+
+if seed_builtins not in TENANT_SEEDERS:
+    TENANT_SEEDERS.append(seed_builtins)
