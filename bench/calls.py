@@ -98,7 +98,7 @@ async def bench(args: argparse.Namespace) -> None:
     from kataven_hub.core import settings as settings_mod
     from kataven_hub.core import tenancy
     from kataven_hub.core.counters import counters
-    from kataven_hub.core.db import ControlSession, new_session
+    from kataven_hub.core.db import ControlSession, new_session, sqlite_immediate
     from kataven_hub.limits import service as limits_service
     from kataven_hub.limits.schemas import CallLimitsUpdate
     from kataven_hub.main import create_app
@@ -154,7 +154,7 @@ async def bench(args: argparse.Namespace) -> None:
             )
         ).json()
         body = {"from_number": number["e164"], "to_number": "+14155550100", "agent_id": agent["id"]}
-        engine = await tenancy.get().engine_for(slug)
+        engine = sqlite_immediate(await tenancy.get().engine_for(slug))  # as the app's writers
         control = tenancy.get().control_engine
         limits = await _limits(control, slug, limits_service)
         windows = limits_service.windows(limits)
