@@ -46,10 +46,12 @@ _AUTH_ID = re.compile(r"^[MS]A[A-Z0-9]{18}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,80}$")
 _UUID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
+_MAX_SECONDS = 7 * 86400  # a duration beyond a week is garbage, not a call
+
 
 def _int(value: object) -> int | None:
     try:
-        return max(0, int(str(value))) if value not in (None, "") else None
+        return min(_MAX_SECONDS, max(0, int(str(value)))) if value not in (None, "") else None
     except ValueError:
         return None
 

@@ -42,10 +42,12 @@ _SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 _TOKEN = re.compile(r"^[0-9a-fA-F]{32}$")
 _CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 
+_MAX_SECONDS = 7 * 86400  # a duration beyond a week is garbage, not a call
+
 
 def _int(value: str | None) -> int | None:
     try:
-        return max(0, int(value)) if value not in (None, "") else None
+        return min(_MAX_SECONDS, max(0, int(value))) if value not in (None, "") else None
     except ValueError:
         return None
 
