@@ -153,7 +153,7 @@ async def _usage(repo: CallRepository) -> limits_service.Usage:
 async def list_calls(
     session: TenantSession, limit: int, offset: int, status: str | None, campaign_id: str | None
 ) -> dict[str, Any]:
-    calls = await CallRepository(session).list(limit, offset, status, campaign_id)
+    calls = await CallRepository(session).page(limit, offset, status, campaign_id)
     return {"calls": calls, "limit": limit, "offset": offset}
 
 

@@ -72,9 +72,9 @@ def plivo_xml(reply: VoiceReply) -> bytes:
 
 class PlivoCarrier:
     provider = "plivo"
-    required_keys = ("auth_id", "auth_token")
-    signature_headers = ("x-plivo-signature-v3",)
-    nonce_headers = ("x-plivo-signature-v3-nonce",)
+    required_keys: tuple[str, ...] = ("auth_id", "auth_token")
+    signature_headers: tuple[str, ...] = ("x-plivo-signature-v3",)
+    nonce_headers: tuple[str, ...] = ("x-plivo-signature-v3-nonce",)
 
     def check_credentials(self, credentials: Mapping[str, str]) -> dict[str, str]:
         if not _AUTH_ID.match(credentials.get("auth_id", "")):

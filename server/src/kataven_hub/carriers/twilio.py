@@ -66,7 +66,7 @@ def twiml(reply: VoiceReply) -> bytes:
 
 class TwilioCarrier:
     provider = "twilio"
-    required_keys = ("account_sid", "auth_token")
+    required_keys: tuple[str, ...] = ("account_sid", "auth_token")
 
     def check_credentials(self, credentials: Mapping[str, str]) -> dict[str, str]:
         if not _SID.match(credentials.get("account_sid", "")):
