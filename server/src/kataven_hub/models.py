@@ -3,5 +3,6 @@
 from kataven_hub.accounts.models import Account, Membership, User
 from kataven_hub.agents.models import Agent, AgentTool
 from kataven_hub.api_keys.models import ApiKey
+from kataven_hub.rate_limits.models import AccountRateLimit
 
-__all__ = ["Account", "Agent", "AgentTool", "ApiKey", "Membership", "User"]
+__all__ = ["Account", "AccountRateLimit", "Agent", "AgentTool", "ApiKey", "Membership", "User"]

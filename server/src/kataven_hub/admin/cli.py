@@ -74,6 +74,16 @@ def _parser() -> argparse.ArgumentParser:
     kc.add_argument("--json", action="store_true")
     kc.set_defaults(run=_keys_create)
 
+    limits = sub.add_parser("limits", help="set an account's limits")
+    ls = limits.add_subparsers(metavar="action").add_parser(
+        "set", help="set request rate limits (only the flags given change; 0 blocks)"
+    )
+    ls.add_argument("--account", required=True)
+    for flag in _RATE_LIMIT_FLAGS:
+        ls.add_argument(f"--{flag}", type=int, default=None, metavar="N")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(run=_limits_set)
+
     users = sub.add_parser("users", help="add users")
     ua = users.add_subparsers(metavar="action").add_parser("add", help="add a user or a role")
     ua.add_argument("--email", required=True)
@@ -84,6 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     ua.add_argument("--json", action="store_true")
     ua.set_defaults(run=_users_add)
     return parser
+
+
+_RATE_LIMIT_FLAGS = (
+    "requests-per-minute",
+    "requests-per-hour",
+    "requests-per-day",
+    "concurrent-requests",
+)
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], human: str, stream: Any = None) -> None:
@@ -211,6 +229,35 @@ def _keys_create(args: argparse.Namespace) -> int:
 
     key = _with_control(work)
     _emit(args, {"account": args.account, "name": args.name, "key": key}, key)
+    return 0
+
+
+def _limits_set(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from kataven_hub.rate_limits.schemas import RateLimitsUpdate
+
+    given = {f.replace("-", "_"): getattr(args, f.replace("-", "_")) for f in _RATE_LIMIT_FLAGS}
+    try:
+        body = RateLimitsUpdate(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        message = "; ".join(f"--{e['loc'][0]}: {e['msg']}".replace("_", "-") for e in exc.errors())
+        _emit(args, {"error": "invalid_request", "detail": message}, f"error: {message}", sys.stderr)
+        return 2
+
+    async def work(session: Any) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        from kataven_hub.core.sessions import commit
+        from kataven_hub.rate_limits import service as rate_limits_service
+
+        limits = await rate_limits_service.set_limits(session, args.account, body)
+        await commit(session)
+        return {"account": args.account, **asdict(limits)}
+
+    result = _with_control(work)
+    human = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items() if k != "account")
+    _emit(args, result, f"{result['account']}: {human}")
     return 0
 
 
