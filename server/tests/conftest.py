@@ -1,3 +1,3 @@
 """Loads the shared fixtures (see fixtures/)."""
 
-pytest_plugins = ["tests.fixtures.backends", "tests.fixtures.app"]
+pytest_plugins = ["tests.fixtures.backends", "tests.fixtures.app", "tests.fixtures.probe"]

@@ -13,7 +13,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from swagger_ui_bundle import swagger_ui_path
@@ -188,10 +188,11 @@ def _uses(dependant: Dependant, call: object) -> bool:
 def _authenticated(app: FastAPI) -> set[tuple[str, str]]:
     """(path, method) of every operation that authenticates its caller."""
     return {
-        (route.path_format, method.lower())
-        for route in app.routes
-        if isinstance(route, APIRoute) and _uses(route.dependant, auth.authenticate)
-        for method in route.methods
+        (context.path_format, method.lower())
+        for context in iter_route_contexts(app.routes)
+        if isinstance(getattr(context, "dependant", None), Dependant)
+        and _uses(context.dependant, auth.authenticate)
+        for method in context.methods or ()
     }
 
 

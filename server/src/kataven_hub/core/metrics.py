@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import hmac
 import time
+from typing import Any
+from weakref import WeakKeyDictionary
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from fastapi.routing import iter_route_contexts
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.exposition import choose_encoder
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -90,9 +94,32 @@ class MetricsMiddleware:
         finally:
             IN_FLIGHT.dec()
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = _template(scope)
             REQUESTS.labels(method, route, str(status)).inc()
             LATENCY.labels(method, route).observe(time.perf_counter() - started)
+
+
+_templates: WeakKeyDictionary[Any, dict[int, str]] = WeakKeyDictionary()
+
+
+def _template(scope: Scope) -> str:
+    """The full path template of the route that served the request ("unmatched" if none).
+
+    The router leaves the matched route object in the scope; with included routers its own
+    path lacks the prefixes, so the full template is looked up among the app's routes."""
+    route, app = scope.get("route"), scope.get("app")
+    if route is None or app is None:
+        return "unmatched"
+    try:
+        known = _templates.setdefault(app, {})
+    except TypeError:
+        return str(getattr(route, "path", "unmatched"))
+    template = known.get(id(route))
+    if template is None:  # first time, or routes were added: map them all again
+        for context in iter_route_contexts(getattr(app, "routes", [])):
+            known[id(context.original_route)] = context.path_format or ""
+        template = known.setdefault(id(route), str(getattr(route, "path", "unmatched")))
+    return template or "unmatched"
 
 
 def endpoint(request: Request) -> Response:
@@ -109,4 +136,6 @@ def endpoint(request: Request) -> Response:
             headers={"WWW-Authenticate": "Bearer"},
             media_type="text/plain; charset=utf-8",
         )
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    # Prometheus text format, or OpenMetrics when the scraper asks for it.
+    encode, content_type = choose_encoder(request.headers.get("accept", ""))
+    return Response(encode(REGISTRY), media_type=content_type)

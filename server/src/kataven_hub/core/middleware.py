@@ -72,7 +72,9 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         request_id = _request_id(scope)
-        scope.setdefault("state", {})["request_id"] = request_id
+        # Per-request state on a shallow copy of the lifespan state, as ASGI servers do (some
+        # harnesses pass one shared dict to every request).
+        scope["state"] = {**scope.get("state", {}), "request_id": request_id}
         started = time.perf_counter()
         status = 500
         header = (b"x-request-id", request_id.encode())
