@@ -181,6 +181,25 @@ _IDEMPOTENCY_KEY = {
 }
 
 
+def _dict_keys_as_property_names(node: Any) -> None:
+    """Pydantic documents `dict[Pattern, V]` as `patternProperties`, which lets keys that miss
+    the pattern through; what the server enforces is `propertyNames` (every key matches)."""
+    if isinstance(node, list):
+        for item in node:
+            _dict_keys_as_property_names(item)
+        return
+    if not isinstance(node, dict):
+        return
+    patterns = node.get("patternProperties")
+    if isinstance(patterns, dict) and len(patterns) == 1 and "additionalProperties" not in node:
+        ((pattern, value),) = patterns.items()
+        del node["patternProperties"]
+        node["propertyNames"] = {"pattern": pattern}
+        node["additionalProperties"] = value
+    for value in node.values():
+        _dict_keys_as_property_names(value)
+
+
 def _uses(dependant: Dependant, call: object) -> bool:
     return any(d.call is call or _uses(d, call) for d in dependant.dependencies)
 
@@ -239,5 +258,6 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
                 responses.setdefault("409", in_flight)
                 responses.setdefault("422", reused)
+    _dict_keys_as_property_names(schema)
     app.openapi_schema = schema
     return schema
