@@ -18,7 +18,7 @@ dev: install  ## the API with reload
 	$(VENV)/bin/kataven-hub api --reload
 
 test: install  ## the whole suite, on SQLite + in-process and on PostgreSQL + Redis
-	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 test-fast: install  ## the suite on one process, stop at the first failure
 	$(VENV)/bin/pytest -x -q

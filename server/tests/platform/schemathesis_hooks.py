@@ -22,6 +22,6 @@ _VALID = re.compile(r"^[!-~]{1,255}$")
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     headers = case.headers or {}
     for name in list(headers):
-        if name.lower() == "idempotency-key" and isinstance(headers[name], str):
-            if _VALID.match(headers[name]):
-                headers[name] = f"fuzz-{uuid.uuid4()}"
+        value = headers[name]
+        if name.lower() == "idempotency-key" and isinstance(value, str) and _VALID.match(value):
+            headers[name] = f"fuzz-{uuid.uuid4()}"
