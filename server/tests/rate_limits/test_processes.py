@@ -14,7 +14,6 @@ import pytest
 
 from tests.fixtures.servers import Cluster, start_cluster
 
-
 # One worker runs the whole module, so its API processes start once (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("processes")
 
