@@ -92,7 +92,13 @@ def test_schemathesis_finds_nothing(
     if who == "hub_ui_jwt":
         command += ["--header", f"X-Account-ID: {account['slug']}"]
     done = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=600, check=False
+        command,
+        env=env,
+        cwd=cluster.logs,  # its cache of past crashes stays out of the work tree
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     output = done.stdout + done.stderr
     summary = _summary(output)
