@@ -168,6 +168,24 @@ class TestConcurrency:
         )
         assert [r.status_code for r in rs] == [200, 200]
 
+    async def test_long_lived_responses_can_give_their_slot_back(
+        self, client: httpx.AsyncClient, new_tenant: NewTenant, probe: Probe
+    ) -> None:
+        tenant = await new_tenant()
+        await set_limits(tenant.slug, concurrent_requests=1)
+        streams = [
+            asyncio.create_task(probe.client.get("/api/v1/_probe/stream", headers=tenant.headers))
+            for _ in range(3)
+        ]
+        for _ in range(3):
+            await asyncio.wait_for(probe.entered.get(), 10)
+        gauge = Window("req:concurrent", "gauge", 1, 3600)
+        assert await counters().value(tenant.slug, gauge) == 0
+        assert (await client.get("/api/v1/agents", headers=tenant.headers)).status_code == 200
+        probe.release.set()
+        assert [r.status_code for r in await asyncio.gather(*streams)] == [200] * 3
+        assert await counters().value(tenant.slug, gauge) == 0
+
     async def test_gauge_never_exceeds_limit_under_a_burst(
         self, new_tenant: NewTenant, probe: Probe
     ) -> None:

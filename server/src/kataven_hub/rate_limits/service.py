@@ -164,13 +164,28 @@ async def admit(request: Request, principal: Principal) -> None:
             retry_after=denied.retry_after,
         )
 
+    released = False
+
     async def release() -> None:
+        nonlocal released
+        if released:
+            return
+        released = True
         try:
             await counters().release(account, _CONCURRENT, 1, CONCURRENCY_IDLE_SECONDS)
         except RedisError as exc:  # the gauge expires after an hour idle
             log.warning("could not release a concurrency slot: %s", type(exc).__name__)
 
+    request.state.rate_limit_release = release
     at_response_end(request, release)
+
+
+async def release_early(request: Request) -> None:
+    """Give this request's concurrency slot back now: for long-lived responses (SSE streams)
+    that should not hold one of the account's in-flight requests for their whole life."""
+    release = getattr(request.state, "rate_limit_release", None)
+    if release is not None:
+        await release()
 
 
 async def limit_public(request: Request, client_key: str | None) -> None:
