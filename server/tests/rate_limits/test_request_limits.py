@@ -173,11 +173,10 @@ class TestConcurrency:
     ) -> None:
         tenant = await new_tenant()
         await set_limits(tenant.slug, concurrent_requests=1)
-        streams = [
-            asyncio.create_task(probe.client.get("/api/v1/_probe/stream", headers=tenant.headers))
-            for _ in range(3)
-        ]
-        for _ in range(3):
+        streams = []
+        for _ in range(3):  # one after the other: each gives its slot back, the next gets it
+            get = probe.client.get("/api/v1/_probe/stream", headers=tenant.headers)
+            streams.append(asyncio.create_task(get))
             await asyncio.wait_for(probe.entered.get(), 10)
         gauge = Window("req:concurrent", "gauge", 1, 3600)
         assert await counters().value(tenant.slug, gauge) == 0
