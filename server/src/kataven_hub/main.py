@@ -207,7 +207,7 @@ def _uses(dependant: Dependant, call: object) -> bool:
 def _authenticated(app: FastAPI) -> set[tuple[str, str]]:
     """(path, method) of every operation that authenticates its caller."""
     return {
-        (context.path_format, method.lower())
+        (context.path_format or "", method.lower())
         for context in iter_route_contexts(app.routes)
         if isinstance(getattr(context, "dependant", None), Dependant)
         and _uses(context.dependant, auth.authenticate)

@@ -158,7 +158,7 @@ class RedisStore:
                 return Held(marker)
             raw = await self._redis.get(name)
             if raw is not None:
-                return decode(raw)
+                return decode(raw if isinstance(raw, bytes) else raw.encode())
         return InFlight(fingerprint)  # taken and freed twice in a row: someone is busy with it
 
     async def save(self, scope: str, key: str, held: Held, record: Stored, ttl: int) -> None:
