@@ -26,7 +26,7 @@ test: install  ## the whole suite, on SQLite + in-process and on PostgreSQL + Re
 	  if [ "$$(id -u)" = 0 ]; then $(MAKE) browser-deps; \
 	  else echo "The widget browser test needs Chromium at /usr/bin/chromium: run 'sudo make browser-deps' (apt-get install chromium). It will fail without it." >&2; fi; \
 	fi
-	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 test-fast: install  ## the suite on one process, stop at the first failure
 	$(VENV)/bin/pytest -x -q

@@ -6,4 +6,6 @@ pytest_plugins = [
     "tests.fixtures.jwks_server",
     "tests.fixtures.processes",
     "tests.fixtures.carriers",
+    "tests.fixtures.probe",
+    "tests.fixtures.reporting",
 ]

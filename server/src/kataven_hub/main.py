@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from swagger_ui_bundle import swagger_ui_path
@@ -24,14 +26,29 @@ from kataven_hub.calls import tasks as call_tasks
 from kataven_hub.calls import webhooks
 from kataven_hub.carriers import http as carrier_http
 from kataven_hub.carriers import sandbox
-from kataven_hub.core import auth, counters, errors, events, migrate, redis, tenancy
+from kataven_hub.core import (
+    auth,
+    counters,
+    errors,
+    events,
+    idempotency,
+    idempotency_store,
+    metrics,
+    migrate,
+    redis,
+    tenancy,
+)
 from kataven_hub.core import logging as log_setup
 from kataven_hub.core.errors import Problem
+from kataven_hub.core.idempotency import IdempotencyMiddleware
+from kataven_hub.core.metrics import MetricsMiddleware
 from kataven_hub.core.middleware import PathAliases, RequestContext
 from kataven_hub.core.settings import Settings, get_settings
 from kataven_hub.recordings import storage as recordings_storage
 from kataven_hub.widget import keys_service as widget_keys_service
 from kataven_hub.widget.cors import WidgetCors
+from kataven_hub.rate_limits import service as rate_limits_service
+from kataven_hub.rate_limits.service import RateLimited
 
 log = logging.getLogger("kataven_hub")
 
@@ -53,9 +70,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     auth.init(settings)
     events.reset()
     counters.reset()
-    auth.configure(api_keys_service.lookup, accounts_service.member_lookup, api_keys_service.mark_used)
     recordings_storage.reset()
     sandbox.configure(webhooks.handle_status)
+    idempotency_store.reset()
+    rate_limits_service.clear_cache()
+    auth.configure(
+        api_keys_service.lookup, accounts_service.member_lookup, api_keys_service.mark_used
+    )
+    # Every authenticated request: request rate limits first (a refused request claims no
+    # Idempotency-Key), then the Idempotency-Key.
+    auth.set_guards(rate_limits_service.admit, idempotency.begin)
     await migrate.upgrade(registry.control_engine, "control")
     if settings.bootstrap_demo_account:
         await _bootstrap(registry)
@@ -107,12 +131,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     errors.install(app)
+    idempotency.install(app)
     for router in routers:
         app.include_router(router)
     _operational_routes(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(WidgetCors, allows_origin=widget_keys_service.allows_origin)
+    # Outermost last: aliases → metrics → request id, body cap, response-end actions → keyed
+    # writes (inside the body cap, so a keyed body is never read past MAX_BODY_BYTES).
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestContext, max_body_bytes=settings.MAX_BODY_BYTES)
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(PathAliases)
     return app
 
@@ -147,11 +176,65 @@ def _operational_routes(app: FastAPI) -> None:
     async def jwks() -> JSONResponse:
         return JSONResponse(auth.jwks())
 
+    app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
+
 
 _AUTH_ERRORS = errors.errors_doc(errors.Unauthorized, errors.Forbidden)
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds until the request may be retried.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+_IDEMPOTENCY_KEY = {
+    "name": idempotency.HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Makes a retried write safe: the same key (within 24 h, same credential, "
+    "method and path) replays the first answer instead of running the request again.",
+    "schema": {"type": "string", "pattern": idempotency.KEY_PATTERN},
+}
+
+
+def _dict_keys_as_property_names(node: Any) -> None:
+    """Pydantic documents `dict[Pattern, V]` as `patternProperties`, which lets keys that miss
+    the pattern through; what the server enforces is `propertyNames` (every key matches)."""
+    if isinstance(node, list):
+        for item in node:
+            _dict_keys_as_property_names(item)
+        return
+    if not isinstance(node, dict):
+        return
+    patterns = node.get("patternProperties")
+    if isinstance(patterns, dict) and len(patterns) == 1 and "additionalProperties" not in node:
+        ((pattern, value),) = patterns.items()
+        del node["patternProperties"]
+        node["propertyNames"] = {"pattern": pattern}
+        node["additionalProperties"] = value
+    for value in node.values():
+        _dict_keys_as_property_names(value)
+
+
+def _uses(dependant: Dependant, call: object) -> bool:
+    return any(d.call is call or _uses(d, call) for d in dependant.dependencies)
+
+
+def _authenticated(app: FastAPI) -> set[tuple[str, str]]:
+    """(path, method) of every operation that authenticates its caller."""
+    return {
+        (context.path_format or "", method.lower())
+        for context in iter_route_contexts(app.routes)
+        if isinstance(getattr(context, "dependant", None), Dependant)
+        and _uses(context.dependant, auth.authenticate)
+        for method in context.methods or ()
+    }
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The schema, plus what every operation inherits from the platform rather than declares:
+    400 for bodies; on authenticated operations bearer auth, 400/401/403, the request rate
+    limit (429 with Retry-After) and, on writes, Idempotency-Key with its 409 and 422."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
@@ -171,17 +254,26 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         }
     }
     bad_request = errors.errors_doc(errors.InvalidRequest)[400]
+    rate_limited = {**errors.errors_doc(RateLimited)[429], "headers": _RETRY_AFTER}
+    in_flight = errors.errors_doc(idempotency.IdempotencyInFlight)[409]
+    reused = errors.errors_doc(errors.UnprocessableIdempotency)[422]
+    authenticated = _authenticated(app)
     for path, operations in schema.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             if responses.pop("422", None) is not None or operation.get("requestBody"):
                 responses.setdefault("400", bad_request)
-            if path.startswith("/api/v1/"):
-                operation.setdefault("security", [{"bearerAuth": []}])  # public routes set []
-                responses.setdefault("400", bad_request)  # missing X-Account-ID, bad slug
-                for code, doc in _AUTH_ERRORS.items():
-                    responses.setdefault(str(code), doc)
+            if (path, method) not in authenticated:
+                continue
+            operation["security"] = [{"bearerAuth": []}]
+            responses.setdefault("400", bad_request)  # missing X-Account-ID, bad slug
+            for code, doc in _AUTH_ERRORS.items():
+                responses.setdefault(str(code), doc)
+            responses.setdefault("429", rate_limited)
+            if method.upper() in idempotency.WRITE_METHODS:
+                operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
+                responses.setdefault("409", in_flight)
+                responses.setdefault("422", reused)
+    _dict_keys_as_property_names(schema)
     app.openapi_schema = schema
     return schema
-
-

@@ -43,3 +43,5 @@ __all__ = [
     "Playbook",
     "Tool",
 ]
+from kataven_hub.rate_limits.models import AccountRateLimit
+__all__ = ["Account", "AccountRateLimit", "Agent", "AgentTool", "ApiKey", "Membership", "User"]

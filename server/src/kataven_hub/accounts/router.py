@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.accounts.models import Account
@@ -15,7 +15,7 @@ from kataven_hub.accounts.schemas import (
     LoginResponse,
     UserOrg,
 )
-from kataven_hub.core import auth
+from kataven_hub.core import auth, tenancy
 from kataven_hub.core.errors import InvalidRequest, NotFound, Unauthorized, errors_doc
 from kataven_hub.core.sessions import ControlSessionDep, TransactionalRoute
 from kataven_hub.core.settings import get_settings
@@ -37,7 +37,10 @@ async def list_accounts(session: ControlSessionDep) -> dict[str, list[Account]]:
     response_model=AccountValidation,
     responses=errors_doc(InvalidRequest),
 )
-async def validate_account(account: str, session: ControlSessionDep) -> dict[str, Any]:
+async def validate_account(
+    session: ControlSessionDep,
+    account: str = Path(json_schema_extra={"pattern": tenancy.SLUG_RE.pattern}),
+) -> dict[str, Any]:
     """Whether an account name is well formed (400 if not), usable and exists."""
     return await accounts_service.validate(session, account)
 

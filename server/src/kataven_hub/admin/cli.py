@@ -100,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     rm.add_argument("key_id", type=int)
     rm.add_argument("--json", action="store_true")
     rm.set_defaults(run=_secrets, action="remove-key")
+    limits = sub.add_parser("limits", help="set an account's limits")
+    ls = limits.add_subparsers(metavar="action").add_parser(
+        "set", help="set request rate limits (only the flags given change; 0 blocks)"
+    )
+    for flag in _RATE_LIMIT_FLAGS:
+        ls.add_argument(f"--{flag}", type=int, default=None, metavar="N")
 
     users = sub.add_parser("users", help="add users")
     ua = users.add_subparsers(metavar="action").add_parser("add", help="add a user or a role")
@@ -111,6 +117,14 @@ def _parser() -> argparse.ArgumentParser:
     ua.add_argument("--json", action="store_true")
     ua.set_defaults(run=_users_add)
     return parser
+
+
+_RATE_LIMIT_FLAGS = (
+    "requests-per-minute",
+    "requests-per-hour",
+    "requests-per-day",
+    "concurrent-requests",
+)
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], human: str, stream: Any = None) -> None:
@@ -286,6 +300,23 @@ def _secrets(args: argparse.Namespace) -> int:
     )
     _emit(args, {"action": args.action, **result}, human)
     return 1 if result["undecryptable"] else 0
+    from pydantic import ValidationError
+    from kataven_hub.rate_limits.schemas import RateLimitsUpdate
+    given = {f.replace("-", "_"): getattr(args, f.replace("-", "_")) for f in _RATE_LIMIT_FLAGS}
+    try:
+        body = RateLimitsUpdate(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        message = "; ".join(f"--{e['loc'][0]}: {e['msg']}".replace("_", "-") for e in exc.errors())
+        _emit(args, {"error": "invalid_request", "detail": message}, f"error: {message}", sys.stderr)
+        return 2
+        from dataclasses import asdict
+        from kataven_hub.core.sessions import commit
+        from kataven_hub.rate_limits import service as rate_limits_service
+        limits = await rate_limits_service.set_limits(session, args.account, body)
+        await commit(session)
+        return {"account": args.account, **asdict(limits)}
+    human = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items() if k != "account")
+    _emit(args, result, f"{result['account']}: {human}")
 
 
 def _users_add(args: argparse.Namespace) -> int:

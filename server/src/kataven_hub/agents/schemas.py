@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, GetJsonSchemaHandler, field_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from kataven_hub.core.schemas import (
     JsonObject,
@@ -12,6 +14,7 @@ from kataven_hub.core.schemas import (
     SnakeName,
     Text,
     Timestamp,
+    UpdateModel,
 )
 from kataven_hub.core.settings import get_settings
 
@@ -31,6 +34,18 @@ def check_model(value: str | None) -> str | None:
     return value
 
 
+class _ModelCatalogue:
+    """Documents the configured model catalogue (LLM_MODELS) as the allowed values."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["enum"] = list(get_settings().LLM_MODELS)
+        return schema
+
+
 class _AgentFields(RequestModel):
     description: Text(2000) | None = None  # type: ignore[valid-type]
     category: Category | None = None
@@ -39,13 +54,15 @@ class _AgentFields(RequestModel):
     active_prompt_id: Text(100) | None = None  # type: ignore[valid-type]
     greeting_message: Text(2000) | None = None  # type: ignore[valid-type]
     greeting_mode: GreetingMode | None = None
-    llm_model: Text(100) | None = Field(default=None, examples=["gpt-4o"])  # type: ignore[valid-type]
+    llm_model: Annotated[Text(100), _ModelCatalogue] | None = Field(  # type: ignore[valid-type]
+        default=None, examples=["gpt-4o"]
+    )
     voice_provider: VoiceProvider | None = None
     voice_id: Text(200) | None = Field(default=None, examples=["v1_friendly_female"])  # type: ignore[valid-type]
     auth_mode: AuthMode | None = None
     ringing_enabled: bool | None = None
     background_audio_enabled: bool | None = None
-    background_audio_volume: float | None = Field(default=None, ge=0.0, le=1.0)
+    background_audio_volume: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
     noise_suppression_enabled: bool | None = None
 
     _check_model = field_validator("llm_model")(classmethod(lambda cls, v: check_model(v)))
@@ -63,7 +80,9 @@ class AgentCreate(_AgentFields):
     name: Name = Field(examples=["Front Desk"])
 
 
-class AgentUpdate(_AgentFields):
+class AgentUpdate(UpdateModel, _AgentFields):
+    nullable = frozenset({"active_prompt_id"})
+
     name: Name | None = None
 
 

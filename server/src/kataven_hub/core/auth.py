@@ -73,15 +73,25 @@ class KeyRecord:
 KeyLookup = Callable[[str, str], Awaitable[KeyRecord | None]]
 MemberLookup = Callable[[dict[str, Any], str], Awaitable[tuple[str, str] | None]]
 KeyUsed = Callable[[KeyRecord], Awaitable[None]]
+Guard = Callable[[Request, Principal], Awaitable[None]]
 
 _key_lookup: KeyLookup | None = None
 _member_lookup: MemberLookup | None = None
 _key_used: KeyUsed | None = None
+_guards: tuple[Guard, ...] = ()
+_GUARDED = "kataven.guarded"
 
 
 def configure(key_lookup: KeyLookup, member_lookup: MemberLookup, key_used: KeyUsed) -> None:
     global _key_lookup, _member_lookup, _key_used
     _key_lookup, _member_lookup, _key_used = key_lookup, member_lookup, key_used
+
+
+def set_guards(*guards: Guard) -> None:
+    """Checks every authenticated request passes, in order, once the caller is known (request
+    rate limits, then Idempotency-Key): any route that authenticates inherits them."""
+    global _guards
+    _guards = guards
 
 
 # -- API keys ---------------------------------------------------------------------------------
@@ -443,6 +453,11 @@ async def authenticate(request: Request) -> Principal:
     else:
         principal = await _authenticate_jwt(request, token)
     request.state.principal = principal
+    state = request.scope.setdefault("state", {})
+    if not state.get(_GUARDED):  # once per request, however many dependencies authenticate
+        state[_GUARDED] = True
+        for guard in _guards:
+            await guard(request, principal)
     return principal
 
 

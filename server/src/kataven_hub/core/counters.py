@@ -73,11 +73,29 @@ def _fixed_slot(window: Window, now: float) -> tuple[int, int]:
 
 
 class LocalCounters:
+    _SWEEP_SECONDS = 60.0
+
     def __init__(self) -> None:
         self._fixed: dict[tuple[str, str, int], int] = defaultdict(int)
+        self._fixed_ends: dict[tuple[str, str, int], float] = {}
         self._sliding: dict[tuple[str, str], list[float]] = defaultdict(list)
         self._gauges: dict[tuple[str, str], tuple[int, float]] = {}
         self._marks: set[tuple[str, str]] = set()
+        self._next_sweep = 0.0
+
+    def _count_fixed(self, scope: str, w: Window, now: float, amount: int) -> None:
+        index = _fixed_slot(w, now)[0]
+        self._fixed[(scope, w.name, index)] += amount
+        self._fixed_ends[(scope, w.name, index)] = (index + 1) * w.seconds
+
+    def _sweep(self, now: float) -> None:
+        """Forget fixed windows that are over, once a minute, so memory stays flat."""
+        if time.monotonic() < self._next_sweep:
+            return
+        self._next_sweep = time.monotonic() + self._SWEEP_SECONDS
+        for key in [k for k, end in self._fixed_ends.items() if end < now - 60]:
+            self._fixed.pop(key, None)
+            del self._fixed_ends[key]
 
     def _gauge(self, scope: str, window_name: str, idle: int, now: float) -> int:
         level, touched = self._gauges.get((scope, window_name), (0, now))
@@ -85,10 +103,11 @@ class LocalCounters:
 
     async def acquire(self, scope: str, windows: list[Window], now: float | None = None) -> Denied | None:
         now = time.time() if now is None else now
+        self._sweep(now)
         for w in windows:
             if w.kind == "fixed":
                 index, retry = _fixed_slot(w, now)
-                current = self._fixed[(scope, w.name, index)]
+                current = self._fixed.get((scope, w.name, index), 0)
             elif w.kind == "sliding":
                 events = self._sliding[(scope, w.name)]
                 while events and events[0] <= now - w.seconds:
@@ -102,7 +121,7 @@ class LocalCounters:
                 return Denied(w, retry)
         for w in windows:
             if w.kind == "fixed":
-                self._fixed[(scope, w.name, _fixed_slot(w, now)[0])] += w.cost
+                self._count_fixed(scope, w, now, w.cost)
             elif w.kind == "sliding":
                 self._sliding[(scope, w.name)].extend([now] * w.cost)
             else:
@@ -117,7 +136,7 @@ class LocalCounters:
 
     async def add(self, scope: str, window: Window, amount: int, now: float | None = None) -> None:
         now = time.time() if now is None else now
-        self._fixed[(scope, window.name, _fixed_slot(window, now)[0])] += amount
+        self._count_fixed(scope, window, now, amount)
 
     async def value(self, scope: str, window: Window, now: float | None = None) -> int:
         now = time.time() if now is None else now

@@ -12,7 +12,9 @@ from typing import Any, ClassVar
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -201,7 +203,43 @@ def _render_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code, title = _HTTP_CODES.get(exc.status_code, ("error", "Error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
-    return render(request, exc.status_code, code, title, detail, dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return render(request, exc.status_code, code, title, detail, headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (the router names only the first route's)."""
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.routes):
+        regex = getattr(context, "path_regex", None)
+        if regex is not None and context.methods and regex.match(path):
+            methods |= context.methods
+    return sorted(methods)
+
+
+# A unique or foreign key violation that got past a service's checks is a race with a
+# concurrent write (two requests creating the same row): a conflict the client may retry.
+_CONSTRAINT_RACES = ("23505", "23503", "UNIQUE constraint failed", "FOREIGN KEY constraint failed")
+
+
+def _render_integrity(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, IntegrityError)
+    orig = exc.orig
+    reason = f"{getattr(orig, 'sqlstate', '') or ''} {orig}"
+    if not any(marker in reason for marker in _CONSTRAINT_RACES):
+        return _render_unexpected(request, exc)
+    log.warning("constraint violation answered 409: %s", getattr(orig, "sqlstate", type(orig)))
+    return render(
+        request,
+        409,
+        "conflict",
+        "Conflict",
+        "The request conflicts with a concurrent change; retry it",
+        {"Retry-After": "1"},
+    )
 
 
 def _render_unexpected(request: Request, exc: Exception) -> Response:
@@ -213,6 +251,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _render_app_error)
     app.add_exception_handler(RequestValidationError, _render_validation)
     app.add_exception_handler(StarletteHTTPException, _render_http)
+    app.add_exception_handler(IntegrityError, _render_integrity)
     app.add_exception_handler(Exception, _render_unexpected)
 
 

@@ -1,16 +1,33 @@
 """Pure ASGI middleware (no per-request task or body copy): path aliases, request ids and
-access logs, and a cap on request body size."""
+access logs, a cap on request body size, and actions run once a response has been sent."""
 
 from __future__ import annotations
 
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("kataven_hub.access")
+_FINALIZERS = "kataven.finalizers"
+
+
+def at_response_end(request: HTTPConnection, action: Callable[[], Awaitable[Any]]) -> None:
+    """Run `action` when this request is over: its response sent (a stream included), the
+    client gone or the handler failed. Used to give back a concurrency slot."""
+    request.scope.setdefault("state", {}).setdefault(_FINALIZERS, []).append(action)
+
+
+async def _run_finalizers(scope: Scope) -> None:
+    for action in scope.get("state", {}).pop(_FINALIZERS, []):
+        try:
+            await action()
+        except Exception:
+            log.exception("response-end action failed")
 
 # The public gateway's and the dashboard's paths, mapped onto the canonical ones.
 _VERSIONED = ("/hub-api/api/v1/", "/v1/")
@@ -55,7 +72,9 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         request_id = _request_id(scope)
-        scope.setdefault("state", {})["request_id"] = request_id
+        # Per-request state on a shallow copy of the lifespan state, as ASGI servers do (some
+        # harnesses pass one shared dict to every request).
+        scope["state"] = {**scope.get("state", {}), "request_id": request_id}
         started = time.perf_counter()
         status = 500
         header = (b"x-request-id", request_id.encode())
@@ -90,6 +109,7 @@ class RequestContext:
             status = 413
             await _too_large(send, header)
         finally:
+            await _run_finalizers(scope)
             _log(scope, status, started, request_id)
 
 

@@ -98,6 +98,21 @@ class Settings(BaseSettings):
     S3_REGION: str = "us-east-1"
     S3_ACCESS_KEY_ID: str | None = None
     S3_SECRET_ACCESS_KEY: SecretStr | None = None
+    # Request rate limits (per account; rows in account_rate_limits override the defaults).
+    # Configured limits are cached per process this long: an operator's change takes effect
+    # everywhere within it.
+    RATE_LIMITS_CACHE_SECONDS: float = 10.0
+    # Public routes (the widget): per client key and caller IP, and per client key overall.
+    PUBLIC_REQUESTS_PER_MINUTE_PER_IP: int = 60
+    PUBLIC_REQUESTS_PER_HOUR_PER_IP: int = 1000
+    PUBLIC_REQUESTS_PER_MINUTE_PER_KEY: int = 3000
+    # Idempotency-Key: how long a response is kept for replay, how long an in-flight request
+    # holds its key (a crashed process frees it after this), the largest response kept.
+    IDEMPOTENCY_TTL_SECONDS: int = 24 * 3600
+    IDEMPOTENCY_LOCK_SECONDS: int = 300
+    IDEMPOTENCY_MAX_RESPONSE_BYTES: int = 1024 * 1024
+    # /metrics (Prometheus): disabled (404) unless a bearer token is set.
+    METRICS_TOKEN: SecretStr | None = None
 
     LLM_MODELS: list[str] = Field(
         default_factory=lambda: ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"]
