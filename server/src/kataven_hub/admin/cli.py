@@ -79,13 +79,16 @@ def _parser() -> argparse.ArgumentParser:
     kc.add_argument("--json", action="store_true")
     kc.set_defaults(run=_keys_create)
 
-    limits = sub.add_parser("limits", help="call cost caps of an account")
-    ls = limits.add_subparsers(metavar="action").add_parser("set", help="set call cost caps")
+    limits = sub.add_parser("limits", help="an account's call cost caps and request rate limits")
+    ls = limits.add_subparsers(metavar="action").add_parser(
+        "set", help="set call cost caps and/or request rate limits (only the flags given change)"
+    )
     ls.add_argument("--account", required=True)
-    for flag in ("concurrent-max", "calls-per-minute", "daily-calls-max", "daily-minutes-max"):
-        ls.add_argument(f"--{flag}", type=int, default=None, metavar="N", help="0 blocks calls")
+    for flag in (*_CALL_CAP_FLAGS, *_RATE_LIMIT_FLAGS):
+        ls.add_argument(f"--{flag}", type=int, default=None, metavar="N", help="0 blocks")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(run=_limits_set)
+
     sec = sub.add_parser("secrets", help="rotate the keyring that encrypts stored secrets")
     sa = sec.add_subparsers(metavar="action")
     for name, help_ in (
@@ -100,12 +103,6 @@ def _parser() -> argparse.ArgumentParser:
     rm.add_argument("key_id", type=int)
     rm.add_argument("--json", action="store_true")
     rm.set_defaults(run=_secrets, action="remove-key")
-    limits = sub.add_parser("limits", help="set an account's limits")
-    ls = limits.add_subparsers(metavar="action").add_parser(
-        "set", help="set request rate limits (only the flags given change; 0 blocks)"
-    )
-    for flag in _RATE_LIMIT_FLAGS:
-        ls.add_argument(f"--{flag}", type=int, default=None, metavar="N")
 
     users = sub.add_parser("users", help="add users")
     ua = users.add_subparsers(metavar="action").add_parser("add", help="add a user or a role")
@@ -119,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_CALL_CAP_FLAGS = ("concurrent-max", "calls-per-minute", "daily-calls-max", "daily-minutes-max")
 _RATE_LIMIT_FLAGS = (
     "requests-per-minute",
     "requests-per-hour",
@@ -187,7 +185,9 @@ def _migrate(args: argparse.Namespace) -> int:
         return done
 
     done = _with_control(work)
-    _emit(args, {"control": "head", "accounts": done}, f"migrated control and {len(done)} account(s)")
+    _emit(
+        args, {"control": "head", "accounts": done}, f"migrated control and {len(done)} account(s)"
+    )
     return 0
 
 
@@ -221,7 +221,12 @@ def _accounts_list(args: argparse.Namespace) -> int:
         from kataven_hub.accounts import service as accounts_service
 
         return [
-            {"account": a.slug, "name": a.name, "database": a.database_name, "created_at": a.created_at}
+            {
+                "account": a.slug,
+                "name": a.name,
+                "database": a.database_name,
+                "created_at": a.created_at,
+            }
             for a in await accounts_service.list_accounts(session)
         ]
 
@@ -233,7 +238,9 @@ def _accounts_list(args: argparse.Namespace) -> int:
 
 def _accounts_delete(args: argparse.Namespace) -> int:
     if not args.yes:
-        _emit(args, {"error": "confirm", "detail": "pass --yes"}, "refusing without --yes", sys.stderr)
+        _emit(
+            args, {"error": "confirm", "detail": "pass --yes"}, "refusing without --yes", sys.stderr
+        )
         return 2
 
     async def work(session: Any) -> None:
@@ -258,32 +265,58 @@ def _keys_create(args: argparse.Namespace) -> int:
 
 
 def _limits_set(args: argparse.Namespace) -> int:
-    fields = ("concurrent_max", "calls_per_minute", "daily_calls_max", "daily_minutes_max")
-    changes = {f: getattr(args, f) for f in fields if getattr(args, f) is not None}
+    from pydantic import ValidationError
 
-    async def work(session: Any) -> dict[str, int]:
+    from kataven_hub.limits.schemas import CallLimitsUpdate
+    from kataven_hub.rate_limits.schemas import RateLimitsUpdate
+
+    def given(flags: tuple[str, ...]) -> dict[str, int]:
+        values = {f.replace("-", "_"): getattr(args, f.replace("-", "_")) for f in flags}
+        return {k: v for k, v in values.items() if v is not None}
+
+    caps, rates = given(_CALL_CAP_FLAGS), given(_RATE_LIMIT_FLAGS)
+    try:
+        caps_body = CallLimitsUpdate(**caps) if caps else None
+        rates_body = RateLimitsUpdate(**rates) if rates else None
+    except ValidationError as exc:
+        message = "; ".join(f"--{e['loc'][0]}: {e['msg']}".replace("_", "-") for e in exc.errors())
+        _emit(
+            args, {"error": "invalid_request", "detail": message}, f"error: {message}", sys.stderr
+        )
+        return 2
+
+    async def work(session: Any) -> dict[str, Any]:
+        from dataclasses import asdict
+
         from kataven_hub.accounts import service as accounts_service
-        from kataven_hub.core.errors import InvalidRequest, NotFound
+        from kataven_hub.core.errors import NotFound
+        from kataven_hub.core.sessions import commit
         from kataven_hub.limits import service as limits_service
-        from kataven_hub.limits.schemas import CallLimitsUpdate
+        from kataven_hub.rate_limits import service as rate_limits_service
 
-        try:
-            body = CallLimitsUpdate(**changes)
-        except ValueError as exc:
-            raise InvalidRequest(f"invalid limits: {exc}") from None
         if args.account not in {a.slug for a in await accounts_service.list_accounts(session)}:
             raise NotFound(f"Account {args.account!r} not found")
-        result = await limits_service.update_limits(session, args.account, body, "operator")
-        await session.commit()
+        result: dict[str, Any] = {"account": args.account}
+        if caps_body is not None:
+            result.update(
+                await limits_service.update_limits(session, args.account, caps_body, "operator")
+            )
+        if rates_body is not None:
+            limits = await rate_limits_service.set_limits(session, args.account, rates_body)
+            result.update(asdict(limits))
+        await commit(session)
         return result
 
     result = _with_control(work)
-    human = ", ".join(f"{k}={v}" for k, v in result.items())
-    _emit(args, {"account": args.account, **result}, f"{args.account}: {human}")
+    human = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items() if k != "account")
+    _emit(args, result, f"{result['account']}: {human or 'unchanged'}")
     return 0
+
+
 def _secrets(args: argparse.Namespace) -> int:
     async def work(session: Any) -> dict[str, Any]:
         from kataven_hub.admin import secrets as ops
+
         if args.action == "rotate":
             report = await ops.rotate(session)
         elif args.action == "reencrypt":
@@ -293,6 +326,8 @@ def _secrets(args: argparse.Namespace) -> int:
         else:
             report = await ops.status(session)
         return report.as_dict()
+
+    result = _with_control(work)
     human = (
         f"keys {result['keys']} (active {result['active_key']}), {result['accounts']} account(s); "
         f"re-encrypted {result['reencrypted']}, unchanged {result['unchanged']}, "
@@ -300,35 +335,25 @@ def _secrets(args: argparse.Namespace) -> int:
     )
     _emit(args, {"action": args.action, **result}, human)
     return 1 if result["undecryptable"] else 0
-    from pydantic import ValidationError
-    from kataven_hub.rate_limits.schemas import RateLimitsUpdate
-    given = {f.replace("-", "_"): getattr(args, f.replace("-", "_")) for f in _RATE_LIMIT_FLAGS}
-    try:
-        body = RateLimitsUpdate(**{k: v for k, v in given.items() if v is not None})
-    except ValidationError as exc:
-        message = "; ".join(f"--{e['loc'][0]}: {e['msg']}".replace("_", "-") for e in exc.errors())
-        _emit(args, {"error": "invalid_request", "detail": message}, f"error: {message}", sys.stderr)
-        return 2
-        from dataclasses import asdict
-        from kataven_hub.core.sessions import commit
-        from kataven_hub.rate_limits import service as rate_limits_service
-        limits = await rate_limits_service.set_limits(session, args.account, body)
-        await commit(session)
-        return {"account": args.account, **asdict(limits)}
-    human = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items() if k != "account")
-    _emit(args, result, f"{result['account']}: {human}")
 
 
 def _users_add(args: argparse.Namespace) -> int:
     password = args.password
     if password == "-":
-        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+        password = (
+            sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+        )
 
     async def work(session: Any) -> dict[str, Any]:
         from kataven_hub.accounts import service as accounts_service
 
         user = await accounts_service.add_user(
-            session, args.email, password=password, account=args.account, role=args.role, name=args.name
+            session,
+            args.email,
+            password=password,
+            account=args.account,
+            role=args.role,
+            name=args.name,
         )
         await session.commit()
         return {"user_id": user.id, "email": user.email, "account": args.account, "role": args.role}

@@ -6,9 +6,9 @@ strings, NUL bytes that PostgreSQL refuses, deep or huge objects) is a 400 at th
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-import json
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Self
 
@@ -18,11 +18,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PlainSerializer,
     StringConstraints,
-)
-    GetJsonSchemaHandler,
     model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 from typing_extensions import TypeAliasType
@@ -65,17 +65,22 @@ class _Documented:
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
+
     def __get_pydantic_json_schema__(
         self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         schema = handler(core_schema)
         schema["pattern"] = self.pattern
         return schema
+
+
 _NO_NUL = r"^[^\x00]*$"
 # Exactly the characters str.strip() removes, so "some visible character" means the same in the
 # schema (ECMA regex) and in the validator.
 _SPACE = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _NOT_BLANK = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
+
+
 def Text(max_length: int, min_length: int = 0) -> Any:
     return Annotated[
         str,

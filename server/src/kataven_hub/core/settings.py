@@ -123,7 +123,9 @@ class Settings(BaseSettings):
         if self.ENV == "production":
             pepper = self.API_KEY_PEPPER.get_secret_value() if self.API_KEY_PEPPER else ""
             if pepper.lower() in _PLACEHOLDERS or len(pepper) < 16:
-                raise ValueError("KATAVEN_API_KEY_PEPPER must be set to a real secret in production")
+                raise ValueError(
+                    "KATAVEN_API_KEY_PEPPER must be set to a real secret in production"
+                )
         return self
 
     @property
