@@ -59,7 +59,7 @@ class TestHostileJson:
     ) -> None:
         r = await client.post("/api/v1/agents", json={"name": "J"}, headers=tenant_a.headers)
         url = f"/api/v1/agents/{r.json()['id']}/tools"
-        body = b'{"tool_name": "t", "config": ' + config + b"}"
+        body = b'{"tool_name": "end_call", "config": ' + config + b"}"
         headers = {**tenant_a.headers, "Content-Type": "application/json"}
         r = await client.post(url, content=body, headers=headers)
         assert r.status_code == 400, r.text
@@ -72,7 +72,7 @@ class TestHostileJson:
         url = f"/api/v1/agents/{r.json()['id']}/tools"
         config = {"big": 2**80, "deep": [[[{"k": -(2**70)}]]]}
         r = await client.post(
-            url, json={"tool_name": "t", "config": config}, headers=tenant_a.headers
+            url, json={"tool_name": "end_call", "config": config}, headers=tenant_a.headers
         )
         assert r.status_code == 200, r.text
         assert r.json()["config"] == config

@@ -267,6 +267,7 @@ def _keys_create(args: argparse.Namespace) -> int:
 def _limits_set(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
+    from kataven_hub.core.errors import InvalidRequest
     from kataven_hub.limits.schemas import CallLimitsUpdate
     from kataven_hub.rate_limits.schemas import RateLimitsUpdate
 
@@ -280,10 +281,7 @@ def _limits_set(args: argparse.Namespace) -> int:
         rates_body = RateLimitsUpdate(**rates) if rates else None
     except ValidationError as exc:
         message = "; ".join(f"--{e['loc'][0]}: {e['msg']}".replace("_", "-") for e in exc.errors())
-        _emit(
-            args, {"error": "invalid_request", "detail": message}, f"error: {message}", sys.stderr
-        )
-        return 2
+        raise InvalidRequest(f"invalid limits: {message}") from None
 
     async def work(session: Any) -> dict[str, Any]:
         from dataclasses import asdict

@@ -63,5 +63,13 @@ for _provider in REAL_PROVIDERS:
         f"/{_provider}/voice",
         _voice_route(_provider),
         methods=["POST"],
-        responses=errors_doc(WebhookRejected),
+        response_class=Response,
+        responses={
+            200: {
+                "description": "TwiML (Twilio) or Plivo XML (Plivo, Vobiz) telling the carrier "
+                "what to do with the call",
+                "content": {"application/xml": {"schema": {"type": "string"}}},
+            },
+            **errors_doc(WebhookRejected),
+        },
     )

@@ -212,12 +212,16 @@ def _render_http(request: Request, exc: Exception) -> Response:
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route serves at this path (the router names only the first route's)."""
     path = request.scope.get("path", "")
-    methods: set[str] = set()
+    literal: set[str] = set()
+    templated: set[str] = set()
     for context in iter_route_contexts(request.app.routes):
         regex = getattr(context, "path_regex", None)
         if regex is not None and context.methods and regex.match(path):
-            methods |= context.methods
-    return sorted(methods)
+            # `/calls/originate` is its own resource, even though `/calls/{session_id}` matches.
+            (literal if context.path_format == path else templated).update(
+                context.methods
+            )
+    return sorted(literal or templated)
 
 
 # A unique or foreign key violation that got past a service's checks is a race with a

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from kataven_hub.core.settings import get_settings
 
@@ -16,9 +16,17 @@ def client() -> Redis | None:
     if url is None:
         return None
     if _client is None:
-        _client = Redis.from_url(
-            url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=15
+        # A blocking pool: a burst of requests waits briefly for a connection instead of
+        # failing (the default pool raises once its 100 connections are in use).
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=get_settings().REDIS_MAX_CONNECTIONS,
+            timeout=5,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+            health_check_interval=15,
         )
+        _client = Redis(connection_pool=pool)
     return _client
 
 
@@ -34,4 +42,5 @@ async def close() -> None:
     global _client
     if _client is not None:
         await _client.aclose()
+        await _client.connection_pool.disconnect()
         _client = None

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     # Counters and pub/sub. No REDIS_URL: in-process (a single API process).
     REDIS_URL: str | None = None
     REDIS_KEY_PREFIX: str = "kataven"
+    REDIS_MAX_CONNECTIONS: int = 200
 
     # Secrets. In development they are generated once and kept in DATA_DIR (mode 0600).
     API_KEY_PEPPER: SecretStr | None = None
