@@ -162,8 +162,8 @@ class TestOperatorCommand:
     def test_refuses_unknown_accounts_and_bad_values(self, cluster: Cluster) -> None:
         cases = [
             ("5", 1, "not_found"),
-            ("-1", 2, "invalid_request"),
-            ("10000000000", 2, "invalid_request"),
+            ("-1", 1, "invalid_request"),
+            ("10000000000", 1, "invalid_request"),
         ]
         with concurrent.futures.ThreadPoolExecutor(len(cases)) as pool:
             runs = [
