@@ -2,5 +2,5 @@
 
 pytest_plugins = [
     "tests.fixtures.backends", "tests.fixtures.app", "tests.fixtures.jwks_server",
-    "tests.fixtures.processes",
+    "tests.fixtures.processes", "tests.fixtures.carriers",
 ]

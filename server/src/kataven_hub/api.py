@@ -1,17 +1,32 @@
 """Every module router. Mounted once at /api/v1; PathAliases serves /hub-api/api/v1, /v1 and,
-for agents, tools, playbooks and FAQs, the un-versioned /api/<resource> paths."""
+for agents, tools, playbooks and FAQs, the un-versioned /api/<resource> paths. Carrier webhooks
+and signed recording media live at the root (`root`)."""
 
 from fastapi import APIRouter
 
 from kataven_hub.accounts.router import router as accounts_router
 from kataven_hub.agents.router import router as agents_router
 from kataven_hub.api_keys.router import router as api_keys_router
+from kataven_hub.calls.router import router as calls_router
+from kataven_hub.calls.webhook_router import router as carrier_webhooks_router
+from kataven_hub.limits.router import router as limits_router
+from kataven_hub.recordings.router import media_router as recording_media_router
+from kataven_hub.recordings.router import router as recordings_router
+from kataven_hub.telephony.router import router as telephony_router
 
 v1 = APIRouter(prefix="/api/v1")
 v1.include_router(agents_router)
 v1.include_router(api_keys_router)
+v1.include_router(telephony_router)
+v1.include_router(calls_router)
+v1.include_router(limits_router)
+v1.include_router(recordings_router)
 
 public = APIRouter(prefix="/api")
 public.include_router(accounts_router)
 
-routers = [v1, public]
+root = APIRouter()
+root.include_router(carrier_webhooks_router)
+root.include_router(recording_media_router)
+
+routers = [v1, public, root]

@@ -20,11 +20,16 @@ import kataven_hub
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.api import routers
 from kataven_hub.api_keys import service as api_keys_service
+from kataven_hub.calls import tasks as call_tasks
+from kataven_hub.calls import webhooks
+from kataven_hub.carriers import http as carrier_http
+from kataven_hub.carriers import sandbox
 from kataven_hub.core import auth, counters, errors, events, migrate, redis, tenancy
 from kataven_hub.core import logging as log_setup
 from kataven_hub.core.errors import Problem
 from kataven_hub.core.middleware import PathAliases, RequestContext
 from kataven_hub.core.settings import Settings, get_settings
+from kataven_hub.recordings import storage as recordings_storage
 
 log = logging.getLogger("kataven_hub")
 
@@ -47,6 +52,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     events.reset()
     counters.reset()
     auth.configure(api_keys_service.lookup, accounts_service.member_lookup, api_keys_service.mark_used)
+    recordings_storage.reset()
+    sandbox.configure(webhooks.handle_status)
     await migrate.upgrade(registry.control_engine, "control")
     if settings.bootstrap_demo_account:
         await _bootstrap(registry)
@@ -59,6 +66,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         listener.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await listener
+        await sandbox.shutdown()
+        await call_tasks.drain()
+        await carrier_http.close()
         await tenancy.shutdown()
         await redis.close()
 

@@ -3,5 +3,20 @@
 from kataven_hub.accounts.models import Account, Membership, User
 from kataven_hub.agents.models import Agent, AgentTool
 from kataven_hub.api_keys.models import ApiKey
+from kataven_hub.calls.models import Call
+from kataven_hub.limits.models import CallLimit
+from kataven_hub.telephony.models import NumberOwner, PhoneNumber, ProviderCredential
 
-__all__ = ["Account", "Agent", "AgentTool", "ApiKey", "Membership", "User"]
+__all__ = [
+    "Account",
+    "Agent",
+    "AgentTool",
+    "ApiKey",
+    "Call",
+    "CallLimit",
+    "Membership",
+    "NumberOwner",
+    "PhoneNumber",
+    "ProviderCredential",
+    "User",
+]

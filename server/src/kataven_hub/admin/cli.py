@@ -74,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     kc.add_argument("--json", action="store_true")
     kc.set_defaults(run=_keys_create)
 
+    limits = sub.add_parser("limits", help="call cost caps of an account")
+    ls = limits.add_subparsers(metavar="action").add_parser("set", help="set call cost caps")
+    ls.add_argument("--account", required=True)
+    for flag in ("concurrent-max", "calls-per-minute", "daily-calls-max", "daily-minutes-max"):
+        ls.add_argument(f"--{flag}", type=int, default=None, metavar="N", help="0 blocks calls")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(run=_limits_set)
+
     users = sub.add_parser("users", help="add users")
     ua = users.add_subparsers(metavar="action").add_parser("add", help="add a user or a role")
     ua.add_argument("--email", required=True)
@@ -88,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], human: str, stream: Any = None) -> None:
     stream = stream or sys.stdout
-    print(json.dumps(data, default=str) if args.json else human, file=stream)  # noqa: T201
+    print(json.dumps(data, default=str) if args.json else human, file=stream)
 
 
 def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
@@ -211,6 +219,32 @@ def _keys_create(args: argparse.Namespace) -> int:
 
     key = _with_control(work)
     _emit(args, {"account": args.account, "name": args.name, "key": key}, key)
+    return 0
+
+
+def _limits_set(args: argparse.Namespace) -> int:
+    fields = ("concurrent_max", "calls_per_minute", "daily_calls_max", "daily_minutes_max")
+    changes = {f: getattr(args, f) for f in fields if getattr(args, f) is not None}
+
+    async def work(session: Any) -> dict[str, int]:
+        from kataven_hub.accounts import service as accounts_service
+        from kataven_hub.core.errors import InvalidRequest, NotFound
+        from kataven_hub.limits import service as limits_service
+        from kataven_hub.limits.schemas import CallLimitsUpdate
+
+        try:
+            body = CallLimitsUpdate(**changes)
+        except ValueError as exc:
+            raise InvalidRequest(f"invalid limits: {exc}") from None
+        if args.account not in {a.slug for a in await accounts_service.list_accounts(session)}:
+            raise NotFound(f"Account {args.account!r} not found")
+        result = await limits_service.update_limits(session, args.account, body, "operator")
+        await session.commit()
+        return result
+
+    result = _with_control(work)
+    human = ", ".join(f"{k}={v}" for k, v in result.items())
+    _emit(args, {"account": args.account, **result}, f"{args.account}: {human}")
     return 0
 
 

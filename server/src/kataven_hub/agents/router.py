@@ -6,7 +6,13 @@ from fastapi import APIRouter, Response
 
 from kataven_hub.agents import service as agents_service
 from kataven_hub.agents.models import AgentTool
-from kataven_hub.agents.schemas import AgentCreate, AgentRead, AgentToolRead, AgentToolUpsert, AgentUpdate
+from kataven_hub.agents.schemas import (
+    AgentCreate,
+    AgentRead,
+    AgentToolRead,
+    AgentToolUpsert,
+    AgentUpdate,
+)
 from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound, errors_doc
 from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute

@@ -67,7 +67,10 @@ async def update(session: TenantSession, agent_id: str, body: AgentUpdate) -> di
 
 
 async def delete(session: TenantSession, agent_id: str) -> None:
+    from kataven_hub.telephony import service as telephony_service  # telephony imports agents
+
     agent = await get(session, agent_id)
+    await telephony_service.unpin_agent(session, agent.id)
     await AgentRepository(session).delete(agent)
 
 

@@ -10,7 +10,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
 MAX_JSON_BYTES = 64 * 1024
 
@@ -43,7 +50,7 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 (a type factory)
+def Text(max_length: int, min_length: int = 0) -> Any:
     return Annotated[
         str,
         StringConstraints(min_length=min_length, max_length=max_length),

@@ -76,6 +76,32 @@ class Settings(BaseSettings):
     CAMPAIGN_SSE_HEARTBEAT_SECONDS: float = 15.0
     CAMPAIGN_SSE_MAX_SECONDS: float = 3600.0  # then `event: reconnect` (Last-Event-ID resumes)
 
+    # Telephony. The public base URL carriers reach us at (webhooks are signed over it).
+    PUBLIC_BASE_URL: str | None = None  # default: http://HOST:PORT
+    TWILIO_API_BASE_URL: str = "https://api.twilio.com"
+    PLIVO_API_BASE_URL: str = "https://api.plivo.com"
+    VOBIZ_API_BASE_URL: str = "https://api.vobiz.ai/api"
+    CARRIER_TIMEOUT_SECONDS: float = 10.0
+    CALL_PROCESSOR_STREAM_URL: str | None = None  # wss://… media bridge; None: greet and hang up
+    CALL_RECORDING_ENABLED: bool = True
+    SANDBOX_CARRIER_ENABLED: bool | None = None  # default: on outside production
+    SANDBOX_OUTCOME_WEIGHTS: dict[str, float] = Field(
+        default_factory=lambda: {"completed": 0.7, "busy": 0.1, "no_answer": 0.1, "failed": 0.1}
+    )
+    SANDBOX_RING_SECONDS: float = 2.0
+    SANDBOX_TALK_SECONDS: tuple[float, float] = (5.0, 30.0)
+    CALL_SLOT_IDLE_SECONDS: int = 86400  # an in-flight gauge untouched this long resets
+
+    # Recordings: "local" (DATA_DIR/recordings, HMAC-signed URLs served by the API), "s3", "none".
+    RECORDINGS_BACKEND: Literal["local", "s3", "none"] = "local"
+    RECORDINGS_URL_TTL_SECONDS: int = 300
+    RECORDINGS_URL_SECRET: SecretStr | None = None
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str = "us-east-1"
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: SecretStr | None = None
+
     LLM_MODELS: list[str] = Field(
         default_factory=lambda: ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"]
     )
@@ -115,6 +141,23 @@ class Settings(BaseSettings):
         if self.DISPATCHER_EMBEDDED is None:
             return not (self.ENV == "production" and self.is_postgres)
         return self.DISPATCHER_EMBEDDED
+
+    @property
+
+    def sandbox_carrier_enabled(self) -> bool:
+        if self.SANDBOX_CARRIER_ENABLED is None:
+            return self.is_development
+        return self.SANDBOX_CARRIER_ENABLED
+
+    @property
+    def public_base_url(self) -> str:
+        return (self.PUBLIC_BASE_URL or f"http://{self.HOST}:{self.PORT}").rstrip("/")
+
+    @cached_property
+    def recordings_url_key(self) -> bytes:
+        if self.RECORDINGS_URL_SECRET is not None:
+            return self.RECORDINGS_URL_SECRET.get_secret_value().encode()
+        return read_or_create_secret(self.DATA_DIR / "secrets" / "recordings_url_key", 32)
 
     @property
     def is_postgres(self) -> bool:

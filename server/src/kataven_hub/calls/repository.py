@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+
+from kataven_hub.calls.models import Call
+from kataven_hub.carriers.base import TERMINAL
+from kataven_hub.core.db import TenantSession
+
+
+class CallRepository:
+    def __init__(self, session: TenantSession) -> None:
+        self.session = session
+
+    async def get(self, call_id: str) -> Call | None:
+        return await self.session.get(Call, call_id)
+
+    async def list(
+        self, limit: int, offset: int, status: str | None, campaign_id: str | None
+    ) -> list[Call]:
+        stmt = (
+            select(Call)
+            .order_by(Call.created_at.desc(), Call.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        if status is not None:
+            stmt = stmt.where(Call.status == status)
+        if campaign_id is not None:
+            stmt = stmt.where(Call.campaign_id == campaign_id)
+        return list(await self.session.scalars(stmt))
+
+    async def add(self, call: Call) -> Call:
+        self.session.add(call)
+        await self.session.flush()
+        return call
+
+    async def advance(self, call_id: str, from_statuses: list[str], values: dict[str, Any]) -> bool:
+        """Move a call forward only from the given statuses; True when this statement did it.
+        The WHERE clause is the guard that makes duplicated callbacks count once."""
+        result = await self.session.execute(
+            update(Call)
+            .where(Call.id == call_id, Call.status.in_(from_statuses))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def set_values(self, call_id: str, values: dict[str, Any]) -> None:
+        await self.session.execute(
+            update(Call).where(Call.id == call_id).values(**values)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+
+    async def usage(self, now: datetime) -> tuple[int, int, int, int]:
+        """(in flight, started in the last 60 s, started today, talk minutes today) — UTC."""
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        outbound = Call.direction == "outbound"
+        in_flight = func.count().filter(and_(outbound, Call.status.not_in(sorted(TERMINAL))))
+        last_minute = func.count().filter(
+            and_(outbound, Call.created_at > now - timedelta(seconds=60))
+        )
+        today = func.count().filter(and_(outbound, Call.created_at >= midnight))
+        minutes = func.coalesce(
+            func.sum((Call.duration_seconds + 59) // 60).filter(
+                and_(Call.status == "completed", Call.ended_at >= midnight)
+            ),
+            0,
+        )
+        row = (await self.session.execute(select(in_flight, last_minute, today, minutes))).one()
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3])

@@ -1,0 +1,61 @@
+"""Outbound calls (`/api/v1/calls/...`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from kataven_hub.calls import service as calls_service
+from kataven_hub.calls.models import Call
+from kataven_hub.calls.schemas import CallList, CallRead, CallStatus, OriginateRequest
+from kataven_hub.calls.service import AgentNotActive, NumberOrAgentNotFound, OutboundDisabled
+from kataven_hub.carriers.base import CarrierError
+from kataven_hub.core.auth import PrincipalDep
+from kataven_hub.core.errors import InvalidRequest, NotFound, errors_doc
+from kataven_hub.core.secrets import SecretUndecryptable
+from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute
+from kataven_hub.limits.service import CallLimitReached
+
+router = APIRouter(prefix="/calls", tags=["Calls"], route_class=TransactionalRoute)
+
+
+@router.post(
+    "/originate",
+    response_model=CallRead,
+    responses=errors_doc(
+        InvalidRequest, OutboundDisabled, NumberOrAgentNotFound, AgentNotActive,
+        CallLimitReached, CarrierError, SecretUndecryptable,
+    ),
+)  # fmt: skip
+async def originate_call(
+    body: OriginateRequest, principal: PrincipalDep, session: TenantSessionDep
+) -> Call:
+    """Place an outbound call from one of your numbers, handled by an active agent. Checks, in
+    order: body (400), caller ID and agent (404), number outbound-enabled (403), agent active
+    (409), call cost caps (429 with `Retry-After` and one of `Concurrent call limit reached`,
+    `Call rate limit`, `Daily call limit reached`, `Daily minute budget exhausted`), stored
+    credentials (503), carrier (502 with its message). Returns the call; its `session_id` opens
+    the live viewer and, later, the recording."""
+    return await calls_service.originate(
+        session, principal.account, body.from_number, body.to_number, body.agent_id
+    )
+
+
+@router.get("", response_model=CallList)
+async def list_calls(
+    principal: PrincipalDep,
+    session: TenantSessionDep,
+    limit: int = Query(default=50, ge=1, le=100),
+    offset: int = Query(default=0, ge=0, le=10_000_000),
+    status: CallStatus | None = Query(default=None),
+    campaign_id: str | None = Query(default=None, max_length=100),
+) -> dict[str, Any]:
+    """Calls of the account, newest first; filter by `status` or `campaign_id`."""
+    return await calls_service.list_calls(session, limit, offset, status, campaign_id)
+
+
+@router.get("/{session_id}", response_model=CallRead, responses=errors_doc(NotFound))
+async def get_call(session_id: str, principal: PrincipalDep, session: TenantSessionDep) -> Call:
+    """One call by its session id."""
+    return await calls_service.get(session, session_id)

@@ -1,0 +1,225 @@
+"""Calls: originate (the one path every outbound call takes, API and campaigns alike), read,
+and apply carrier status idempotently.
+
+Originate order (DECISIONS): body (400, in the schema) → caller-ID and agent (404) → number
+outbound-enabled (403) → agent active (409) → cost caps, atomic check-and-reserve (429) →
+decrypt credentials (503) → carrier (502 with the carrier's message) → persist. A reservation
+whose call never started is given back.
+
+Status only moves forward (queued < ringing < in_progress < terminal), through one guarded
+UPDATE per callback: the statement that moves a call into its terminal state is the only one
+that releases its concurrent slot, counts its minutes and tells the terminal listeners, after
+the transaction commits. Duplicated or late callbacks change nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from kataven_hub.agents import service as agents_service
+from kataven_hub.calls import tasks
+from kataven_hub.calls.models import Call
+from kataven_hub.calls.repository import CallRepository
+from kataven_hub.carriers import registry
+from kataven_hub.carriers.base import RANK, TERMINAL, CallbackUrls, StatusUpdate
+from kataven_hub.core import tenancy
+from kataven_hub.core.db import ControlSession, TenantSession, new_session, utcnow
+from kataven_hub.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
+from kataven_hub.core.ids import looks_like, new_id
+from kataven_hub.core.sessions import after_commit
+from kataven_hub.core.settings import get_settings
+from kataven_hub.limits import service as limits_service
+from kataven_hub.telephony import service as telephony_service
+
+log = logging.getLogger("kataven_hub.calls")
+
+
+class NumberOrAgentNotFound(NotFound):
+    description = "Phone number or agent not found"
+
+
+class OutboundDisabled(Forbidden):
+    code = "outbound_disabled"
+    description = "Outbound calling is disabled for this number"
+
+
+class AgentNotActive(Conflict):
+    code = "agent_not_active"
+    description = "The agent is not active"
+
+
+@dataclass(frozen=True, slots=True)
+class CallEnded:
+    """What terminal-state listeners receive (after the transaction that ended the call)."""
+
+    account: str
+    session_id: str
+    status: str
+    duration_seconds: int
+    campaign_id: str | None
+    contact_id: str | None
+
+
+TerminalListener = Callable[[CallEnded], Awaitable[None]]
+_listeners: list[TerminalListener] = []
+
+
+def on_terminal(listener: TerminalListener) -> TerminalListener:
+    """Subscribe to "a call reached its terminal state" (each call is announced once, after
+    commit, in the process that applied the status). Usable as a decorator."""
+    _listeners.append(listener)
+    return listener
+
+
+def webhook_urls(provider: str, account: str, session_id: str) -> CallbackUrls:
+    """Our webhook URLs for one call. The account and session ride in the query string, which
+    the carriers sign with the rest of the URL, so they cannot be altered."""
+    base = get_settings().public_base_url
+    query = urlencode({"account": account, "session": session_id})
+    return CallbackUrls(f"{base}/{provider}/status?{query}", f"{base}/{provider}/voice?{query}")
+
+
+async def originate(
+    session: TenantSession,
+    account: str,
+    from_number: str,
+    to_number: str,
+    agent_id: str,
+    *,
+    campaign_id: str | None = None,
+    contact_id: str | None = None,
+) -> Call:
+    """Place one outbound call from `from_number` (a number of `account`) to `to_number`,
+    handled by `agent_id`. Raises the documented AppErrors (404/403/409/429/503/502); on success
+    the call row is added to `session` (the caller commits) and its concurrent slot is held until
+    the call reaches a terminal state. Campaigns pass their ids so listeners can match calls."""
+    number = await telephony_service.number_by_e164(session, from_number)
+    agent = None
+    if number is not None:
+        try:
+            agent = await agents_service.get(session, agent_id)
+        except NotFound:
+            agent = None
+    if number is None or agent is None:
+        raise NumberOrAgentNotFound("Phone number or agent not found")
+    if not number.outbound_enabled:
+        raise OutboundDisabled("Outbound calling is disabled for this number")
+    if agent.status != "active":
+        raise AgentNotActive(f"Agent is {agent.status}; only active agents place calls")
+    async with new_session(tenancy.get().control_engine) as control:
+        limits = await limits_service.get_limits(ControlSession(control), account)
+    repo = CallRepository(session)
+    await limits_service.reserve(account, limits, lambda: _usage(repo))
+    session_id = new_id("sess")
+    try:
+        carrier = registry.get(number.provider)
+        if carrier is None:
+            raise ServiceUnavailable(f"Carrier {number.provider} is not enabled")
+        creds = await telephony_service.credentials(session, account, number.credentials_id)
+        placed = await carrier.place_call(
+            creds,
+            from_number=from_number,
+            to_number=to_number,
+            urls=webhook_urls(number.provider, account, session_id),
+            record=get_settings().CALL_RECORDING_ENABLED,
+        )
+    except BaseException:
+        await limits_service.unreserve(account)
+        raise
+    call = Call(
+        id=session_id,
+        direction="outbound",
+        status=placed.status if placed.status not in TERMINAL else "queued",
+        from_number=from_number,
+        to_number=to_number,
+        agent_id=agent.id,
+        provider=number.provider,
+        number_id=number.id,
+        credentials_id=number.credentials_id,
+        carrier_call_id=placed.carrier_call_id,
+        campaign_id=campaign_id,
+        contact_id=contact_id,
+    )
+    return await repo.add(call)
+
+
+async def _usage(repo: CallRepository) -> limits_service.Usage:
+    return limits_service.Usage(*await repo.usage(utcnow()))
+
+
+async def list_calls(
+    session: TenantSession, limit: int, offset: int, status: str | None, campaign_id: str | None
+) -> dict[str, Any]:
+    calls = await CallRepository(session).list(limit, offset, status, campaign_id)
+    return {"calls": calls, "limit": limit, "offset": offset}
+
+
+async def get_or_none(session: TenantSession, session_id: str) -> Call | None:
+    if not looks_like("sess", session_id):
+        return None
+    return await CallRepository(session).get(session_id)
+
+
+async def get(session: TenantSession, session_id: str) -> Call:
+    call = await get_or_none(session, session_id)
+    if call is None:
+        raise NotFound("Call not found")
+    return call
+
+
+async def apply_status(
+    session: TenantSession, account: str, call: Call, update: StatusUpdate
+) -> bool:
+    """Apply a carrier status if it moves the call forward; True when it did."""
+    if update.status is None or update.status not in RANK:
+        return False
+    rank = RANK[update.status]
+    earlier = [s for s, r in RANK.items() if r < rank]
+    now = utcnow()
+    values: dict[str, Any] = {"status": update.status, "updated_at": now}
+    if update.carrier_call_id and update.carrier_call_id != call.carrier_call_id:
+        values["carrier_leg_id"] = update.carrier_call_id[:100]
+    if update.status == "in_progress":
+        values["answered_at"] = now
+    terminal = update.status in TERMINAL
+    duration = (update.duration_seconds or 0) if update.status == "completed" else 0
+    record = terminal and duration > 0 and get_settings().CALL_RECORDING_ENABLED
+    if terminal:
+        values.update(ended_at=now, duration_seconds=duration, error=update.error)
+        if record:
+            values["recording_status"] = "pending"
+    if not await CallRepository(session).advance(call.id, earlier, values):
+        return False
+    if terminal:
+        ended = CallEnded(
+            account, call.id, update.status, duration, call.campaign_id, call.contact_id
+        )
+        after_commit(session, lambda: _announce(ended, math.ceil(duration / 60)))
+        if record:
+            after_commit(session, lambda: _fetch_recording_later(account, call.id))
+    return True
+
+
+async def _announce(ended: CallEnded, minutes: int) -> None:
+    await limits_service.call_ended(ended.account, minutes)
+    for listener in list(_listeners):
+        try:
+            await listener(ended)
+        except Exception:
+            log.exception("terminal-call listener failed")
+
+
+async def _fetch_recording_later(account: str, session_id: str) -> None:
+    from kataven_hub.recordings import service as recordings_service
+
+    tasks.spawn(recordings_service.fetch_from_carrier(account, session_id), "recordings.fetch")
+
+
+async def set_recording(session: TenantSession, session_id: str, values: dict[str, Any]) -> None:
+    """Recording fields of a call (owned by the recordings module's flow)."""
+    await CallRepository(session).set_values(session_id, {**values, "updated_at": utcnow()})

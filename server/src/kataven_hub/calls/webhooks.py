@@ -1,0 +1,168 @@
+"""Carrier webhooks: call status (`/{provider}/status`) and voice (`/{provider}/voice`).
+
+Every request is verified with the credential of the call's (or the dialled number's) provider
+row before anything changes: a bad or missing signature, a URL other than the one signed, a
+replayed nonce (Plivo/Vobiz), an unknown session or another account's session is a 403 and
+changes nothing. Outbound calls carry `account` and `session` in their webhook URLs (signed by
+the carrier); inbound calls are routed by the dialled number through the global number map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from redis.exceptions import RedisError
+
+from kataven_hub.agents import service as agents_service
+from kataven_hub.calls import service as calls_service
+from kataven_hub.carriers import registry
+from kataven_hub.carriers.base import Carrier, StatusUpdate, VoiceReply
+from kataven_hub.core import tenancy
+from kataven_hub.core.counters import Window, counters
+from kataven_hub.core.db import ControlSession, TenantSession, new_session, sqlite_immediate
+from kataven_hub.core.errors import Forbidden, NotFound, ServiceUnavailable
+from kataven_hub.core.ids import looks_like
+from kataven_hub.core.sessions import commit
+from kataven_hub.core.settings import get_settings
+from kataven_hub.core.tenancy import SLUG_RE
+from kataven_hub.telephony import service as telephony_service
+
+_NONCE_SECONDS = 86400
+
+
+class WebhookRejected(Forbidden):
+    code = "webhook_rejected"
+    description = "Webhook signature or target invalid"
+
+
+def _carrier(provider: str) -> Carrier:
+    carrier = registry.get(provider)
+    if carrier is None:
+        raise NotFound("Unknown carrier")
+    return carrier
+
+
+def _target(url: str) -> tuple[str, str] | None:
+    query = dict(parse_qsl(urlsplit(url).query))
+    account, session_id = query.get("account", ""), query.get("session", "")
+    if not SLUG_RE.match(account) or not looks_like("sess", session_id):
+        return None
+    return account, session_id
+
+
+async def _tenant_session(account: str) -> TenantSession:
+    engine = await tenancy.get().engine_for(account)
+    if engine is None:
+        raise WebhookRejected()
+    return TenantSession(new_session(sqlite_immediate(engine)))
+
+
+async def _verified(
+    carrier: Carrier, creds: Mapping[str, str], account: str, url: str,
+    params: Mapping[str, str], headers: Mapping[str, str],
+) -> None:  # fmt: skip
+    if not carrier.verify_webhook(creds, url, params, headers):
+        raise WebhookRejected()
+    nonce = carrier.webhook_nonce(headers)
+    if nonce is not None:
+        once = Window(f"nonce:{carrier.provider}:{nonce[:200]}", "gauge", 1, _NONCE_SECONDS)
+        try:
+            replayed = await counters().acquire(account, [once]) is not None
+        except RedisError:
+            raise ServiceUnavailable("Replay protection unavailable") from None
+        if replayed:
+            raise WebhookRejected("Replayed webhook")
+
+
+async def _outbound_call(
+    provider: str, url: str, params: Mapping[str, str], headers: Mapping[str, str]
+) -> tuple[TenantSession, str, object]:
+    target = _target(url)
+    if target is None:
+        raise WebhookRejected()
+    account, session_id = target
+    carrier = _carrier(provider)
+    session = await _tenant_session(account)
+    try:
+        call = await calls_service.get_or_none(session, session_id)
+        if call is None or call.provider != provider or call.credentials_id is None:
+            raise WebhookRejected()
+        creds = await telephony_service.credentials(session, account, call.credentials_id)
+        await _verified(carrier, creds, account, url, params, headers)
+    except BaseException:
+        await session.close()
+        raise
+    return session, account, call
+
+
+async def handle_status(
+    provider: str, url: str, params: dict[str, str], headers: Mapping[str, str]
+) -> None:
+    """Verify and apply one status callback (idempotent; any order)."""
+    session, account, call = await _outbound_call(provider, url, params, headers)
+    async with session:
+        update = _carrier(provider).parse_status(params)
+        await calls_service.apply_status(session, account, call, update)  # type: ignore[arg-type]
+        await commit(session)
+
+
+async def handle_voice(
+    provider: str, url: str, params: dict[str, str], headers: Mapping[str, str]
+) -> tuple[bytes, str]:
+    """The call-control document for an answered outbound call or a ringing inbound call."""
+    carrier = _carrier(provider)
+    if _target(url) is not None:
+        session, account, call = await _outbound_call(provider, url, params, headers)
+        async with session:
+            await calls_service.apply_status(
+                session,
+                account,
+                call,
+                StatusUpdate("in_progress", params.get("CallSid")),  # type: ignore[arg-type]
+            )
+            reply = await _reply(session, account, call.agent_id, call.id)  # type: ignore[attr-defined]
+            await commit(session)
+        return carrier.voice_response(reply)
+    to = carrier.inbound_to(params) or ""
+    async with new_session(tenancy.get().control_engine) as control:
+        owner = await telephony_service.owner_of(ControlSession(control), to[:16])
+    if owner is None:
+        return carrier.voice_response(VoiceReply("reject"))
+    async with await _tenant_session(owner.account) as session:
+        number = await telephony_service.number_by_e164(session, to)
+        if number is None or number.provider != provider:
+            return carrier.voice_response(VoiceReply("reject"))
+        creds = await telephony_service.credentials(session, owner.account, number.credentials_id)
+        await _verified(carrier, creds, owner.account, url, params, headers)
+        if not number.inbound_enabled:
+            return carrier.voice_response(VoiceReply("reject"))
+        reply = await _reply(session, owner.account, number.agent_id, None)
+    return carrier.voice_response(reply)
+
+
+async def _reply(
+    session: TenantSession, account: str, agent_id: str | None, session_id: str | None
+) -> VoiceReply:
+    """Connect to the agent, or busy when the number is detached or the agent is inactive."""
+    if agent_id is None:
+        return VoiceReply("busy")
+    try:
+        agent = await agents_service.get(session, agent_id)
+    except NotFound:
+        return VoiceReply("busy")
+    if agent.status != "active":
+        return VoiceReply("busy")
+    stream = get_settings().CALL_PROCESSOR_STREAM_URL
+    if stream:
+        query = {"account": account, "agent_id": agent.id}
+        if session_id:
+            query["session"] = session_id
+        sep = "&" if "?" in stream else "?"
+        return VoiceReply("connect", stream_url=f"{stream}{sep}{urlencode(query)}")
+    return VoiceReply("greet", greeting=agent.greeting_message)
+
+
+def signed_url(path: str, query: str) -> str:
+    """The URL a carrier signed: our public base URL, the path and the raw query string."""
+    return get_settings().public_base_url + path + (f"?{query}" if query else "")

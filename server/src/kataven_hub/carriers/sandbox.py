@@ -1,0 +1,179 @@
+"""The sandbox carrier (`provider: "sandbox"`): simulated calls with realistic outcomes, for the
+embedded default and demos. It never places a real call.
+
+A placed call rings for `SANDBOX_RING_SECONDS`, then ends busy, unanswered, failed or answered
+by the weights of `SANDBOX_OUTCOME_WEIGHTS`; an answered call talks for a random time within
+`SANDBOX_TALK_SECONDS` and leaves a short real WAV recording. Every status is reported as a
+signed callback (Twilio's signature scheme, header `X-Sandbox-Signature`) handed to the same
+webhook handler the real carriers' HTTP callbacks reach, so the status path is shared.
+Its credential holds only a signing secret the server generates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import math
+import random
+import secrets
+import struct
+import wave
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+
+from kataven_hub.carriers.base import (
+    CallbackUrls,
+    CarrierCall,
+    PlacedCall,
+    Recording,
+    StatusUpdate,
+    VoiceReply,
+)
+from kataven_hub.carriers.signatures import twilio_signature, twilio_valid
+from kataven_hub.carriers.twilio import twiml
+from kataven_hub.core.settings import get_settings
+
+log = logging.getLogger("kataven_hub.carriers.sandbox")
+
+Deliver = Callable[[str, str, dict[str, str], dict[str, str]], Awaitable[None]]
+_deliver: Deliver | None = None
+_tasks: set[asyncio.Task[None]] = set()
+_calls: OrderedDict[str, CarrierCall] = OrderedDict()
+_recordings: OrderedDict[str, bytes] = OrderedDict()
+_KEEP = 1000
+
+
+def configure(deliver: Deliver) -> None:
+    """Register the webhook handler: deliver(provider, url, params, headers)."""
+    global _deliver
+    _deliver = deliver
+
+
+def wav_tone(seconds: float, rate: int = 8000, hz: float = 440.0) -> bytes:
+    """A mono 16-bit PCM WAV: a tone with short fades (a playable stand-in for a call)."""
+    frames = max(1, int(seconds * rate))
+    fade = max(1, rate // 50)
+    samples = bytearray()
+    for i in range(frames):
+        envelope = min(1.0, i / fade, (frames - i) / fade)
+        samples += struct.pack("<h", int(12000 * envelope * math.sin(2 * math.pi * hz * i / rate)))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(bytes(samples))
+    return out.getvalue()
+
+
+def _remember(store: OrderedDict[str, object], key: str, value: object) -> None:
+    store[key] = value
+    store.move_to_end(key)
+    while len(store) > _KEEP:
+        store.popitem(last=False)
+
+
+class SandboxCarrier:
+    provider = "sandbox"
+    required_keys: tuple[str, ...] = ()
+
+    def check_credentials(self, credentials: Mapping[str, str]) -> dict[str, str]:
+        return {"auth_token": secrets.token_hex(16)}
+
+    async def place_call(
+        self, credentials: Mapping[str, str], *, from_number: str, to_number: str,
+        urls: CallbackUrls, record: bool,
+    ) -> PlacedCall:  # fmt: skip
+        call_id = "SB" + secrets.token_hex(16)
+        _remember(_calls, call_id, CarrierCall(call_id, "queued"))  # type: ignore[arg-type]
+        task = asyncio.create_task(
+            self._simulate(dict(credentials), call_id, urls, from_number, to_number, record)
+        )
+        _tasks.add(task)
+        task.add_done_callback(_tasks.discard)
+        return PlacedCall(call_id)
+
+    async def _simulate(
+        self, creds: dict[str, str], call_id: str, urls: CallbackUrls, from_number: str,
+        to_number: str, record: bool,
+    ) -> None:  # fmt: skip
+        settings = get_settings()
+        base = {
+            "CallSid": call_id,
+            "From": from_number,
+            "To": to_number,
+            "Direction": "outbound-api",
+        }
+
+        async def report(status: str, **extra: str) -> None:
+            params = {**base, "CallStatus": status, **extra}
+            _remember(_calls, call_id, CarrierCall(call_id, status))  # type: ignore[arg-type]
+            signature = twilio_signature(creds["auth_token"], urls.status_url, params)
+            if _deliver is not None:
+                await _deliver(
+                    "sandbox", urls.status_url, params, {"x-sandbox-signature": signature}
+                )
+
+        try:
+            await report("ringing")
+            await asyncio.sleep(settings.SANDBOX_RING_SECONDS)
+            weights = settings.SANDBOX_OUTCOME_WEIGHTS
+            outcome = random.choices(list(weights), weights=list(weights.values()))[0]
+            if outcome != "completed":
+                await report(outcome.replace("_", "-"))
+                return
+            await report("in-progress")
+            low, high = settings.SANDBOX_TALK_SECONDS
+            talk = random.uniform(low, high)
+            await asyncio.sleep(talk)
+            seconds = max(1, round(talk))
+            if record:
+                _remember(_recordings, call_id, wav_tone(min(seconds, 3)))  # type: ignore[arg-type]
+            await report("completed", CallDuration=str(seconds))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("sandbox call simulation failed")
+
+    async def hang_up(self, credentials: Mapping[str, str], carrier_call_id: str) -> None:
+        _remember(_calls, carrier_call_id, CarrierCall(carrier_call_id, "canceled"))  # type: ignore[arg-type]
+
+    async def fetch_call(self, credentials: Mapping[str, str], carrier_call_id: str) -> CarrierCall:
+        return _calls.get(carrier_call_id) or CarrierCall(carrier_call_id, "failed")
+
+    async def fetch_recording(
+        self, credentials: Mapping[str, str], carrier_call_id: str
+    ) -> Recording | None:
+        content = _recordings.get(carrier_call_id)
+        if content is None:
+            return None
+        seconds = max(1, round((len(content) - 44) / 16000))
+        return Recording(content, "audio/wav", seconds)
+
+    def verify_webhook(
+        self, credentials: Mapping[str, str], url: str, params: Mapping[str, str],
+        headers: Mapping[str, str],
+    ) -> bool:  # fmt: skip
+        token = credentials.get("auth_token", "")
+        return twilio_valid(token, url, params, headers.get("x-sandbox-signature"))
+
+    def webhook_nonce(self, headers: Mapping[str, str]) -> str | None:
+        return None
+
+    def parse_status(self, params: Mapping[str, str]) -> StatusUpdate:
+        from kataven_hub.carriers.twilio import TwilioCarrier
+
+        return TwilioCarrier().parse_status(params)
+
+    def inbound_to(self, params: Mapping[str, str]) -> str | None:
+        return params.get("To")
+
+    def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
+        return twiml(reply), "application/xml"
+
+
+async def shutdown() -> None:
+    for task in list(_tasks):
+        task.cancel()
+    await asyncio.gather(*_tasks, return_exceptions=True)

@@ -1,0 +1,175 @@
+"""Twilio Programmable Voice over its REST API (2010-04-01) and TwiML.
+
+Create a call: POST /2010-04-01/Accounts/{AccountSid}/Calls.json (form: To, From, Url,
+StatusCallback, StatusCallbackEvent ×4, StatusCallbackMethod, Record); hang up: POST
+…/Calls/{CallSid}.json Status=completed; fetch: GET …/Calls/{CallSid}.json; recordings:
+GET …/Calls/{CallSid}/Recordings.json, media at …/Recordings/{RecordingSid}.wav. HTTP basic auth
+with the account SID and auth token. Webhooks are signed with `X-Twilio-Signature`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from xml.sax.saxutils import escape, quoteattr
+
+from kataven_hub.carriers import http
+from kataven_hub.carriers.base import (
+    CallbackUrls,
+    CarrierCall,
+    CarrierError,
+    PlacedCall,
+    Recording,
+    StatusUpdate,
+    VoiceReply,
+)
+from kataven_hub.carriers.signatures import twilio_valid
+from kataven_hub.core.settings import get_settings
+
+STATUS = {
+    "queued": "queued",
+    "initiated": "queued",
+    "ringing": "ringing",
+    "in-progress": "in_progress",
+    "answered": "in_progress",
+    "completed": "completed",
+    "busy": "busy",
+    "no-answer": "no_answer",
+    "failed": "failed",
+    "canceled": "canceled",
+}
+_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
+_TOKEN = re.compile(r"^[0-9a-fA-F]{32}$")
+_CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return max(0, int(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def twiml(reply: VoiceReply) -> bytes:
+    if reply.action == "busy":
+        body = '<Reject reason="busy"/>'
+    elif reply.action == "reject":
+        body = '<Reject reason="rejected"/>'
+    elif reply.action == "connect" and reply.stream_url:
+        body = f"<Connect><Stream url={quoteattr(reply.stream_url)}/></Connect>"
+    else:
+        body = (f"<Say>{escape(reply.greeting)}</Say>" if reply.greeting else "") + "<Hangup/>"
+    return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'.encode()
+
+
+class TwilioCarrier:
+    provider = "twilio"
+    required_keys = ("account_sid", "auth_token")
+
+    def check_credentials(self, credentials: Mapping[str, str]) -> dict[str, str]:
+        if not _SID.match(credentials.get("account_sid", "")):
+            raise ValueError("account_sid must be AC followed by 32 hex digits")
+        if not _TOKEN.match(credentials.get("auth_token", "")):
+            raise ValueError("auth_token must be 32 hex digits")
+        return {k: credentials[k] for k in self.required_keys}
+
+    def _base(self, creds: Mapping[str, str]) -> str:
+        root = get_settings().TWILIO_API_BASE_URL.rstrip("/")
+        return f"{root}/2010-04-01/Accounts/{creds['account_sid']}"
+
+    def _auth(self, creds: Mapping[str, str]) -> tuple[str, str]:
+        return (creds["account_sid"], creds["auth_token"])
+
+    async def place_call(
+        self, credentials: Mapping[str, str], *, from_number: str, to_number: str,
+        urls: CallbackUrls, record: bool,
+    ) -> PlacedCall:  # fmt: skip
+        form: dict[str, str | list[str]] = {
+            "To": to_number,
+            "From": from_number,
+            "Url": urls.answer_url,
+            "Method": "POST",
+            "StatusCallback": urls.status_url,
+            "StatusCallbackMethod": "POST",
+            "StatusCallbackEvent": ["initiated", "ringing", "answered", "completed"],
+        }
+        if record:
+            form["Record"] = "true"
+        r = await http.request(
+            "POST", f"{self._base(credentials)}/Calls.json", data=form, auth=self._auth(credentials)
+        )
+        if r.status_code not in (200, 201):
+            raise CarrierError(http.error_message(r))
+        data = r.json()
+        sid = data.get("sid") if isinstance(data, dict) else None
+        if not isinstance(sid, str) or not _CALL_SID.match(sid):
+            raise CarrierError("Carrier error: malformed create-call response")
+        return PlacedCall(sid, STATUS.get(str(data.get("status")), "queued"))
+
+    async def hang_up(self, credentials: Mapping[str, str], carrier_call_id: str) -> None:
+        r = await http.request(
+            "POST",
+            f"{self._base(credentials)}/Calls/{carrier_call_id}.json",
+            data={"Status": "completed"},
+            auth=self._auth(credentials),
+        )
+        if r.status_code not in (200, 201):
+            raise CarrierError(http.error_message(r))
+
+    async def fetch_call(self, credentials: Mapping[str, str], carrier_call_id: str) -> CarrierCall:
+        r = await http.request(
+            "GET",
+            f"{self._base(credentials)}/Calls/{carrier_call_id}.json",
+            auth=self._auth(credentials),
+        )
+        if r.status_code != 200:
+            raise CarrierError(http.error_message(r))
+        data = r.json()
+        return CarrierCall(
+            carrier_call_id,
+            STATUS.get(str(data.get("status")), "queued"),
+            _int(data.get("duration")),
+        )
+
+    async def fetch_recording(
+        self, credentials: Mapping[str, str], carrier_call_id: str
+    ) -> Recording | None:
+        base = self._base(credentials)
+        r = await http.request(
+            "GET", f"{base}/Calls/{carrier_call_id}/Recordings.json", auth=self._auth(credentials)
+        )
+        if r.status_code != 200:
+            raise CarrierError(http.error_message(r))
+        items = r.json().get("recordings") or []
+        if not items:
+            return None
+        item = items[0]
+        media = await http.request(
+            "GET", f"{base}/Recordings/{item['sid']}.wav", auth=self._auth(credentials)
+        )
+        if media.status_code != 200:
+            raise CarrierError(http.error_message(media))
+        return Recording(media.content, "audio/wav", _int(item.get("duration")))
+
+    def verify_webhook(
+        self, credentials: Mapping[str, str], url: str, params: Mapping[str, str],
+        headers: Mapping[str, str],
+    ) -> bool:  # fmt: skip
+        token = credentials.get("auth_token", "")
+        return twilio_valid(token, url, params, headers.get("x-twilio-signature"))
+
+    def webhook_nonce(self, headers: Mapping[str, str]) -> str | None:
+        return None
+
+    def parse_status(self, params: Mapping[str, str]) -> StatusUpdate:
+        raw = params.get("CallStatus", "")
+        status = STATUS.get(raw)
+        duration = _int(params.get("CallDuration")) if status == "completed" else None
+        error = f"Carrier reported {raw}" if status == "failed" else None
+        return StatusUpdate(status, params.get("CallSid"), duration, error)
+
+    def inbound_to(self, params: Mapping[str, str]) -> str | None:
+        return params.get("To") or params.get("Called")
+
+    def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
+        return twiml(reply), "application/xml"

@@ -1,0 +1,163 @@
+"""Call limits (cost caps): the stored values per account, and the live counters behind them.
+
+Four dimensions, checked and reserved in one atomic `counters().acquire` (one Lua script on
+Redis): `concurrent_max` (a gauge held from a successful originate until the call's terminal
+state), `calls_per_minute` (sliding 60 s), `daily_calls_max` and `daily_minutes_max` (UTC days;
+minutes are added when a call completes, rounded up). 0 blocks a dimension.
+
+Counters are a cache of what the calls table says. When they are missing (a Redis flush, a new
+in-process backend after a restart), the first caller rebuilds them from the database under a
+claim, then sets a marker. Redis errors fail closed: 503 for new calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from redis.exceptions import RedisError
+
+from kataven_hub.core.counters import Window, counters
+from kataven_hub.core.db import ControlSession, utcnow
+from kataven_hub.core.errors import LimitExceeded, ServiceUnavailable
+from kataven_hub.core.settings import get_settings
+from kataven_hub.limits.models import DEFAULTS, CallLimit
+from kataven_hub.limits.repository import CallLimitRepository
+from kataven_hub.limits.schemas import CallLimitsUpdate
+
+log = logging.getLogger("kataven_hub.limits")
+
+CONCURRENT, MINUTE, DAY, MINUTES = "calls:concurrent", "calls:minute", "calls:day", "calls:minutes"
+_BUILT, _REBUILD = "calls:built", "calls:rebuild"
+REASONS = {
+    CONCURRENT: "Concurrent call limit reached",
+    MINUTE: "Call rate limit",
+    DAY: "Daily call limit reached",
+    MINUTES: "Daily minute budget exhausted",
+}
+_DAY_SECONDS = 86400
+
+
+class CallLimitReached(LimitExceeded):
+    code = "call_limit_reached"
+    title = "Call limit reached"
+    description = "A call cost cap is reached (see Retry-After)"
+
+
+class CountersUnavailable(ServiceUnavailable):
+    code = "counters_unavailable"
+    description = "Call limit counters unavailable; no new calls until they are back"
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What the calls table says, to rebuild counters from."""
+
+    in_flight: int
+    started_last_minute: int
+    started_today: int
+    minutes_today: int
+
+
+# -- stored values ------------------------------------------------------------------------------
+async def get_limits(control: ControlSession, account: str) -> dict[str, int]:
+    row = await CallLimitRepository(control).get(account)
+    if row is None:
+        return dict(DEFAULTS)
+    return {k: getattr(row, k) for k in DEFAULTS}
+
+
+async def update_limits(
+    control: ControlSession, account: str, body: CallLimitsUpdate, updated_by: str | None = None
+) -> dict[str, int]:
+    repo = CallLimitRepository(control)
+    row = await repo.get(account)
+    if row is None:
+        row = await repo.add(CallLimit(account=account, **DEFAULTS))
+    for field, value in body.model_dump(exclude_unset=True).items():
+        if value is None:
+            from kataven_hub.core.errors import InvalidRequest
+
+            raise InvalidRequest(f"{field} cannot be null")
+        setattr(row, field, value)
+    row.updated_by = updated_by
+    row.updated_at = utcnow()
+    await control.flush()
+    return {k: getattr(row, k) for k in DEFAULTS}
+
+
+# -- live counters -----------------------------------------------------------------------------
+def windows(limits: dict[str, int]) -> list[Window]:
+    idle = get_settings().CALL_SLOT_IDLE_SECONDS
+    return [
+        Window(CONCURRENT, "gauge", limits["concurrent_max"], idle),
+        Window(MINUTE, "sliding", limits["calls_per_minute"], 60),
+        Window(DAY, "fixed", limits["daily_calls_max"], _DAY_SECONDS),
+        Window(MINUTES, "fixed", limits["daily_minutes_max"], _DAY_SECONDS, cost=0),
+    ]
+
+
+async def reserve(
+    account: str, limits: dict[str, int], usage: Callable[[], Awaitable[Usage]]
+) -> None:
+    """Check every cap and count one call in all of them, or raise 429 counting nothing."""
+    try:
+        await _ensure_built(account, usage)
+        denied = await counters().acquire(account, windows(limits))
+    except RedisError:
+        log.warning("counters unavailable for %s; refusing new calls", account)
+        raise CountersUnavailable() from None
+    if denied is not None:
+        raise CallLimitReached(REASONS[denied.window.name], retry_after=denied.retry_after)
+
+
+async def unreserve(account: str) -> None:
+    """Give back a reservation whose call never started (decrypt or carrier failure). The
+    attempt still counts toward the per-minute rate; the slot and the daily count come back."""
+    try:
+        await counters().release(account, CONCURRENT, 1, get_settings().CALL_SLOT_IDLE_SECONDS)
+        await counters().add(account, Window(DAY, "fixed", 0, _DAY_SECONDS), -1)
+    except RedisError:
+        log.warning("could not give back a call reservation for %s", account)
+
+
+async def call_ended(account: str, minutes: int) -> None:
+    """Release the concurrent slot and count the talk minutes (once per call, by the caller)."""
+    try:
+        await counters().release(account, CONCURRENT, 1, get_settings().CALL_SLOT_IDLE_SECONDS)
+        if minutes > 0:
+            await counters().add(account, Window(MINUTES, "fixed", 0, _DAY_SECONDS), minutes)
+    except RedisError:
+        log.warning("could not release a call slot for %s (rebuilt on the next flush)", account)
+
+
+async def _ensure_built(account: str, usage: Callable[[], Awaitable[Usage]]) -> None:
+    c = counters()
+    if await c.exists(account, _BUILT):
+        return
+    claim = Window(_REBUILD, "gauge", 1, 30)
+    if await c.acquire(account, [claim]) is not None:
+        for _ in range(40):  # another caller is rebuilding: wait for its marker
+            await asyncio.sleep(0.05)
+            if await c.exists(account, _BUILT):
+                return
+        return
+    try:
+        if await c.exists(account, _BUILT):
+            return
+        u = await usage()
+        idle = get_settings().CALL_SLOT_IDLE_SECONDS
+        await c.set_gauge(account, CONCURRENT, u.in_flight, idle)
+        for name, amount in ((DAY, u.started_today), (MINUTES, u.minutes_today)):
+            current = await c.value(account, Window(name, "fixed", 0, _DAY_SECONDS))
+            if amount > current:
+                await c.add(account, Window(name, "fixed", 0, _DAY_SECONDS), amount - current)
+        current = await c.value(account, Window(MINUTE, "sliding", 0, 60))
+        if u.started_last_minute > current:
+            burst = Window(MINUTE, "sliding", 10**9, 60, cost=u.started_last_minute - current)
+            await c.acquire(account, [burst])
+        await c.mark(account, _BUILT)
+    finally:
+        await c.release(account, _REBUILD, 1, 30)

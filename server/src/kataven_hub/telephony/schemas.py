@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from kataven_hub.core.schemas import RequestModel, ResponseModel, Text, Timestamp
+
+E164 = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
+CredentialValue = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class ProviderCreate(RequestModel):
+    provider: Text(20) = Field(examples=["twilio"])  # type: ignore[valid-type]
+    label: Text(200) = Field(default="", examples=["Production Twilio"])  # type: ignore[valid-type]
+    credentials: dict[Text(50), CredentialValue] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description="twilio: account_sid, auth_token; plivo and vobiz: auth_id, auth_token.",
+        examples=[{"account_sid": "AC…", "auth_token": "…"}],
+    )
+
+
+class ProviderRead(ResponseModel):
+    id: str
+    provider: str
+    label: str
+    credential_keys: list[str] = Field(
+        description="Which credential keys are stored (never values)."
+    )
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class ProviderList(ResponseModel):
+    providers: list[ProviderRead]
+
+
+class NumberCreate(RequestModel):
+    e164: E164 = Field(examples=["+12025550123"])
+    provider: Text(20) = Field(examples=["twilio"])  # type: ignore[valid-type]
+    credentials_id: Text(100) = Field(examples=["prov_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z"])  # type: ignore[valid-type]
+    agent_id: Text(100) | None = Field(default=None, examples=["agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z"])  # type: ignore[valid-type]
+    inbound_enabled: bool = True
+    outbound_enabled: bool = True
+
+
+class NumberUpdate(RequestModel):
+    agent_id: Text(100) | None = Field(  # type: ignore[valid-type]
+        default=None, description="An agent id to pin, or null to unpin (detach)."
+    )
+    inbound_enabled: bool | None = None
+    outbound_enabled: bool | None = None
+
+
+class NumberRead(ResponseModel):
+    id: str
+    e164: str
+    provider: str
+    credentials_id: str
+    agent_id: str | None
+    inbound_enabled: bool
+    outbound_enabled: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class NumberList(ResponseModel):
+    numbers: list[NumberRead]
