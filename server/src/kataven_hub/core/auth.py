@@ -282,17 +282,12 @@ class OidcVerifier:
         """Fetch the JWKS when the cache is stale, or on an unknown `kid` (a key rotation) at
         most every 10 s, so tokens with made-up key ids cannot hammer the issuer."""
         async with self._lock:
-<<<<<<< HEAD
             now = time.monotonic()
             if force:
                 if now - self._forced_at < 10:
                     return
                 self._forced_at = now
             elif self._keys and now - self._fetched_at < self.cache_seconds:
-=======
-            age = time.monotonic() - self._fetched_at
-            if self._keys and ((age < self.cache_seconds and not force) or age < 10):
->>>>>>> telephony
                 return
             async with httpx.AsyncClient(timeout=5.0) as http:
                 conf = await http.get(f"{self.issuer}/.well-known/openid-configuration")
