@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument("--workers", type=int, default=1)
     api.add_argument("--reload", action="store_true")
 
+    command("dispatcher", "run the campaign dispatcher (SIGTERM stops it cleanly)", _dispatcher)
+
     command("migrate", "upgrade the control database and every account's database", _migrate)
 
     accounts = sub.add_parser("accounts", help="create, list or delete accounts")
@@ -136,6 +138,12 @@ def _api(args: argparse.Namespace) -> int:
         proxy_headers=True,
     )
     return 0
+
+
+def _dispatcher(args: argparse.Namespace) -> int:
+    from kataven_hub.dispatcher.__main__ import main as dispatcher_main
+
+    return dispatcher_main()
 
 
 def _migrate(args: argparse.Namespace) -> int:

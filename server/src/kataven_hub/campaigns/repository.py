@@ -47,6 +47,10 @@ class CampaignRepository:
         # Contacts and events go with it (ON DELETE CASCADE; SQLite runs with foreign_keys=ON).
         await self.session.execute(delete(Campaign).where(Campaign.id == campaign_id))
 
+    async def uses_agent(self, agent_id: str, statuses: tuple[str, ...]) -> bool:
+        stmt = select(Campaign.id).where(Campaign.agent_id == agent_id, Campaign.status.in_(statuses))
+        return (await self.session.execute(stmt.limit(1))).first() is not None
+
     async def lock_budget(self) -> None:
         """Serialise concurrency-budget checks of one account (SQLite: the write lock does)."""
         if self.is_postgres:
