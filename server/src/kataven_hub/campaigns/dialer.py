@@ -238,6 +238,7 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
     if engine is None:
         return
     async with tenant_session(engine, ended.account) as session:
+        await progress.lock(session, ended.campaign_id)
         contact = (
             await session.scalars(
                 select(CampaignContact).where(

@@ -86,6 +86,13 @@ async def fence(session: TenantSession, campaign_id: str, token: int) -> Campaig
     return (await session.scalars(stmt)).first()
 
 
+async def lock(session: TenantSession, campaign_id: str) -> None:
+    """Lock order: the campaign row before any of its contacts (as `fence` does), so contact
+    writes outside a dispatcher step cannot deadlock with one."""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+
+
 def _contact_update(campaign_id: str) -> Any:
     return update(CampaignContact).where(CampaignContact.campaign_id == campaign_id).execution_options(
         synchronize_session=False
@@ -192,6 +199,7 @@ async def outcome(
     """Land a finished attempt on its contact (completed, retry later, or failed; `final`: an
     attempt in doubt, never retried). Guarded on the contact still being in flight on that
     same call: applying twice changes nothing."""
+    await lock(session, campaign.id)
     retry = not final and contact.attempts <= campaign.retries_per_contact
     if call_status == "completed":
         new, values = COMPLETED, {"completed_at": now}
@@ -223,6 +231,7 @@ async def outcome(
 
 
 async def connected(session: TenantSession, contact: CampaignContact, campaign_id: str, now: datetime) -> None:
+    await lock(session, campaign_id)
     stmt = (
         _contact_update(campaign_id)
         .where(CampaignContact.id == contact.id, CampaignContact.status == ORIGINATED,
@@ -255,6 +264,7 @@ async def not_placed(
 ) -> None:  # fmt: skip
     """Undo an attempt the carrier never saw (a cap was reached first): back to pending."""
     now = utcnow()
+    await lock(session, campaign_id)
     stmt = (
         _contact_update(campaign_id)
         .where(CampaignContact.id == claimed.contact_id, CampaignContact.lease_token == token,

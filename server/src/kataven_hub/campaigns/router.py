@@ -65,7 +65,7 @@ async def create_campaign(
     contacts: Annotated[UploadFile, File(description="CSV with a phone_number column, ≤ 10 MB")],
     max_concurrent_calls: Annotated[int, Form(ge=1, le=100)] = 5,
     retries_per_contact: Annotated[int, Form(ge=0, le=5)] = 0,
-    retry_delay_seconds: Annotated[int, Form(ge=60, le=7 * 86400)] = 300,
+    retry_delay_seconds: Annotated[int, Form(ge=0, le=7 * 86400, description="≥ 60")] = 300,
     scheduled_at: Annotated[str | None, Form(description="RFC 3339, in the future")] = None,
     default_region: Annotated[
         str | None, Form(description="ISO region (e.g. US) for numbers written without +")
@@ -76,7 +76,14 @@ async def create_campaign(
     `default_region`); every other column is kept as the contact's `custom_fields`. Repeated
     numbers keep their first row (`duplicates_skipped`). Any bad row → 400 naming the first
     20 bad rows, and nothing is stored. Dialling starts with `start`."""
-    limit = get_settings().CAMPAIGN_CSV_MAX_BYTES
+    settings = get_settings()
+    if retry_delay_seconds < settings.CAMPAIGN_MIN_RETRY_DELAY_SECONDS:
+        floor = settings.CAMPAIGN_MIN_RETRY_DELAY_SECONDS
+        raise InvalidRequest(
+            f"retry_delay_seconds must be at least {floor}",
+            errors=[{"field": "retry_delay_seconds", "message": f"must be ≥ {floor}"}],
+        )
+    limit = settings.CAMPAIGN_CSV_MAX_BYTES
     if contacts.size is not None and contacts.size > limit:
         raise PayloadTooLarge(f"CSV file too large: at most {limit} bytes")
     region = None

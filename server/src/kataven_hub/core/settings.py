@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     # Campaigns: CSV uploads and the dispatcher (see dispatcher/).
     CAMPAIGN_CSV_MAX_BYTES: int = 10 * 1024 * 1024
     CAMPAIGN_CSV_FIELD_MAX_BYTES: int = 64 * 1024
+    CAMPAIGN_MIN_RETRY_DELAY_SECONDS: int = 60  # the documented floor (tests lower it)
     DISPATCHER_EMBEDDED: bool | None = None  # default: on unless production on PostgreSQL
     DISPATCH_TICK_SECONDS: float = 0.25  # idle poll; wake-ups (call ended, start) come sooner
     DISPATCH_LEASE_SECONDS: float = 15.0  # a crashed dispatcher's campaigns move after this
