@@ -24,11 +24,15 @@ class TestConcurrentCap:
     ) -> None:
         tenant = await new_tenant()
         line = await make_line(client, tenant, carrier_server)
-        await set_limits(client, tenant, concurrent_max=10, calls_per_minute=1000, daily_calls_max=1000)
+        await set_limits(
+            client, tenant, concurrent_max=10, calls_per_minute=1000, daily_calls_max=1000
+        )
         results = await asyncio.gather(*[originate(client, line) for _ in range(200)])
         ok = [r for r in results if r.status_code == 200]
         denied = [r for r in results if r.status_code == 429]
-        assert len(ok) == 10 and len(denied) == 190, sorted({r.status_code for r in results})
+        codes = sorted({r.status_code for r in results})
+        assert len(ok) == 10, codes
+        assert len(denied) == 190, codes
         assert {r.text for r in denied} == {"Concurrent call limit reached"}
         assert all(int(r.headers["Retry-After"]) >= 1 for r in denied)
         listed = await client.get("/api/v1/calls", params={"limit": 100}, headers=tenant.headers)
@@ -45,35 +49,49 @@ class TestConcurrentCap:
         assert first.status_code == 200
         assert (await originate(client, line)).status_code == 429
         call = carrier_server.requests("twilio", "POST")[-1]
-        sid = next(c.call_id for c in carrier_server.calls.values() if c.status_url == call.data["StatusCallback"])
+        sid = next(
+            c.call_id
+            for c in carrier_server.calls.values()
+            if c.status_url == call.data["StatusCallback"]
+        )
         for cb in carrier_server.callbacks(sid, outcome="busy"):
             assert (await carrier_server.deliver(client, cb)).status_code in (200, 204)
         assert (await originate(client, line)).status_code == 200
 
-    async def test_zero_blocks(self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer) -> None:
+    async def test_zero_blocks(
+        self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer
+    ) -> None:
         tenant = await new_tenant()
         line = await make_line(client, tenant, carrier_server)
         await set_limits(client, tenant, concurrent_max=0)
         r = await originate(client, line)
-        assert r.status_code == 429 and r.text == "Concurrent call limit reached"
+        assert r.status_code == 429
+        assert r.text == "Concurrent call limit reached"
         assert "Retry-After" in r.headers
 
 
 class TestRateCaps:
-    async def test_calls_per_minute(self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer) -> None:
+    async def test_calls_per_minute(
+        self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer
+    ) -> None:
         tenant = await new_tenant()
         line = await make_line(client, tenant, carrier_server)
         await set_limits(client, tenant, concurrent_max=100, calls_per_minute=5)
         results = await asyncio.gather(*[originate(client, line) for _ in range(20)])
         assert sum(r.status_code == 200 for r in results) == 5
         denied = [r for r in results if r.status_code == 429]
-        assert len(denied) == 15 and {r.text for r in denied} == {"Call rate limit"}
+        assert len(denied) == 15
+        assert {r.text for r in denied} == {"Call rate limit"}
         assert all(50 <= int(r.headers["Retry-After"]) <= 60 for r in denied)
 
-    async def test_daily_calls(self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer) -> None:
+    async def test_daily_calls(
+        self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer
+    ) -> None:
         tenant = await new_tenant()
         line = await make_line(client, tenant, carrier_server)
-        await set_limits(client, tenant, concurrent_max=100, calls_per_minute=100, daily_calls_max=3)
+        await set_limits(
+            client, tenant, concurrent_max=100, calls_per_minute=100, daily_calls_max=3
+        )
         results = await asyncio.gather(*[originate(client, line) for _ in range(10)])
         assert sum(r.status_code == 200 for r in results) == 3
         denied = [r for r in results if r.status_code == 429]
@@ -99,7 +117,8 @@ class TestRateCaps:
         for cb in carrier_server.callbacks(sid, outcome="completed", duration=30):  # 1 minute
             await carrier_server.deliver(client, cb)
         r = await originate(client, line)
-        assert r.status_code == 429 and r.text == "Daily minute budget exhausted"
+        assert r.status_code == 429
+        assert r.text == "Daily minute budget exhausted"
         assert abs(int(r.headers["Retry-After"]) - _seconds_to_midnight()) <= 5
 
 

@@ -7,9 +7,9 @@ import random
 
 import httpx
 import pytest
-
 from kataven_hub.carriers.signatures import twilio_signature
 from kataven_hub.core.settings import get_settings
+
 from tests.calls.helpers import in_flight, minutes_today
 from tests.calls.test_caps import _carrier_id
 from tests.factories.telephony import Line, make_line, originate, set_limits
@@ -56,7 +56,9 @@ class TestStatusCallbacks:
         for cb in deliveries[:half]:
             r = await carrier_server.deliver(client, cb)
             assert r.status_code in (200, 204), r.text
-        results = await asyncio.gather(*[carrier_server.deliver(client, cb) for cb in deliveries[half:]])
+        results = await asyncio.gather(
+            *[carrier_server.deliver(client, cb) for cb in deliveries[half:]]
+        )
         assert all(r.status_code in (200, 204) for r in results), [r.text for r in results]
         call = await _get(client, tenant, session_id)
         assert call["status"] == "completed"
@@ -75,25 +77,36 @@ class TestStatusCallbacks:
         for cb in reversed(callbacks):
             await carrier_server.deliver(client, cb)
         call = await _get(client, tenant_a, session_id)
-        assert call["status"] == "busy" and call["duration_seconds"] == 0
+        assert call["status"] == "busy"
+        assert call["duration_seconds"] == 0
 
-    async def test_progress_in_order(self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer) -> None:
+    async def test_progress_in_order(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
+    ) -> None:
         line = await make_line(client, tenant_a, carrier_server, "plivo")
         session_id, carrier_id = await _call(client, line, carrier_server)
         ring, answer, hangup = carrier_server.callbacks(carrier_id, outcome="completed", duration=5)
         await carrier_server.deliver(client, ring)
         assert (await _get(client, tenant_a, session_id))["status"] == "ringing"
         r = await carrier_server.deliver(client, answer)
-        assert r.status_code == 200 and r.headers["content-type"].startswith("application/xml")
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("application/xml")
         assert b"<Speak>Hello from Kataven</Speak>" in r.content
         call = await _get(client, tenant_a, session_id)
-        assert call["status"] == "in_progress" and call["answered_at"] is not None
+        assert call["status"] == "in_progress"
+        assert call["answered_at"] is not None
         await carrier_server.deliver(client, hangup)
         assert (await _get(client, tenant_a, session_id))["status"] == "completed"
 
 
 class TestRejectedCallbacks:
-    async def _setup(self, client: httpx.AsyncClient, tenant: Tenant, server: CarrierServer, provider: str = "twilio"):
+    async def _setup(
+        self,
+        client: httpx.AsyncClient,
+        tenant: Tenant,
+        server: CarrierServer,
+        provider: str = "twilio",
+    ):
         line = await make_line(client, tenant, server, provider)
         session_id, carrier_id = await _call(client, line, server)
         final = server.callbacks(carrier_id, outcome="completed", duration=30)[-1]
@@ -102,33 +115,59 @@ class TestRejectedCallbacks:
     async def _unchanged(self, client: httpx.AsyncClient, tenant: Tenant, session_id: str) -> None:
         assert (await _get(client, tenant, session_id))["status"] == "queued"
 
-    async def test_forged_signature(self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer) -> None:
-        line, session_id, final = await self._setup(client, tenant_a, carrier_server)
-        forged = Callback(final.kind, final.url, final.params,
-                          {"X-Twilio-Signature": twilio_signature("0" * 32, final.url, final.params)})  # fmt: skip
+    async def test_forged_signature(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
+    ) -> None:
+        _, session_id, final = await self._setup(client, tenant_a, carrier_server)
+        forged = Callback(
+            final.kind,
+            final.url,
+            final.params,
+            {"X-Twilio-Signature": twilio_signature("0" * 32, final.url, final.params)},
+        )
         for cb in (forged, Callback(final.kind, final.url, final.params, {})):
             r = await carrier_server.deliver(client, cb)
             assert r.status_code == 403
         await self._unchanged(client, tenant_a, session_id)
 
-    async def test_tampered_params(self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer) -> None:
-        line, session_id, final = await self._setup(client, tenant_a, carrier_server)
-        tampered = Callback(final.kind, final.url, {**final.params, "CallDuration": "99999"}, final.headers)
+    async def test_tampered_params(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
+    ) -> None:
+        _, session_id, final = await self._setup(client, tenant_a, carrier_server)
+        tampered = Callback(
+            final.kind, final.url, {**final.params, "CallDuration": "99999"}, final.headers
+        )
         assert (await carrier_server.deliver(client, tampered)).status_code == 403
         await self._unchanged(client, tenant_a, session_id)
 
-    async def test_wrong_url(self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer) -> None:
+    async def test_wrong_url(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
+    ) -> None:
         line, session_id, final = await self._setup(client, tenant_a, carrier_server)
-        other_path = Callback(final.kind, final.url.replace("/twilio/status", "/plivo/status"), final.params,
-                              final.headers)  # fmt: skip
+        other_path = Callback(
+            final.kind,
+            final.url.replace("/twilio/status", "/plivo/status"),
+            final.params,
+            final.headers,
+        )
         assert (await carrier_server.deliver(client, other_path)).status_code == 403
         signed_elsewhere = "https://evil.example/twilio/status?" + final.url.split("?", 1)[1]
-        resigned = Callback(final.kind, final.url, final.params, {"X-Twilio-Signature": twilio_signature(
-            line.credentials["auth_token"], signed_elsewhere, final.params)})  # fmt: skip
+        resigned = Callback(
+            final.kind,
+            final.url,
+            final.params,
+            {
+                "X-Twilio-Signature": twilio_signature(
+                    line.credentials["auth_token"], signed_elsewhere, final.params
+                )
+            },
+        )
         assert (await carrier_server.deliver(client, resigned)).status_code == 403
         await self._unchanged(client, tenant_a, session_id)
 
-    async def test_replayed_plivo_nonce(self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer) -> None:
+    async def test_replayed_plivo_nonce(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
+    ) -> None:
         line = await make_line(client, tenant_a, carrier_server, "plivo")
         session_id, carrier_id = await _call(client, line, carrier_server)
         ring = carrier_server.callbacks(carrier_id, outcome="busy")[0]
@@ -140,27 +179,52 @@ class TestRejectedCallbacks:
         assert (await _get(client, tenant_a, session_id))["status"] == "ringing"
 
     async def test_another_accounts_call(
-        self, client: httpx.AsyncClient, tenant_a: Tenant, tenant_b: Tenant, carrier_server: CarrierServer
+        self,
+        client: httpx.AsyncClient,
+        tenant_a: Tenant,
+        tenant_b: Tenant,
+        carrier_server: CarrierServer,
     ) -> None:
-        line_a, session_a, final_a = await self._setup(client, tenant_a, carrier_server)
+        _, session_a, final_a = await self._setup(client, tenant_a, carrier_server)
         line_b = await make_line(client, tenant_b, carrier_server)
         # B's carrier credentials signing a callback aimed at A's call.
         url = final_a.url
-        signed_by_b = Callback("status", url, final_a.params,
-                               {"X-Twilio-Signature": twilio_signature(line_b.credentials["auth_token"], url,
-                                                                       final_a.params)})  # fmt: skip
+        signed_by_b = Callback(
+            "status",
+            url,
+            final_a.params,
+            {
+                "X-Twilio-Signature": twilio_signature(
+                    line_b.credentials["auth_token"], url, final_a.params
+                )
+            },
+        )
         assert (await carrier_server.deliver(client, signed_by_b)).status_code == 403
         # A's session id under B's account.
         swapped = url.replace(f"account={tenant_a.slug}", f"account={tenant_b.slug}")
-        cb = Callback("status", swapped, final_a.params, {"X-Twilio-Signature": twilio_signature(
-            line_b.credentials["auth_token"], swapped, final_a.params)})  # fmt: skip
+        cb = Callback(
+            "status",
+            swapped,
+            final_a.params,
+            {
+                "X-Twilio-Signature": twilio_signature(
+                    line_b.credentials["auth_token"], swapped, final_a.params
+                )
+            },
+        )
         assert (await carrier_server.deliver(client, cb)).status_code == 403
         await self._unchanged(client, tenant_a, session_a)
 
     @pytest.mark.parametrize(
-        "query", ["", "?account=x", "?account=Bad!&session=sess_01HZZZZZZZZZZZZZZZZZZZZZZZ",
-                  "?account=nobody&session=sess_01HZZZZZZZZZZZZZZZZZZZZZZZ", "?account=a&session=" + "x" * 5000],
-    )  # fmt: skip
+        "query",
+        [
+            "",
+            "?account=x",
+            "?account=Bad!&session=sess_01HZZZZZZZZZZZZZZZZZZZZZZZ",
+            "?account=nobody&session=sess_01HZZZZZZZZZZZZZZZZZZZZZZZ",
+            "?account=a&session=" + "x" * 5000,
+        ],
+    )
     async def test_garbage_targets(self, client: httpx.AsyncClient, query: str) -> None:
         r = await client.post(f"/twilio/status{query}", data={"CallStatus": "completed"})
         assert r.status_code == 403
@@ -173,25 +237,51 @@ class TestInboundVoice:
     def _signed(self, line: Line, params: dict[str, str]) -> Callback:
         url = get_settings().public_base_url + f"/{line.provider}/voice"
         if line.provider == "twilio":
-            return Callback("voice", url, params,
-                            {"X-Twilio-Signature": twilio_signature(line.credentials["auth_token"], url, params)})  # fmt: skip
-        return CarrierServer.sign_plivo(Callback("voice", url, params), line.credentials["auth_token"])
+            return Callback(
+                "voice",
+                url,
+                params,
+                {
+                    "X-Twilio-Signature": twilio_signature(
+                        line.credentials["auth_token"], url, params
+                    )
+                },
+            )
+        return CarrierServer.sign_plivo(
+            Callback("voice", url, params), line.credentials["auth_token"]
+        )
 
     def _params(self, line: Line) -> dict[str, str]:
         if line.provider == "twilio":
-            return {"CallSid": "CA" + "1" * 32, "From": "+14155550100", "To": line.number["e164"],
-                    "CallStatus": "ringing", "Direction": "inbound"}  # fmt: skip
-        return {"CallUUID": "u-1", "From": "14155550100", "To": line.number["e164"].lstrip("+"),
-                "CallStatus": "ringing", "Direction": "inbound"}  # fmt: skip
+            return {
+                "CallSid": "CA" + "1" * 32,
+                "From": "+14155550100",
+                "To": line.number["e164"],
+                "CallStatus": "ringing",
+                "Direction": "inbound",
+            }
+        return {
+            "CallUUID": "u-1",
+            "From": "14155550100",
+            "To": line.number["e164"].lstrip("+"),
+            "CallStatus": "ringing",
+            "Direction": "inbound",
+        }
 
-    async def test_routes_to_pinned_agent(self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer) -> None:
+    async def test_routes_to_pinned_agent(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
+    ) -> None:
         line = await make_line(client, tenant_a, carrier_server)
         r = await carrier_server.deliver(client, self._signed(line, self._params(line)))
         assert r.status_code == 200
         assert b"<Say>Hello from Kataven</Say><Hangup/>" in r.content
 
     async def test_connects_to_call_processor(
-        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer, monkeypatch: pytest.MonkeyPatch
+        self,
+        client: httpx.AsyncClient,
+        tenant_a: Tenant,
+        carrier_server: CarrierServer,
+        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         monkeypatch.setattr(get_settings(), "CALL_PROCESSOR_STREAM_URL", "wss://cp.example/stream")
         line = await make_line(client, tenant_a, carrier_server)
@@ -199,30 +289,45 @@ class TestInboundVoice:
         assert b'<Connect><Stream url="wss://cp.example/stream?account=' in r.content
         assert line.agent["id"].encode() in r.content
 
-    async def test_plivo_inbound(self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer) -> None:
+    async def test_plivo_inbound(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
+    ) -> None:
         line = await make_line(client, tenant_a, carrier_server, "plivo")
         r = await carrier_server.deliver(client, self._signed(line, self._params(line)))
-        assert r.status_code == 200 and b"<Speak>Hello from Kataven</Speak>" in r.content
+        assert r.status_code == 200
+        assert b"<Speak>Hello from Kataven</Speak>" in r.content
 
     async def test_detached_and_inactive_are_busy(
         self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
     ) -> None:
         line = await make_line(client, tenant_a, carrier_server)
-        await client.patch(f"/api/v1/agents/{line.agent['id']}", json={"status": "paused"}, headers=tenant_a.headers)
+        await client.patch(
+            f"/api/v1/agents/{line.agent['id']}",
+            json={"status": "paused"},
+            headers=tenant_a.headers,
+        )
         r = await carrier_server.deliver(client, self._signed(line, self._params(line)))
         assert b'<Reject reason="busy"/>' in r.content
-        await client.patch(f"/api/v1/telephony/numbers/{line.number['id']}", json={"agent_id": None},
-                           headers=tenant_a.headers)  # fmt: skip
+        await client.patch(
+            f"/api/v1/telephony/numbers/{line.number['id']}",
+            json={"agent_id": None},
+            headers=tenant_a.headers,
+        )
         r = await carrier_server.deliver(client, self._signed(line, self._params(line)))
         assert b'<Reject reason="busy"/>' in r.content
 
-    async def test_unknown_number_rejected(self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer) -> None:
+    async def test_unknown_number_rejected(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
+    ) -> None:
         line = await make_line(client, tenant_a, carrier_server)
         params = {**self._params(line), "To": "+19999999999"}
         r = await carrier_server.deliver(client, self._signed(line, params))
-        assert r.status_code == 200 and b'<Reject reason="rejected"/>' in r.content
+        assert r.status_code == 200
+        assert b'<Reject reason="rejected"/>' in r.content
 
-    async def test_forged_inbound_is_403(self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer) -> None:
+    async def test_forged_inbound_is_403(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer
+    ) -> None:
         line = await make_line(client, tenant_a, carrier_server)
         cb = self._signed(line, self._params(line))
         forged = Callback(cb.kind, cb.url, {**cb.params, "From": "+10000000000"}, cb.headers)

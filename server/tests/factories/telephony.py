@@ -13,10 +13,14 @@ from tests.fixtures.carriers import CarrierServer
 
 
 def unique_e164() -> str:
-    return "+1" + str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(9))
+    return (
+        "+1" + str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(9))
+    )
 
 
-async def create_agent(client: httpx.AsyncClient, tenant: Tenant, status: str = "active", **fields: Any) -> dict:
+async def create_agent(
+    client: httpx.AsyncClient, tenant: Tenant, status: str = "active", **fields: Any
+) -> dict:
     body = {"name": "Caller", "status": status, "greeting_message": "Hello from Kataven", **fields}
     r = await client.post("/api/v1/agents", json=body, headers=tenant.headers)
     assert r.status_code == 201, r.text
@@ -24,7 +28,11 @@ async def create_agent(client: httpx.AsyncClient, tenant: Tenant, status: str = 
 
 
 async def add_provider(
-    client: httpx.AsyncClient, tenant: Tenant, provider: str, credentials: dict[str, str], label: str = "Main"
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    provider: str,
+    credentials: dict[str, str],
+    label: str = "Main",
 ) -> dict:
     body = {"provider": provider, "label": label, "credentials": credentials}
     r = await client.post("/api/v1/telephony/providers", json=body, headers=tenant.headers)
@@ -67,7 +75,10 @@ class Line:
 
 
 async def make_line(
-    client: httpx.AsyncClient, tenant: Tenant, server: CarrierServer | None, provider: str = "twilio"
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    server: CarrierServer | None,
+    provider: str = "twilio",
 ) -> Line:
     if provider == "twilio":
         assert server is not None
@@ -85,5 +96,7 @@ async def make_line(
 
 async def originate(client: httpx.AsyncClient, line: Line, **overrides: str) -> httpx.Response:
     return await client.post(
-        "/api/v1/calls/originate", json={**line.originate_body(), **overrides}, headers=line.tenant.headers
+        "/api/v1/calls/originate",
+        json={**line.originate_body(), **overrides},
+        headers=line.tenant.headers,
     )

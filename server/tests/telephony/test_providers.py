@@ -4,10 +4,10 @@ import secrets
 
 import httpx
 import pytest
-from sqlalchemy import text
-
 from kataven_hub.core import tenancy
 from kataven_hub.core.settings import get_settings
+from sqlalchemy import text
+
 from tests.factories.telephony import add_number, add_provider
 from tests.fixtures.app import Tenant
 
@@ -28,26 +28,33 @@ class TestCreateProvider:
         r = await client.post(URL, json={"provider": "twilio", "credentials": TWILIO})
         assert r.status_code == 401
 
-    @pytest.mark.parametrize(("provider", "creds"), [("twilio", TWILIO), ("plivo", PLIVO), ("vobiz", VOBIZ)])
+    @pytest.mark.parametrize(
+        ("provider", "creds"), [("twilio", TWILIO), ("plivo", PLIVO), ("vobiz", VOBIZ)]
+    )
     async def test_stores_encrypted_and_never_returns_secrets(
         self, client: httpx.AsyncClient, tenant_a: Tenant, provider: str, creds: dict
     ) -> None:
         r = await client.post(
-            URL, json={"provider": provider, "label": "Prod", "credentials": creds}, headers=tenant_a.headers
+            URL,
+            json={"provider": provider, "label": "Prod", "credentials": creds},
+            headers=tenant_a.headers,
         )
         assert r.status_code == 201, r.text
         row = r.json()
         assert row["id"].startswith("prov_")
-        assert row["provider"] == provider and row["label"] == "Prod"
+        assert row["provider"] == provider
+        assert row["label"] == "Prod"
         assert row["credential_keys"] == sorted(creds)
         listed = await client.get(URL, headers=tenant_a.headers)
         for value in creds.values():
-            assert value not in r.text and value not in listed.text
+            assert value not in r.text
+            assert value not in listed.text
         engine = await tenancy.get().engine_for(tenant_a.slug)
         async with engine.connect() as conn:
             stored = (
                 await conn.execute(
-                    text("SELECT credentials FROM telephony_providers WHERE id = :id"), {"id": row["id"]}
+                    text("SELECT credentials FROM telephony_providers WHERE id = :id"),
+                    {"id": row["id"]},
                 )
             ).scalar_one()
         assert stored.startswith("v1.")
@@ -82,7 +89,9 @@ class TestCreateProvider:
 
     async def test_malformed_json(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
         r = await client.post(
-            URL, content=b'{"provider":', headers={**tenant_a.headers, "Content-Type": "application/json"}
+            URL,
+            content=b'{"provider":',
+            headers={**tenant_a.headers, "Content-Type": "application/json"},
         )
         assert r.status_code == 400
 
@@ -91,14 +100,18 @@ class TestCreateProvider:
     ) -> None:
         tenant = await new_tenant()
         monkeypatch.setattr(get_settings(), "SECRETS_KEYRING_FILE", tmp_path / "missing.json")
-        r = await client.post(URL, json={"provider": "twilio", "credentials": TWILIO}, headers=tenant.headers)
+        r = await client.post(
+            URL, json={"provider": "twilio", "credentials": TWILIO}, headers=tenant.headers
+        )
         assert r.status_code == 503
         assert r.text == "Encryption service unavailable"
         monkeypatch.undo()
         assert await _list(client, tenant) == []
 
     async def test_sandbox_needs_no_keys(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
-        r = await client.post(URL, json={"provider": "sandbox", "credentials": {}}, headers=tenant_a.headers)
+        r = await client.post(
+            URL, json={"provider": "sandbox", "credentials": {}}, headers=tenant_a.headers
+        )
         assert r.status_code == 201
         assert r.json()["credential_keys"] == []
 
@@ -106,7 +119,9 @@ class TestCreateProvider:
         self, client: httpx.AsyncClient, tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setattr(get_settings(), "SANDBOX_CARRIER_ENABLED", False)
-        r = await client.post(URL, json={"provider": "sandbox", "credentials": {}}, headers=tenant_a.headers)
+        r = await client.post(
+            URL, json={"provider": "sandbox", "credentials": {}}, headers=tenant_a.headers
+        )
         assert r.status_code == 400
         assert "sandbox" not in r.text
 
@@ -126,7 +141,9 @@ class TestListProviders:
             r = await client.get(f"{prefix}/telephony/providers", headers=tenant_a.headers)
             assert r.status_code == 200, prefix
 
-    async def test_jwt_without_account_is_400(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_jwt_without_account_is_400(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         r = await client.get(URL, headers={"Authorization": tenant_a.jwt_headers["Authorization"]})
         assert r.status_code == 400
         assert r.text == "Missing X-Account-ID header"
@@ -139,17 +156,23 @@ class TestDeleteProvider:
         assert r.status_code == 204
         assert row["id"] not in [p["id"] for p in await _list(client, tenant_a)]
 
-    async def test_in_use_is_409_until_numbers_go(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_in_use_is_409_until_numbers_go(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         row = await add_provider(client, tenant_a, "twilio", TWILIO)
         number = await add_number(client, tenant_a, "twilio", row["id"])
         r = await client.delete(f"{URL}/{row['id']}", headers=tenant_a.headers)
         assert r.status_code == 409
-        assert await client.delete(f"/api/v1/telephony/numbers/{number['id']}", headers=tenant_a.headers)
+        assert await client.delete(
+            f"/api/v1/telephony/numbers/{number['id']}", headers=tenant_a.headers
+        )
         r = await client.delete(f"{URL}/{row['id']}", headers=tenant_a.headers)
         assert r.status_code == 204
 
     @pytest.mark.parametrize("provider_id", ["prov_01HZZZZZZZZZZZZZZZZZZZZZZZ", "nope", "x" * 3000])
-    async def test_unknown_is_404(self, client: httpx.AsyncClient, tenant_a: Tenant, provider_id: str) -> None:
+    async def test_unknown_is_404(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, provider_id: str
+    ) -> None:
         r = await client.delete(f"{URL}/{provider_id}", headers=tenant_a.headers)
         assert r.status_code == 404
 

@@ -50,9 +50,11 @@ class CallRepository:
 
     async def set_values(self, call_id: str, values: dict[str, Any]) -> None:
         await self.session.execute(
-            update(Call).where(Call.id == call_id).values(**values)
+            update(Call)
+            .where(Call.id == call_id)
+            .values(**values)
             .execution_options(synchronize_session=False)
-        )  # fmt: skip
+        )
 
     async def usage(self, now: datetime) -> tuple[int, int, int, int]:
         """(in flight, started in the last 60 s, started today, talk minutes today) — UTC."""

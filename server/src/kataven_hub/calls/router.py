@@ -24,10 +24,15 @@ router = APIRouter(prefix="/calls", tags=["Calls"], route_class=TransactionalRou
     "/originate",
     response_model=CallRead,
     responses=errors_doc(
-        InvalidRequest, OutboundDisabled, NumberOrAgentNotFound, AgentNotActive,
-        CallLimitReached, CarrierError, SecretUndecryptable,
+        InvalidRequest,
+        OutboundDisabled,
+        NumberOrAgentNotFound,
+        AgentNotActive,
+        CallLimitReached,
+        CarrierError,
+        SecretUndecryptable,
     ),
-)  # fmt: skip
+)
 async def originate_call(
     body: OriginateRequest, principal: PrincipalDep, session: TenantSessionDep
 ) -> Call:

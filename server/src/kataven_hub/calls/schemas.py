@@ -21,8 +21,9 @@ class OriginateRequest(RequestModel):
 class CallRead(ResponseModel):
     session_id: str = Field(validation_alias=AliasChoices("session_id", "id"))
     direction: str
-    status: str = Field(description="queued, ringing, in_progress, completed, busy, no_answer, "
-                        "failed or canceled")  # fmt: skip
+    status: str = Field(
+        description="queued, ringing, in_progress, completed, busy, no_answer, failed or canceled"
+    )
     from_number: str
     to_number: str
     agent_id: str | None

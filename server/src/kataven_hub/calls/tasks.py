@@ -26,11 +26,11 @@ def spawn(coro: Coroutine[Any, Any, Any], name: str) -> None:
     task.add_done_callback(_tasks.discard)
 
 
-async def drain(timeout: float = 5.0) -> None:
-    """Wait for running tasks (tests, shutdown), cancelling what is left after `timeout`."""
+async def drain(wait_seconds: float = 5.0) -> None:
+    """Wait for running tasks (tests, shutdown), cancelling what is left after `wait_seconds`."""
     if not _tasks:
         return
-    _, pending = await asyncio.wait(list(_tasks), timeout=timeout)
+    _, pending = await asyncio.wait(list(_tasks), timeout=wait_seconds)
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)

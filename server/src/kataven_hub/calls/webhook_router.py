@@ -53,10 +53,15 @@ def _voice_route(provider: str) -> Callable[[Request], Awaitable[Response]]:
 
 for _provider in REAL_PROVIDERS:
     router.add_api_route(
-        f"/{_provider}/status", _status_route(_provider), methods=["POST"], status_code=204,
+        f"/{_provider}/status",
+        _status_route(_provider),
+        methods=["POST"],
+        status_code=204,
         responses=errors_doc(WebhookRejected),
-    )  # fmt: skip
+    )
     router.add_api_route(
-        f"/{_provider}/voice", _voice_route(_provider), methods=["POST"],
+        f"/{_provider}/voice",
+        _voice_route(_provider),
+        methods=["POST"],
         responses=errors_doc(WebhookRejected),
-    )  # fmt: skip
+    )

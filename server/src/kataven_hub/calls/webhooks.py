@@ -9,6 +9,8 @@ the carrier); inbound calls are routed by the dialled number through the global 
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -29,6 +31,7 @@ from kataven_hub.core.tenancy import SLUG_RE
 from kataven_hub.telephony import service as telephony_service
 
 _NONCE_SECONDS = 86400
+_WAIT_WINDOW, _WAIT_STEP, _WAIT_ATTEMPTS = 10.0, 0.1, 30
 
 
 class WebhookRejected(Forbidden):
@@ -58,10 +61,43 @@ async def _tenant_session(account: str) -> TenantSession:
     return TenantSession(new_session(sqlite_immediate(engine)))
 
 
+async def _find_call(account: str, session_id: str) -> TenantSession:
+    """A session that sees the call. A carrier may call back before the originate transaction
+    that created the call has committed (it answers the API request first): for a session id
+    minted in the last few seconds, wait briefly for the row to appear. No connection is held
+    while waiting."""
+    for attempt in range(_WAIT_ATTEMPTS):
+        session = await _tenant_session(account)
+        try:
+            if await calls_service.get_or_none(session, session_id) is not None:
+                return session
+        except BaseException:
+            await session.close()
+            raise
+        if attempt == _WAIT_ATTEMPTS - 1 or time.time() - _minted_at(session_id) > _WAIT_WINDOW:
+            return session
+        await session.close()
+        await asyncio.sleep(_WAIT_STEP)
+    raise AssertionError("unreachable")
+
+
+def _minted_at(session_id: str) -> float:
+    """Creation time (seconds) encoded in a prefixed ULID's first 10 characters."""
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    ms = 0
+    for char in session_id.partition("_")[2][:10]:
+        ms = ms * 32 + alphabet.index(char)
+    return ms / 1000
+
+
 async def _verified(
-    carrier: Carrier, creds: Mapping[str, str], account: str, url: str,
-    params: Mapping[str, str], headers: Mapping[str, str],
-) -> None:  # fmt: skip
+    carrier: Carrier,
+    creds: Mapping[str, str],
+    account: str,
+    url: str,
+    params: Mapping[str, str],
+    headers: Mapping[str, str],
+) -> None:
     if not carrier.verify_webhook(creds, url, params, headers):
         raise WebhookRejected()
     nonce = carrier.webhook_nonce(headers)
@@ -83,7 +119,7 @@ async def _outbound_call(
         raise WebhookRejected()
     account, session_id = target
     carrier = _carrier(provider)
-    session = await _tenant_session(account)
+    session = await _find_call(account, session_id)
     try:
         call = await calls_service.get_or_none(session, session_id)
         if call is None or call.provider != provider or call.credentials_id is None:

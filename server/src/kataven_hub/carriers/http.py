@@ -24,6 +24,8 @@ def client() -> httpx.AsyncClient:
 
 async def request(method: str, url: str, **kwargs: object) -> httpx.Response:
     """Send; transport failures become CarrierError without leaking credentials or URLs."""
+    seconds = get_settings().CARRIER_TIMEOUT_SECONDS
+    kwargs.setdefault("timeout", httpx.Timeout(seconds, connect=min(seconds, 5.0)))
     try:
         return await client().request(method, url, **kwargs)  # type: ignore[arg-type]
     except httpx.TimeoutException:

@@ -59,7 +59,8 @@ def plivo_xml(reply: VoiceReply) -> bytes:
         body = f'<Hangup reason="{"busy" if reply.action == "busy" else "rejected"}"/>'
     elif reply.action == "connect" and reply.stream_url:
         body = (
-            '<Stream bidirectional="true" keepCallAlive="true" contentType="audio/x-mulaw;rate=8000">'
+            '<Stream bidirectional="true" keepCallAlive="true"'
+            ' contentType="audio/x-mulaw;rate=8000">'
             f"{escape(reply.stream_url)}</Stream>"
         )
     else:
@@ -87,9 +88,14 @@ class PlivoCarrier:
         return {"auth": (creds["auth_id"], creds["auth_token"])}
 
     async def place_call(
-        self, credentials: Mapping[str, str], *, from_number: str, to_number: str,
-        urls: CallbackUrls, record: bool,
-    ) -> PlacedCall:  # fmt: skip
+        self,
+        credentials: Mapping[str, str],
+        *,
+        from_number: str,
+        to_number: str,
+        urls: CallbackUrls,
+        record: bool,
+    ) -> PlacedCall:
         body = {
             "from": from_number.lstrip("+"),
             "to": to_number.lstrip("+"),
@@ -168,9 +174,12 @@ class PlivoCarrier:
         return None
 
     def verify_webhook(
-        self, credentials: Mapping[str, str], url: str, params: Mapping[str, str],
+        self,
+        credentials: Mapping[str, str],
+        url: str,
+        params: Mapping[str, str],
         headers: Mapping[str, str],
-    ) -> bool:  # fmt: skip
+    ) -> bool:
         return plivo_v3_valid(
             credentials.get("auth_token", ""),
             url,

@@ -82,9 +82,14 @@ class SandboxCarrier:
         return {"auth_token": secrets.token_hex(16)}
 
     async def place_call(
-        self, credentials: Mapping[str, str], *, from_number: str, to_number: str,
-        urls: CallbackUrls, record: bool,
-    ) -> PlacedCall:  # fmt: skip
+        self,
+        credentials: Mapping[str, str],
+        *,
+        from_number: str,
+        to_number: str,
+        urls: CallbackUrls,
+        record: bool,
+    ) -> PlacedCall:
         call_id = "SB" + secrets.token_hex(16)
         _remember(_calls, call_id, CarrierCall(call_id, "queued"))  # type: ignore[arg-type]
         task = asyncio.create_task(
@@ -95,9 +100,14 @@ class SandboxCarrier:
         return PlacedCall(call_id)
 
     async def _simulate(
-        self, creds: dict[str, str], call_id: str, urls: CallbackUrls, from_number: str,
-        to_number: str, record: bool,
-    ) -> None:  # fmt: skip
+        self,
+        creds: dict[str, str],
+        call_id: str,
+        urls: CallbackUrls,
+        from_number: str,
+        to_number: str,
+        record: bool,
+    ) -> None:
         settings = get_settings()
         base = {
             "CallSid": call_id,
@@ -152,9 +162,12 @@ class SandboxCarrier:
         return Recording(content, "audio/wav", seconds)
 
     def verify_webhook(
-        self, credentials: Mapping[str, str], url: str, params: Mapping[str, str],
+        self,
+        credentials: Mapping[str, str],
+        url: str,
+        params: Mapping[str, str],
         headers: Mapping[str, str],
-    ) -> bool:  # fmt: skip
+    ) -> bool:
         token = credentials.get("auth_token", "")
         return twilio_valid(token, url, params, headers.get("x-sandbox-signature"))
 

@@ -81,9 +81,14 @@ class TwilioCarrier:
         return (creds["account_sid"], creds["auth_token"])
 
     async def place_call(
-        self, credentials: Mapping[str, str], *, from_number: str, to_number: str,
-        urls: CallbackUrls, record: bool,
-    ) -> PlacedCall:  # fmt: skip
+        self,
+        credentials: Mapping[str, str],
+        *,
+        from_number: str,
+        to_number: str,
+        urls: CallbackUrls,
+        record: bool,
+    ) -> PlacedCall:
         form: dict[str, str | list[str]] = {
             "To": to_number,
             "From": from_number,
@@ -152,9 +157,12 @@ class TwilioCarrier:
         return Recording(media.content, "audio/wav", _int(item.get("duration")))
 
     def verify_webhook(
-        self, credentials: Mapping[str, str], url: str, params: Mapping[str, str],
+        self,
+        credentials: Mapping[str, str],
+        url: str,
+        params: Mapping[str, str],
         headers: Mapping[str, str],
-    ) -> bool:  # fmt: skip
+    ) -> bool:
         token = credentials.get("auth_token", "")
         return twilio_valid(token, url, params, headers.get("x-twilio-signature"))
 

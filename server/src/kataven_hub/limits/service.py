@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 
 from kataven_hub.core.counters import Window, counters
 from kataven_hub.core.db import ControlSession, utcnow
-from kataven_hub.core.errors import LimitExceeded, ServiceUnavailable
+from kataven_hub.core.errors import InvalidRequest, LimitExceeded, ServiceUnavailable
 from kataven_hub.core.settings import get_settings
 from kataven_hub.limits.models import DEFAULTS, CallLimit
 from kataven_hub.limits.repository import CallLimitRepository
@@ -78,8 +78,6 @@ async def update_limits(
         row = await repo.add(CallLimit(account=account, **DEFAULTS))
     for field, value in body.model_dump(exclude_unset=True).items():
         if value is None:
-            from kataven_hub.core.errors import InvalidRequest
-
             raise InvalidRequest(f"{field} cannot be null")
         setattr(row, field, value)
     row.updated_by = updated_by

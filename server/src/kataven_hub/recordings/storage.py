@@ -109,10 +109,17 @@ def s3_client() -> Any:
         endpoint_url=s.S3_ENDPOINT_URL,
         region_name=s.S3_REGION,
         aws_access_key_id=s.S3_ACCESS_KEY_ID,
-        aws_secret_access_key=s.S3_SECRET_ACCESS_KEY.get_secret_value() if s.S3_SECRET_ACCESS_KEY else None,
-        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, connect_timeout=5,
-                      read_timeout=30, retries={"max_attempts": 3}),
-    )  # fmt: skip
+        aws_secret_access_key=s.S3_SECRET_ACCESS_KEY.get_secret_value()
+        if s.S3_SECRET_ACCESS_KEY
+        else None,
+        config=Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"max_attempts": 3},
+        ),
+    )
 
 
 _storage: RecordingStorage | None = None

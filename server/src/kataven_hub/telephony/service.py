@@ -62,16 +62,17 @@ def _checked_credentials(provider: str, credentials: dict[str, str]) -> dict[str
     carrier = registry.get(provider)
     if carrier is None:
         allowed = ", ".join(registry.providers())
-        raise InvalidRequest(f"provider must be one of: {allowed}", errors=[
-            {"field": "provider", "message": f"must be one of: {allowed}"}
-        ])  # fmt: skip
+        raise InvalidRequest(
+            f"provider must be one of: {allowed}",
+            errors=[{"field": "provider", "message": f"must be one of: {allowed}"}],
+        )
     unknown = sorted(set(credentials) - set(carrier.required_keys))
     missing = [k for k in carrier.required_keys if k not in credentials]
     if missing or unknown:
         problem = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
+        needed = ", ".join(carrier.required_keys) or "(none)"
         raise InvalidRequest(
-            f"credentials for {provider} need exactly: {', '.join(carrier.required_keys) or '(none)'}"
-            f" ({problem})",
+            f"credentials for {provider} need exactly: {needed} ({problem})",
             errors=[{"field": "credentials", "message": problem}],
         )
     try:
@@ -157,9 +158,9 @@ async def _check_agent(session: TenantSession, agent_id: str) -> None:
     try:
         await agents_service.get(session, agent_id)
     except NotFound:
-        raise InvalidRequest("Unknown agent_id", errors=[
-            {"field": "agent_id", "message": "no such agent"}
-        ]) from None  # fmt: skip
+        raise InvalidRequest(
+            "Unknown agent_id", errors=[{"field": "agent_id", "message": "no such agent"}]
+        ) from None
 
 
 async def create_number(
@@ -167,9 +168,10 @@ async def create_number(
 ) -> PhoneNumber:
     cred = await _provider(session, body.credentials_id)
     if cred is None:
-        raise InvalidRequest("Unknown credentials_id", errors=[
-            {"field": "credentials_id", "message": "no such provider credential"}
-        ])  # fmt: skip
+        raise InvalidRequest(
+            "Unknown credentials_id",
+            errors=[{"field": "credentials_id", "message": "no such provider credential"}],
+        )
     if cred.provider != body.provider:
         raise InvalidRequest(f"provider must match the credential's provider ({cred.provider})")
     if body.agent_id is not None:
