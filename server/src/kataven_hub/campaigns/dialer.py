@@ -182,7 +182,13 @@ async def dial(
             await progress.not_placed(session, claimed, campaign_id, token, retry_at, exc.code)
             await commit(session)
             return 10.0
-        except Exception:
+        except Exception as exc:
+            if _never_connected(exc):  # no database connection yet: the carrier was not called
+                await session.rollback()
+                retry_at = utcnow() + timedelta(seconds=5)
+                await progress.not_placed(session, claimed, campaign_id, token, retry_at, "db_unavailable")
+                await commit(session)
+                return 5.0
             # Unknown whether the carrier placed the call: never dial this attempt again.
             log.exception("dial of contact %s failed; outcome unknown", claimed.contact_id)
             await session.rollback()
@@ -194,6 +200,22 @@ async def dial(
             log.warning("attempt %s/%s was taken over; keeping its call", claimed.contact_id, claimed.attempt)
         await commit(session)
     return None
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """A failure to open a database connection (server full, refused, pool exhausted). Every
+    connection originate uses is opened before it calls the carrier, so such a failure means
+    the carrier was never asked."""
+    import asyncpg
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, asyncpg.TooManyConnectionsError | asyncpg.CannotConnectNowError
+                      | ConnectionRefusedError | PoolTimeout):  # fmt: skip
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 async def _land(
