@@ -61,7 +61,7 @@ async def wait_for(check: Callable[[], Any], timeout: float = 60.0) -> Any:
         if value:
             return value
         assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)
 
 
 async def run_campaign(

@@ -58,12 +58,12 @@ class Dispatcher:
         try:
             while not stop.is_set():
                 sleep = self.settings.DISPATCH_TICK_SECONDS
+                self._wake.clear()  # a wake-up during the tick below runs the next one at once
                 try:
                     sleep = min(sleep, await self.tick())
                 except Exception:
                     log.exception("dispatcher tick failed")
                     sleep = 1.0
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wait(stop), max(0.01, sleep))
         finally:
