@@ -106,13 +106,14 @@ def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
 
     async def go() -> Any:
         from kataven_hub.core import migrate, tenancy
-        from kataven_hub.core.db import ControlSession, new_session
+        from kataven_hub.core.db import ControlSession, new_session, sqlite_immediate
         from kataven_hub.core.settings import get_settings
 
         registry = tenancy.init(get_settings())
         try:
             await migrate.upgrade(registry.control_engine, "control")
-            async with new_session(registry.control_engine) as session:
+            # Immediate on SQLite: these read, then write, while an API process may be writing.
+            async with new_session(sqlite_immediate(registry.control_engine)) as session:
                 return await work(ControlSession(session))
         finally:
             await tenancy.shutdown()

@@ -222,8 +222,9 @@ async def _land(
     session: TenantSession, campaign_id: str, claimed: progress.Claimed, status: str,
     reason: str | None = None, final: bool = False,
 ) -> None:  # fmt: skip
-    contact = await session.get(CampaignContact, claimed.contact_id)
-    campaign = await session.get(Campaign, campaign_id)
+    await progress.lock(session, campaign_id)
+    contact = await session.get(CampaignContact, claimed.contact_id, populate_existing=True)
+    campaign = await session.get(Campaign, campaign_id, populate_existing=True)
     if contact is None or campaign is None or contact.attempts != claimed.attempt:
         return
     await progress.outcome(session, contact, campaign, status, utcnow(), reason=reason, final=final)

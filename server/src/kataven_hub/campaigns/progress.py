@@ -262,21 +262,28 @@ async def not_placed(
     session: TenantSession, claimed: Claimed, campaign_id: str, token: int, retry_at: datetime,
     reason: str,
 ) -> None:  # fmt: skip
-    """Undo an attempt the carrier never saw (a cap was reached first): back to pending."""
+    """Undo an attempt the carrier never saw (a cap was reached first): back to pending, or
+    cancelled when the campaign was stopped (or failed) meanwhile."""
     now = utcnow()
     await lock(session, campaign_id)
+    status = (await session.execute(select(Campaign.status).where(Campaign.id == campaign_id))).scalar()
+    live = status in (RUNNING, PAUSED, SCHEDULED)
+    values: dict[str, Any] = (
+        {"status": PENDING, "next_attempt_at": retry_at}
+        if live
+        else {"status": CANCELLED, "completed_at": now, "failure_reason": "stopped"}
+    )
     stmt = (
         _contact_update(campaign_id)
         .where(CampaignContact.id == claimed.contact_id, CampaignContact.lease_token == token,
                CampaignContact.attempts == claimed.attempt, CampaignContact.status == ORIGINATED,
                CampaignContact.call_id.is_(None))
-        .values(status=PENDING, attempts=CampaignContact.attempts - 1, next_attempt_at=retry_at,
-                updated_at=now)
+        .values(attempts=CampaignContact.attempts - 1, updated_at=now, **values)
         .returning(CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts)
     )  # fmt: skip
     row = (await session.execute(stmt)).first()
     if row is not None:
+        extra = {"reason": reason, "retry_at": events.iso(retry_at) if live else None}
         await events.record(session, _account(session), campaign_id, [
-            ("contact", events.contact_event(row, PENDING, ORIGINATED, now, reason=reason,
-                                             retry_at=events.iso(retry_at)))
+            ("contact", events.contact_event(row, values["status"], ORIGINATED, now, **extra))
         ], now)  # fmt: skip

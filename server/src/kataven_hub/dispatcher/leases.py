@@ -32,19 +32,32 @@ def _expiry(seconds: float) -> datetime:
     return utcnow() + timedelta(seconds=seconds)
 
 
+def _single(engine: AsyncEngine) -> bool:
+    """SQLite: one dispatcher per database, so leases never expire and are never renewed (no
+    write every few seconds); a restarted dispatcher takes over whatever another owner left."""
+    return engine.dialect.name == "sqlite"
+
+
 async def acquire(engine: AsyncEngine, owner: str, limit: int, ttl: float) -> list[Lease]:
     if limit <= 0:
         return []
     now = utcnow()
+    if _single(engine):
+        available = CampaignIndex.lease_owner.is_(None) | (CampaignIndex.lease_owner != owner)
+        ttl = 10 * 365 * 86400.0
+    else:
+        available = CampaignIndex.lease_expires_at.is_(None) | (CampaignIndex.lease_expires_at < now)
     free = (
         select(CampaignIndex.campaign_id)
-        .where(
-            CampaignIndex.due_at <= now,
-            CampaignIndex.lease_expires_at.is_(None) | (CampaignIndex.lease_expires_at < now),
-        )
+        .where(CampaignIndex.due_at <= now, available)
         .order_by(CampaignIndex.due_at)
         .limit(limit)
     )
+    # Look first without a lock: on SQLite an UPDATE takes the database's write lock even when
+    # it matches nothing, and an idle dispatcher must not contend with the API's writers.
+    async with new_session(engine) as session:
+        if not (await session.execute(free.limit(1))).first():
+            return []
     if engine.dialect.name == "postgresql":
         free = free.with_for_update(skip_locked=True)
     stmt = (
@@ -63,7 +76,7 @@ async def acquire(engine: AsyncEngine, owner: str, limit: int, ttl: float) -> li
 
 async def renew(engine: AsyncEngine, owner: str, leases: list[Lease], ttl: float) -> set[str]:
     """Extend our leases; returns the campaign ids whose lease we lost. Versions refresh."""
-    if not leases:
+    if not leases or _single(engine):
         return set()
     by_id = {lease.campaign_id: lease for lease in leases}
     stmt = (
