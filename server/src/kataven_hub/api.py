@@ -8,8 +8,8 @@ from kataven_hub.accounts.router import router as accounts_router
 from kataven_hub.agents.router import router as agents_router
 from kataven_hub.api_keys.router import router as api_keys_router
 from kataven_hub.calls.router import router as calls_router
-from kataven_hub.campaigns.router import router as campaigns_router
 from kataven_hub.calls.webhook_router import router as carrier_webhooks_router
+from kataven_hub.campaigns.router import router as campaigns_router
 from kataven_hub.limits.router import router as limits_router
 from kataven_hub.recordings.router import media_router as recording_media_router
 from kataven_hub.recordings.router import router as recordings_router

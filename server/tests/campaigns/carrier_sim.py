@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-
 from kataven_hub.carriers import sandbox
 from kataven_hub.core.settings import get_settings
+
 from tests.fixtures.carriers import CarrierServer, FakeCall
 
 OUTCOMES = {"completed": 0.6, "busy": 0.15, "no-answer": 0.15, "failed": 0.1}
@@ -40,7 +40,9 @@ class CarrierLog:
 
 
 class SimulatedCarrier(CarrierServer):
-    def __init__(self, client: httpx.AsyncClient, handle: tuple[float, float] = (0.05, 0.25)) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, handle: tuple[float, float] = (0.05, 0.25)
+    ) -> None:
         super().__init__()
         self.client = client
         self.handle = handle
@@ -69,7 +71,9 @@ class SimulatedCarrier(CarrierServer):
 
 
 @contextlib.contextmanager
-def count_sandbox(ring: float = 0.03, talk: tuple[float, float] = (0.05, 0.2)) -> Iterator[CarrierLog]:
+def count_sandbox(
+    ring: float = 0.03, talk: tuple[float, float] = (0.05, 0.2)
+) -> Iterator[CarrierLog]:
     """Fast sandbox calls, counted on the carrier's side."""
     settings = get_settings()
     saved = (settings.SANDBOX_RING_SECONDS, settings.SANDBOX_TALK_SECONDS,
@@ -86,7 +90,9 @@ def count_sandbox(ring: float = 0.03, talk: tuple[float, float] = (0.05, 0.2)) -
         log.began(to_number)
         await original(self, creds, call_id, urls, from_number, to_number, record)
 
-    async def report(provider: str, url: str, params: dict[str, str], headers: dict[str, str]) -> None:
+    async def report(
+        provider: str, url: str, params: dict[str, str], headers: dict[str, str]
+    ) -> None:
         if params.get("CallStatus") in ("completed", "busy", "no-answer", "failed", "canceled"):
             log.ended()  # the carrier ended the call; then it tells us
         await deliver(provider, url, params, headers)

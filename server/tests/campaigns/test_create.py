@@ -48,7 +48,9 @@ class TestCreateCampaign:
         assert body["contacts_total"] == 4 and body["duplicates_skipped"] == 0
         assert body["agent_id"] == line.agent["id"] and body["phone_number_id"] == line.number["id"]
         assert body["created_by"] and body["started_at"] is None
-        r = await client.get(f"/api/v1/campaigns/{body['id']}/contacts", headers=line.tenant.headers)
+        r = await client.get(
+            f"/api/v1/campaigns/{body['id']}/contacts", headers=line.tenant.headers
+        )
         contacts = r.json()["contacts"]
         assert [c["phone_number"] for c in contacts] == numbers
         assert contacts[0]["custom_fields"] == {"name": "Person 0", "plan": "basic"}
@@ -73,12 +75,16 @@ class TestCreateCampaign:
             ("name", ""), ("name", "x" * 201), ("name", "a\x00b"), ("default_region", "XX"),
         ],
     )  # fmt: skip
-    async def test_invalid_field(self, client: httpx.AsyncClient, line: Line, field: str, value: object) -> None:
+    async def test_invalid_field(
+        self, client: httpx.AsyncClient, line: Line, field: str, value: object
+    ) -> None:
         text = await rejected(client, line, 400, **{field: value})
         assert field in text
 
     async def test_unknown_agent_and_number(self, client: httpx.AsyncClient, line: Line) -> None:
-        assert "agent_id" in await rejected(client, line, 400, agent_id="agent_01HZZZZZZZZZZZZZZZZZZZZZZZ")
+        assert "agent_id" in await rejected(
+            client, line, 400, agent_id="agent_01HZZZZZZZZZZZZZZZZZZZZZZZ"
+        )
         assert "phone_number_id" in await rejected(client, line, 400, phone_number_id="num_nope")
 
     async def test_other_accounts_agent(
@@ -88,7 +94,9 @@ class TestCreateCampaign:
         await rejected(client, line, 400, agent_id=foreign["id"])
 
     async def test_number_outbound_disabled(self, client: httpx.AsyncClient, line: Line) -> None:
-        number = await add_number(client, line.tenant, "twilio", line.provider_id, outbound_enabled=False)
+        number = await add_number(
+            client, line.tenant, "twilio", line.provider_id, outbound_enabled=False
+        )
         assert "outbound" in await rejected(client, line, 400, phone_number_id=number["id"])
 
     async def test_missing_file(self, client: httpx.AsyncClient, line: Line) -> None:
@@ -111,7 +119,9 @@ class TestCsv:
                f'{b},"two\r\nlines ""quoted""",x\r\n\r\n,,\r\n').encode()  # fmt: skip
         body = await created(client, line, csv=raw)
         assert body["contacts_total"] == 2
-        r = await client.get(f"/api/v1/campaigns/{body['id']}/contacts", headers=line.tenant.headers)
+        r = await client.get(
+            f"/api/v1/campaigns/{body['id']}/contacts", headers=line.tenant.headers
+        )
         fields = [c["custom_fields"] for c in r.json()["contacts"]]
         assert fields == [{"note": "hello, world", "city, state": "Austin, TX"},
                           {"note": 'two\r\nlines "quoted"', "city, state": "x"}]  # fmt: skip
@@ -121,13 +131,19 @@ class TestCsv:
         raw = f"phone_number,n\n{a},1\n{b},2\n{a},3\n{a},4\n".encode()
         body = await created(client, line, csv=raw)
         assert (body["contacts_total"], body["duplicates_skipped"]) == (2, 2)
-        r = await client.get(f"/api/v1/campaigns/{body['id']}/contacts", headers=line.tenant.headers)
+        r = await client.get(
+            f"/api/v1/campaigns/{body['id']}/contacts", headers=line.tenant.headers
+        )
         assert [c["custom_fields"]["n"] for c in r.json()["contacts"]] == ["1", "2"]
 
-    async def test_national_numbers_with_default_region(self, client: httpx.AsyncClient, line: Line) -> None:
+    async def test_national_numbers_with_default_region(
+        self, client: httpx.AsyncClient, line: Line
+    ) -> None:
         raw = b"phone_number\n(202) 555-0123\n+1 415 200 1234\n"
         body = await created(client, line, csv=raw, default_region="us")
-        r = await client.get(f"/api/v1/campaigns/{body['id']}/contacts", headers=line.tenant.headers)
+        r = await client.get(
+            f"/api/v1/campaigns/{body['id']}/contacts", headers=line.tenant.headers
+        )
         assert [c["phone_number"] for c in r.json()["contacts"]] == ["+12025550123", "+14152001234"]
         assert "line 2" in await rejected(client, line, 400, csv=raw)
 
@@ -156,7 +172,9 @@ class TestCsv:
             (b"phone_number,name\n,x\n", "empty"),
         ],
     )
-    async def test_hostile(self, client: httpx.AsyncClient, line: Line, raw: bytes, needle: str) -> None:
+    async def test_hostile(
+        self, client: httpx.AsyncClient, line: Line, raw: bytes, needle: str
+    ) -> None:
         assert needle in await rejected(client, line, 400, csv=raw)
 
     async def test_ten_megabyte_single_line(self, client: httpx.AsyncClient, line: Line) -> None:
@@ -172,7 +190,9 @@ class TestCsv:
         assert len(raw) == 10 * MB + 1
         assert "too large" in await rejected(client, line, 413, csv=raw)
 
-    async def test_exactly_ten_megabytes_accepted(self, client: httpx.AsyncClient, line: Line) -> None:
+    async def test_exactly_ten_megabytes_accepted(
+        self, client: httpx.AsyncClient, line: Line
+    ) -> None:
         numbers = contact_numbers(3)
         raw = csv_of(numbers)
         raw += b"\n" * (10 * MB - len(raw))

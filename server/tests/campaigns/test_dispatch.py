@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
-
 from kataven_hub.core.settings import get_settings
+
 from tests.campaigns.carrier_sim import CarrierLog, SimulatedCarrier, count_sandbox
 from tests.factories.campaigns import action, contact_numbers, created, csv_of
 from tests.factories.telephony import Line, make_line, set_limits
@@ -37,7 +37,9 @@ def fast_dispatch() -> Any:
 
 
 @pytest.fixture
-async def simulated(client: httpx.AsyncClient, carrier_server: CarrierServer) -> AsyncIterator[SimulatedCarrier]:
+async def simulated(
+    client: httpx.AsyncClient, carrier_server: CarrierServer
+) -> AsyncIterator[SimulatedCarrier]:
     server = SimulatedCarrier(client)
     await server.start()
     point_adapters_at(server)
@@ -49,7 +51,9 @@ async def simulated(client: httpx.AsyncClient, carrier_server: CarrierServer) ->
 
 
 async def counts(client: httpx.AsyncClient, tenant: Tenant, campaign_id: str) -> dict[str, int]:
-    r = await client.get(f"/api/v1/campaigns/{campaign_id}/contacts?limit=1000", headers=tenant.headers)
+    r = await client.get(
+        f"/api/v1/campaigns/{campaign_id}/contacts?limit=1000", headers=tenant.headers
+    )
     assert r.status_code == 200, r.text
     return dict(Counter(c["status"] for c in r.json()["contacts"]))
 
@@ -67,7 +71,9 @@ async def wait_for(check: Callable[[], Any], timeout: float = 60.0) -> Any:
 async def run_campaign(
     client: httpx.AsyncClient, tenant: Tenant, line: Line, carrier: CarrierLog, n: int = 200
 ) -> None:
-    await set_limits(client, tenant, concurrent_max=10, calls_per_minute=100000, daily_calls_max=100000)
+    await set_limits(
+        client, tenant, concurrent_max=10, calls_per_minute=100000, daily_calls_max=100000
+    )
     numbers = contact_numbers(n)
     campaign = await created(client, line, csv=csv_of(numbers), max_concurrent_calls=10,
                              retries_per_contact=2, retry_delay_seconds=0)  # fmt: skip
@@ -116,7 +122,9 @@ async def run_campaign(
 
 
 class TestDispatchEndToEnd:
-    async def test_sandbox_carrier(self, client: httpx.AsyncClient, new_tenant, fast_dispatch) -> None:
+    async def test_sandbox_carrier(
+        self, client: httpx.AsyncClient, new_tenant, fast_dispatch
+    ) -> None:
         tenant = await new_tenant()
         line = await make_line(client, tenant, None, "sandbox")
         with count_sandbox() as carrier:

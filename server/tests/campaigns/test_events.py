@@ -14,8 +14,8 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-
 from kataven_hub.core.settings import get_settings
+
 from tests.campaigns.carrier_sim import count_sandbox
 from tests.factories.campaigns import action, created
 from tests.factories.telephony import Line, make_line, set_limits
@@ -61,7 +61,9 @@ async def live_url(app: FastAPI) -> AsyncIterator[str]:
 
 
 class TestEventStream:
-    async def test_replay_of_a_finished_campaign(self, client: httpx.AsyncClient, line: Line) -> None:
+    async def test_replay_of_a_finished_campaign(
+        self, client: httpx.AsyncClient, line: Line
+    ) -> None:
         c = await created(client, line, contacts=3)
         await action(client, line, c["id"], "stop")
         url = f"/api/v1/campaigns/{c['id']}/events"
@@ -72,7 +74,9 @@ class TestEventStream:
         assert frames[0]["event"] == "status" and frames[0]["data"]["status"] == "completed"
         assert frames[0]["data"]["previous"] == "draft"
         assert {f["data"]["status"] for f in frames[1:4]} == {"cancelled"}
-        assert all(f["event"] == "contact" and f["data"]["previous"] == "pending" for f in frames[1:4])
+        assert all(
+            f["event"] == "contact" and f["data"]["previous"] == "pending" for f in frames[1:4]
+        )
         assert frames[-1]["event"] == "end" and frames[-1]["data"] == {"status": "completed"}
         again = await client.get(url, headers={**line.tenant.headers, "Last-Event-ID": "2"})
         assert [f.get("id") for f in parse(again.text)] == ["3", "4", None]

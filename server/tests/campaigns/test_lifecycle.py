@@ -45,7 +45,9 @@ class TestListAndGet:
             r = await client.get(f"{prefix}/{c['id']}", headers=line.tenant.headers)
             assert r.status_code == 200 and r.json()["id"] == c["id"]
 
-    @pytest.mark.parametrize("campaign_id", [MISSING, "nope", "agent_01HZZZZZZZZZZZZZZZZZZZZZZZ", "x" * 500])
+    @pytest.mark.parametrize(
+        "campaign_id", [MISSING, "nope", "agent_01HZZZZZZZZZZZZZZZZZZZZZZZ", "x" * 500]
+    )
     async def test_unknown(self, client: httpx.AsyncClient, line: Line, campaign_id: str) -> None:
         r = await client.get(f"{BASE}/{campaign_id}", headers=line.tenant.headers)
         assert r.status_code == 404 and r.text == "Campaign not found"
@@ -67,7 +69,9 @@ class TestContacts:
         r = (await client.get(f"{url}?status=completed", headers=h)).json()
         assert (r["total"], r["contacts"]) == (0, [])
 
-    @pytest.mark.parametrize("query", ["limit=0", "limit=1001", "limit=x", "offset=-1", "status=bogus", "page=-1"])
+    @pytest.mark.parametrize(
+        "query", ["limit=0", "limit=1001", "limit=x", "offset=-1", "status=bogus", "page=-1"]
+    )
     async def test_bad_query(self, client: httpx.AsyncClient, line: Line, query: str) -> None:
         c = await created(client, line)
         r = await client.get(f"{BASE}/{c['id']}/contacts?{query}", headers=line.tenant.headers)
@@ -96,8 +100,14 @@ class TestTransitions:
         for verb in ("start", "pause", "resume", "stop"):
             r = await action(client, line, c["id"], verb)
             assert r.status_code == 409, verb
-        contacts = (await client.get(f"{BASE}/{c['id']}/contacts", headers=line.tenant.headers)).json()
-        assert {x["status"] for x in contacts["contacts"]} <= {"cancelled", "originated", "connected"}
+        contacts = (
+            await client.get(f"{BASE}/{c['id']}/contacts", headers=line.tenant.headers)
+        ).json()
+        assert {x["status"] for x in contacts["contacts"]} <= {
+            "cancelled",
+            "originated",
+            "connected",
+        }
         assert "pending" not in {x["status"] for x in contacts["contacts"]}
 
     async def test_illegal_from_draft(self, client: httpx.AsyncClient, line: Line) -> None:
@@ -108,7 +118,9 @@ class TestTransitions:
         assert r.status_code == 409 and r.text == "Campaign cannot be resumed in its current state"
         stopped = await action(client, line, c["id"], "stop")
         assert stopped.json()["status"] == "completed"
-        r = await client.get(f"{BASE}/{c['id']}/contacts?status=cancelled", headers=line.tenant.headers)
+        r = await client.get(
+            f"{BASE}/{c['id']}/contacts?status=cancelled", headers=line.tenant.headers
+        )
         assert r.json()["total"] == 3
 
     @pytest.mark.parametrize("verb", ["start", "pause", "resume", "stop"])
@@ -160,7 +172,9 @@ class TestDelete:
         c = await created(client, line)
         r = await client.delete(f"{BASE}/{c['id']}", headers=line.tenant.headers)
         assert r.status_code == 204 and r.content == b""
-        assert (await client.get(f"{BASE}/{c['id']}", headers=line.tenant.headers)).status_code == 404
+        assert (
+            await client.get(f"{BASE}/{c['id']}", headers=line.tenant.headers)
+        ).status_code == 404
         r = await client.get(f"{BASE}/{c['id']}/contacts", headers=line.tenant.headers)
         assert r.status_code == 404
         p = await created(client, line)
@@ -168,10 +182,14 @@ class TestDelete:
         r = await client.delete(f"{BASE}/{p['id']}", headers=line.tenant.headers)
         assert r.status_code == 409 and "running" in r.text
         await action(client, line, p["id"], "pause")
-        assert (await client.delete(f"{BASE}/{p['id']}", headers=line.tenant.headers)).status_code == 204
+        assert (
+            await client.delete(f"{BASE}/{p['id']}", headers=line.tenant.headers)
+        ).status_code == 204
 
     async def test_unknown(self, client: httpx.AsyncClient, line: Line) -> None:
-        assert (await client.delete(f"{BASE}/{MISSING}", headers=line.tenant.headers)).status_code == 404
+        assert (
+            await client.delete(f"{BASE}/{MISSING}", headers=line.tenant.headers)
+        ).status_code == 404
 
     async def test_agent_in_use(self, client: httpx.AsyncClient, line: Line) -> None:
         c = await created(client, line)
@@ -194,5 +212,7 @@ class TestTwoAccounts:
             r = await client.post(f"{BASE}/{c['id']}/{verb}", headers=h)
             assert r.status_code == 404
         assert (await client.delete(f"{BASE}/{c['id']}", headers=h)).status_code == 404
-        assert c["id"] not in [x["id"] for x in (await client.get(BASE, headers=h)).json()["campaigns"]]
+        assert c["id"] not in [
+            x["id"] for x in (await client.get(BASE, headers=h)).json()["campaigns"]
+        ]
         assert (await get(client, line, c["id"]))["status"] == "draft"

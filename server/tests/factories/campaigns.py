@@ -33,7 +33,11 @@ async def create_campaign(
     client: httpx.AsyncClient, line: Line, csv: bytes | None = None, *, contacts: int = 3,
     headers: dict[str, str] | None = None, **fields: Any,
 ) -> httpx.Response:  # fmt: skip
-    data = {"name": "Spring promo", "agent_id": line.agent["id"], "phone_number_id": line.number["id"]}
+    data = {
+        "name": "Spring promo",
+        "agent_id": line.agent["id"],
+        "phone_number_id": line.number["id"],
+    }
     data.update({k: str(v) for k, v in fields.items()})
     body = csv if csv is not None else csv_of(contact_numbers(contacts))
     files = {"contacts": ("contacts.csv", body, "text/csv")}
@@ -48,5 +52,7 @@ async def created(client: httpx.AsyncClient, line: Line, **kw: Any) -> dict[str,
     return r.json()
 
 
-async def action(client: httpx.AsyncClient, line: Line, campaign_id: str, verb: str) -> httpx.Response:
+async def action(
+    client: httpx.AsyncClient, line: Line, campaign_id: str, verb: str
+) -> httpx.Response:
     return await client.post(f"/api/v1/campaigns/{campaign_id}/{verb}", headers=line.tenant.headers)

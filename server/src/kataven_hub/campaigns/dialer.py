@@ -59,17 +59,23 @@ async def step(
         if campaign.status == SCHEDULED:
             await _scheduled_start(session, control, account, campaign, now, result)
         if sweep:
-            await _sweep(session, account, campaign, now)
+            await _sweep(session, account, campaign, now, token)
         flying = len(await progress.in_flight(session, campaign.id))
         if campaign.status == RUNNING:
             free = min(capacity, campaign.max_concurrent_calls - flying)
             if free > 0:
                 result.claimed = await progress.claim(session, campaign, free, token, now)
-            if len(result.claimed) < max(free, 0) or free <= 0 and flying == 0:
+            if len(result.claimed) < max(free, 0) or (free <= 0 and flying == 0):
                 pending, earliest = await progress.next_due(session, campaign.id)
                 if not pending and flying == 0 and not result.claimed:
                     await progress.set_status(session, campaign, "completed", now)
-                elif pending and earliest is not None and earliest > now and flying == 0 and not result.claimed:
+                elif (
+                    pending
+                    and earliest is not None
+                    and earliest > now
+                    and flying == 0
+                    and not result.claimed
+                ):
                     result.idle_until = earliest
         elif campaign.status in CAMPAIGN_TERMINAL and flying == 0:
             result.drained = True
@@ -97,7 +103,9 @@ async def _scheduled_start(
         return
     async with new_session(control) as control_session:
         try:
-            await campaigns_service.check_budget(session, ControlSession(control_session), account, campaign)
+            await campaigns_service.check_budget(
+                session, ControlSession(control_session), account, campaign
+            )
         except Conflict as exc:  # wait for room; say why on the campaign
             campaign.failure_reason = f"waiting: {exc.message}"[:300]
             await session.flush()
@@ -106,15 +114,23 @@ async def _scheduled_start(
     await progress.set_status(session, campaign, RUNNING, now)
 
 
-async def _sweep(session: TenantSession, account: str, campaign: Campaign, now: datetime) -> None:
+async def _sweep(
+    session: TenantSession, account: str, campaign: Campaign, now: datetime, token: int
+) -> None:
     """Calls in flight: answered → connected; ended but not landed (a lost hook) → landed;
-    silent too long → asked at the carrier; attempts without a call → outcome_unknown."""
+    silent too long → asked at the carrier; attempts without a call → outcome_unknown.
+
+    An attempt recorded under an earlier lease (its dispatcher died or lost the campaign) is
+    in doubt after DISPATCH_IN_DOUBT_SECONDS; one of our own lease is still being dialled by
+    this process, and only counts as in doubt after ten minutes more (a dial task that died)."""
     settings = get_settings()
     in_doubt = now - timedelta(seconds=settings.DISPATCH_IN_DOUBT_SECONDS)
+    ours_in_doubt = in_doubt - timedelta(seconds=600)
     silent = now - timedelta(seconds=settings.DISPATCH_RECONCILE_AFTER_SECONDS)
     for contact in await progress.in_flight(session, campaign.id):
         if contact.call_id is None:
-            if contact.claimed_at is not None and contact.claimed_at < in_doubt:
+            limit = ours_in_doubt if contact.lease_token == token else in_doubt
+            if contact.claimed_at is not None and contact.claimed_at < limit:
                 await progress.outcome(
                     session, contact, campaign, "unknown", now, reason="outcome_unknown", final=True
                 )
@@ -186,18 +202,26 @@ async def dial(
             if _never_connected(exc):  # no database connection yet: the carrier was not called
                 await session.rollback()
                 retry_at = utcnow() + timedelta(seconds=5)
-                await progress.not_placed(session, claimed, campaign_id, token, retry_at, "db_unavailable")
+                await progress.not_placed(
+                    session, claimed, campaign_id, token, retry_at, "db_unavailable"
+                )
                 await commit(session)
                 return 5.0
             # Unknown whether the carrier placed the call: never dial this attempt again.
             log.exception("dial of contact %s failed; outcome unknown", claimed.contact_id)
             await session.rollback()
-            await _land(session, campaign_id, claimed, "unknown", reason="outcome_unknown", final=True)
+            await _land(
+                session, campaign_id, claimed, "unknown", reason="outcome_unknown", final=True
+            )
             await commit(session)
             return None
         await _test_pause("after_dial")
         if not await progress.placed(session, claimed, campaign_id, token, call.id):
-            log.warning("attempt %s/%s was taken over; keeping its call", claimed.contact_id, claimed.attempt)
+            log.warning(
+                "attempt %s/%s was taken over; keeping its call",
+                claimed.contact_id,
+                claimed.attempt,
+            )
         await commit(session)
     return None
 
@@ -246,7 +270,7 @@ async def _test_pause(point: str) -> None:
     spec = get_settings().DISPATCH_TEST_PAUSE
     if not spec or not spec.startswith(point + ":"):
         return
-    Path(spec.split(":", 1)[1]).touch()
+    await asyncio.to_thread(Path(spec.split(":", 1)[1]).touch)
     await asyncio.sleep(3600)
 
 

@@ -36,7 +36,9 @@ def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
-def contact_event(row: Any, status: str, previous: str, now: datetime, **extra: Any) -> dict[str, Any]:
+def contact_event(
+    row: Any, status: str, previous: str, now: datetime, **extra: Any
+) -> dict[str, Any]:
     """The `contact` event of one transition (`row` has id, phone_number, attempts)."""
     data = {
         "contact_id": row.id,
@@ -50,7 +52,9 @@ def contact_event(row: Any, status: str, previous: str, now: datetime, **extra: 
     return data
 
 
-def status_event(status: str, previous: str, now: datetime, reason: str | None = None) -> dict[str, Any]:
+def status_event(
+    status: str, previous: str, now: datetime, reason: str | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {"status": status, "previous": previous, "at": iso(now)}
     if reason:
         data["reason"] = reason
@@ -72,12 +76,20 @@ async def record(
     last = await repo.next_event_seqs(campaign_id, len(items))
     first = last - len(items) + 1
     rows = [
-        {"campaign_id": campaign_id, "seq": first + i, "event": kind, "data": data, "created_at": now}
+        {
+            "campaign_id": campaign_id,
+            "seq": first + i,
+            "event": kind,
+            "data": data,
+            "created_at": now,
+        }
         for i, (kind, data) in enumerate(items)
     ]
     await repo.add_events(rows)
     publish = rows if len(rows) <= _PUBLISH_EACH_UP_TO else rows[-1:]
-    messages = [orjson.dumps({"seq": r["seq"], "event": r["event"], "data": r["data"]}) for r in publish]
+    messages = [
+        orjson.dumps({"seq": r["seq"], "event": r["event"], "data": r["data"]}) for r in publish
+    ]
     wake = any(kind == "status" for kind, _ in items) or any(
         d.get("status") not in ("originated", "connected") for k, d in items if k == "contact"
     )

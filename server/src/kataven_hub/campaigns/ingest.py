@@ -38,8 +38,18 @@ from kataven_hub.core.errors import InvalidRequest
 MAX_ERRORS = 20
 MAX_COLUMNS = 200
 BATCH_ROWS = 5000
-_CROCKFORD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789ABCDEFGHJKMNPQRSTVWXYZ")
-_COPY_COLUMNS = ("id", "campaign_id", "seq", "phone_number", "custom_fields", "created_at", "updated_at")
+_CROCKFORD = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+)
+_COPY_COLUMNS = (
+    "id",
+    "campaign_id",
+    "seq",
+    "phone_number",
+    "custom_fields",
+    "created_at",
+    "updated_at",
+)
 
 
 class InvalidCsv(InvalidRequest):
@@ -167,6 +177,7 @@ class _Parser:
         self._seen.add(key)
         self.total += 1
         return (self.total, number, {name: row[i] for i, name in self._extra})
+
 
 class _Fatal(Exception):
     pass

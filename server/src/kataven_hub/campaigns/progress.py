@@ -90,12 +90,16 @@ async def lock(session: TenantSession, campaign_id: str) -> None:
     """Lock order: the campaign row before any of its contacts (as `fence` does), so contact
     writes outside a dispatcher step cannot deadlock with one."""
     if session.bind.dialect.name == "postgresql":
-        await session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+        await session.execute(
+            select(Campaign.id).where(Campaign.id == campaign_id).with_for_update()
+        )
 
 
 def _contact_update(campaign_id: str) -> Any:
-    return update(CampaignContact).where(CampaignContact.campaign_id == campaign_id).execution_options(
-        synchronize_session=False
+    return (
+        update(CampaignContact)
+        .where(CampaignContact.campaign_id == campaign_id)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -120,16 +124,20 @@ async def claim(
         .order_by(CampaignContact.seq)
         .limit(n)
     )
+    values = {
+        "status": ORIGINATED, "attempts": CampaignContact.attempts + 1, "claimed_at": now,
+        "updated_at": now, "lease_token": token, "call_id": None, "next_attempt_at": None,
+    }  # fmt: skip
+    stmt = _contact_update(campaign.id)
     if session.bind.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    stmt = (
-        _contact_update(campaign.id)
-        .where(CampaignContact.id.in_(due.scalar_subquery()))
-        .values(
-            status=ORIGINATED, attempts=CampaignContact.attempts + 1, claimed_at=now,
-            updated_at=now, lease_token=token, call_id=None, next_attempt_at=None,
-        )  # fmt: skip
-        .returning(CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts)
+        # A CTE, not `id IN (subquery)`: PostgreSQL may rescan a LIMIT … FOR UPDATE SKIP LOCKED
+        # subquery once per outer row and so claim more than n rows.
+        picked = due.with_for_update(skip_locked=True).cte("due")
+        stmt = stmt.where(CampaignContact.id == picked.c.id)
+    else:
+        stmt = stmt.where(CampaignContact.id.in_(due.scalar_subquery()))
+    stmt = stmt.values(**values).returning(
+        CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts
     )
     rows = sorted((await session.execute(stmt)).all(), key=lambda r: r.id)
     await events.record(session, _account(session), campaign.id, [
@@ -154,7 +162,11 @@ def _account(session: TenantSession) -> str:
 
 
 async def set_status(
-    session: TenantSession, campaign: Campaign, status: str, now: datetime, reason: str | None = None
+    session: TenantSession,
+    campaign: Campaign,
+    status: str,
+    now: datetime,
+    reason: str | None = None,
 ) -> None:
     previous = campaign.status
     values: dict[str, Any] = {"status": status, "updated_at": now}
@@ -174,7 +186,9 @@ async def set_status(
     ], now)  # fmt: skip
 
 
-async def fail_campaign(session: TenantSession, campaign: Campaign, reason: str, now: datetime) -> None:
+async def fail_campaign(
+    session: TenantSession, campaign: Campaign, reason: str, now: datetime
+) -> None:
     """A terminal error (the number or agent is gone or unusable): the campaign fails and its
     pending contacts are cancelled; calls in flight finish."""
     await set_status(session, campaign, FAILED, now, reason)
@@ -222,15 +236,21 @@ async def outcome(
         stmt = stmt.where(CampaignContact.call_id == contact.call_id)
     if (await session.execute(stmt)).rowcount != 1:  # type: ignore[attr-defined]
         return False
-    extra = {"call_id": contact.call_id, "outcome": call_status,
-             "reason": values.get("failure_reason"), "retry_at": events.iso(values.get("next_attempt_at"))}  # fmt: skip
+    extra = {
+        "call_id": contact.call_id,
+        "outcome": call_status,
+        "reason": values.get("failure_reason"),
+        "retry_at": events.iso(values.get("next_attempt_at")),
+    }
     await events.record(session, _account(session), campaign.id, [
         ("contact", events.contact_event(contact, new, contact.status, now, **extra))
     ], now)  # fmt: skip
     return True
 
 
-async def connected(session: TenantSession, contact: CampaignContact, campaign_id: str, now: datetime) -> None:
+async def connected(
+    session: TenantSession, contact: CampaignContact, campaign_id: str, now: datetime
+) -> None:
     await lock(session, campaign_id)
     stmt = (
         _contact_update(campaign_id)
@@ -239,9 +259,8 @@ async def connected(session: TenantSession, contact: CampaignContact, campaign_i
         .values(status=CONNECTED, updated_at=now)
     )  # fmt: skip
     if (await session.execute(stmt)).rowcount == 1:  # type: ignore[attr-defined]
-        await events.record(session, _account(session), campaign_id, [
-            ("contact", events.contact_event(contact, CONNECTED, ORIGINATED, now, call_id=contact.call_id))
-        ], now)  # fmt: skip
+        event = events.contact_event(contact, CONNECTED, ORIGINATED, now, call_id=contact.call_id)
+        await events.record(session, _account(session), campaign_id, [("contact", event)], now)
 
 
 async def placed(
@@ -266,7 +285,9 @@ async def not_placed(
     cancelled when the campaign was stopped (or failed) meanwhile."""
     now = utcnow()
     await lock(session, campaign_id)
-    status = (await session.execute(select(Campaign.status).where(Campaign.id == campaign_id))).scalar()
+    status = (
+        await session.execute(select(Campaign.status).where(Campaign.id == campaign_id))
+    ).scalar()
     live = status in (RUNNING, PAUSED, SCHEDULED)
     values: dict[str, Any] = (
         {"status": PENDING, "next_attempt_at": retry_at}

@@ -48,7 +48,9 @@ class CampaignRepository:
         await self.session.execute(delete(Campaign).where(Campaign.id == campaign_id))
 
     async def uses_agent(self, agent_id: str, statuses: tuple[str, ...]) -> bool:
-        stmt = select(Campaign.id).where(Campaign.agent_id == agent_id, Campaign.status.in_(statuses))
+        stmt = select(Campaign.id).where(
+            Campaign.agent_id == agent_id, Campaign.status.in_(statuses)
+        )
         return (await self.session.execute(stmt.limit(1))).first() is not None
 
     async def lock_budget(self) -> None:

@@ -108,7 +108,9 @@ async def create_campaign(
 
 
 @router.get("/{campaign_id}", response_model=CampaignRead, responses=errors_doc(NotFound))
-async def get_campaign(campaign_id: str, principal: PrincipalDep, session: TenantSessionDep) -> Campaign:
+async def get_campaign(
+    campaign_id: str, principal: PrincipalDep, session: TenantSessionDep
+) -> Campaign:
     """One campaign with its status and contact totals."""
     return await campaigns_service.get(session, campaign_id)
 
@@ -162,7 +164,9 @@ async def stream_events(
     await session.close()  # no connection is held while streaming
     engine = await tenancy.get().engine_for(principal.account)
     assert engine is not None
-    body = campaign_stream.stream(engine, principal.account, campaign_id, sse.last_event_id(last_event_id))
+    body = campaign_stream.stream(
+        engine, principal.account, campaign_id, sse.last_event_id(last_event_id)
+    )
     return StreamingResponse(body, media_type="text/event-stream", headers=sse.HEADERS)
 
 
@@ -173,8 +177,11 @@ def _action(name: str, doc: str, errors: tuple[type, ...] = (NotFound, Conflict)
     )  # fmt: skip
 
 
-@_action("start", "draft or paused → running (or → scheduled when `scheduled_at` is in the "
-         "future), within the concurrency budget (409 otherwise).")
+@_action(
+    "start",
+    "draft or paused → running (or → scheduled when `scheduled_at` is in the "
+    "future), within the concurrency budget (409 otherwise).",
+)
 async def start_campaign(
     campaign_id: str, principal: PrincipalDep, control: ControlSessionDep, session: TenantSessionDep
 ) -> Campaign:
@@ -182,7 +189,9 @@ async def start_campaign(
 
 
 @_action("pause", "running → paused: no new calls; calls in flight finish.")
-async def pause_campaign(campaign_id: str, principal: PrincipalDep, session: TenantSessionDep) -> Campaign:
+async def pause_campaign(
+    campaign_id: str, principal: PrincipalDep, session: TenantSessionDep
+) -> Campaign:
     return await campaigns_service.pause(session, principal.account, campaign_id)
 
 
@@ -193,8 +202,11 @@ async def resume_campaign(
     return await campaigns_service.resume(session, control, principal.account, campaign_id)
 
 
-@_action("stop", "Stop permanently → completed: pending contacts are cancelled, calls in "
-         "flight finish. Cannot be undone.")
+@_action(
+    "stop",
+    "Stop permanently → completed: pending contacts are cancelled, calls in "
+    "flight finish. Cannot be undone.",
+)
 async def stop_campaign(
     campaign_id: str, principal: PrincipalDep, control: ControlSessionDep, session: TenantSessionDep
 ) -> Campaign:

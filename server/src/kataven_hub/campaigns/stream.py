@@ -39,7 +39,9 @@ class _State:
         self.ended = False
 
 
-async def stream(engine: AsyncEngine, account: str, campaign_id: str, after: int) -> AsyncIterator[bytes]:
+async def stream(
+    engine: AsyncEngine, account: str, campaign_id: str, after: int
+) -> AsyncIterator[bytes]:
     s = get_settings()
     state = _State(after)
     async with bus_mod.bus().subscribe(channel(account, campaign_id)) as sub:

@@ -47,7 +47,10 @@ class RequestContext:
     request, and refuses bodies over `max_body_bytes` with 413."""
 
     def __init__(
-        self, app: ASGIApp, max_body_bytes: int, upload_limits: dict[tuple[str, str], int] | None = None
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        upload_limits: dict[tuple[str, str], int] | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes

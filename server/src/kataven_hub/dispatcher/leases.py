@@ -46,7 +46,9 @@ async def acquire(engine: AsyncEngine, owner: str, limit: int, ttl: float) -> li
         available = CampaignIndex.lease_owner.is_(None) | (CampaignIndex.lease_owner != owner)
         ttl = 10 * 365 * 86400.0
     else:
-        available = CampaignIndex.lease_expires_at.is_(None) | (CampaignIndex.lease_expires_at < now)
+        available = CampaignIndex.lease_expires_at.is_(None) | (
+            CampaignIndex.lease_expires_at < now
+        )
     free = (
         select(CampaignIndex.campaign_id)
         .where(CampaignIndex.due_at <= now, available)
@@ -58,11 +60,14 @@ async def acquire(engine: AsyncEngine, owner: str, limit: int, ttl: float) -> li
     async with new_session(engine) as session:
         if not (await session.execute(free.limit(1))).first():
             return []
-    if engine.dialect.name == "postgresql":
-        free = free.with_for_update(skip_locked=True)
+    stmt = update(CampaignIndex)
+    if engine.dialect.name == "postgresql":  # a CTE: see campaigns/progress.py claim()
+        picked = free.with_for_update(skip_locked=True).cte("free")
+        stmt = stmt.where(CampaignIndex.campaign_id == picked.c.campaign_id)
+    else:
+        stmt = stmt.where(CampaignIndex.campaign_id.in_(free.scalar_subquery()))
     stmt = (
-        update(CampaignIndex)
-        .where(CampaignIndex.campaign_id.in_(free.scalar_subquery()))
+        stmt
         .values(lease_owner=owner, lease_token=CampaignIndex.lease_token + 1,
                 lease_expires_at=_expiry(ttl))
         .returning(CampaignIndex.account, CampaignIndex.campaign_id, CampaignIndex.lease_token,

@@ -113,7 +113,9 @@ class Dispatcher:
         control = tenancy.get().control_engine
         now = time.monotonic()
         if now >= self._next_renew and self.held:
-            for lost in await leases.renew(control, self.owner, list(self.held.values()), s.DISPATCH_LEASE_SECONDS):
+            for lost in await leases.renew(
+                control, self.owner, list(self.held.values()), s.DISPATCH_LEASE_SECONDS
+            ):
                 self.held.pop(lost, None)
             self._next_renew = now + s.DISPATCH_LEASE_SECONDS / 3
         if now >= self._next_acquire and len(self.held) < s.DISPATCH_MAX_CAMPAIGNS:
@@ -176,11 +178,19 @@ class Dispatcher:
             return self.pacer.wait_hint(lease.account)
         return s.DISPATCH_TICK_SECONDS
 
-    def _start_dial(self, engine: Any, lease: leases.Lease, info: dict[str, Any], claimed: Any) -> None:
+    def _start_dial(
+        self, engine: Any, lease: leases.Lease, info: dict[str, Any], claimed: Any
+    ) -> None:
         async def run() -> None:
             try:
                 hold = await dialer.dial(
-                    engine, lease.account, lease.campaign_id, info, lease.token, claimed, self.originate
+                    engine,
+                    lease.account,
+                    lease.campaign_id,
+                    info,
+                    lease.token,
+                    claimed,
+                    self.originate,
                 )
                 if hold:
                     self.pacer.hold(lease.account, hold)
