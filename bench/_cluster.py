@@ -37,6 +37,7 @@ def peak_rss_mb(pid: int) -> float:
 
 class Cluster:
     def __init__(self, tmp: Path, **settings: str) -> None:
+        self.tmp = tmp
         self.run = uuid.uuid4().hex[:8]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -110,7 +111,9 @@ class Cluster:
             await conn.close()
 
     def _cli(self, *args: str) -> str:
-        out = subprocess.run([HUB, *args], env=self.env, capture_output=True, text=True, timeout=300)
+        out = subprocess.run(
+            [HUB, *args], env=self.env, capture_output=True, text=True, timeout=300
+        )
         assert out.returncode == 0, out.stderr
         return out.stdout
 
@@ -120,7 +123,9 @@ class Cluster:
 
     def sandbox_line(self, **limits: int) -> dict[str, str]:
         """An active agent and a sandbox number; limits patched as given."""
-        agent = self.api("POST", "/api/v1/agents", json={"name": "Bench", "status": "active"}).json()
+        agent = self.api(
+            "POST", "/api/v1/agents", json={"name": "Bench", "status": "active"}
+        ).json()
         prov = self.api("POST", "/api/v1/telephony/providers",
                         json={"provider": "sandbox", "label": "s", "credentials": {}}).json()  # fmt: skip
         number = self.api("POST", "/api/v1/telephony/numbers", json={

@@ -29,7 +29,6 @@ async def serve() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    loop.add_signal_handler(signal.SIGUSR1, _dump_tasks)  # operators: where is it waiting?
     try:
         await Dispatcher().run(stop)
     finally:
@@ -38,16 +37,6 @@ async def serve() -> None:
         await carrier_http.close()
         await tenancy.shutdown()
         await redis.close()
-
-
-def _dump_tasks() -> None:
-    import io
-    import logging
-
-    out = io.StringIO()
-    for task in asyncio.all_tasks():
-        task.print_stack(limit=8, file=out)
-    logging.getLogger("kataven_hub.dispatcher").warning("tasks:\n%s", out.getvalue())
 
 
 def main() -> int:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import os
+import signal
 import socket
 import time
 import uuid
@@ -36,6 +38,13 @@ log = logging.getLogger("kataven_hub.dispatcher")
 _RATE_CACHE_SECONDS = 5.0
 
 
+def _dump_tasks() -> None:
+    out = io.StringIO()
+    for task in asyncio.all_tasks():
+        task.print_stack(limit=12, file=out)
+    log.warning("dispatcher tasks:\n%s", out.getvalue())
+
+
 class Dispatcher:
     def __init__(self, *, owner: str | None = None, originate: dialer.Dial | None = None) -> None:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -54,6 +63,9 @@ class Dispatcher:
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+            # Operators: `kill -USR1 <pid>` logs where every task is waiting.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, _dump_tasks)
         listener = asyncio.create_task(self._listen(stop))
         try:
             while not stop.is_set():
@@ -86,9 +98,13 @@ class Dispatcher:
             try:
                 async with events.bus().subscribe(WAKE_CHANNEL) as sub:
                     while not stop.is_set():
-                        if await sub.get(timeout=1.0) is not None:
-                            self._next_acquire = 0.0
-                            self._wake.set()
+                        message = await sub.get(timeout=1.0)
+                        if message is None:
+                            continue
+                        campaign_id = message[1].decode().rpartition(":")[2]
+                        if campaign_id not in self.held:
+                            self._next_acquire = 0.0  # started or resumed: look for it now
+                        self._wake.set()
             except asyncio.CancelledError:
                 raise
             except Exception:
