@@ -9,6 +9,7 @@ from kataven_hub.agents.router import router as agents_router
 from kataven_hub.api_keys.router import router as api_keys_router
 from kataven_hub.calls.router import router as calls_router
 from kataven_hub.calls.webhook_router import router as carrier_webhooks_router
+from kataven_hub.campaigns.router import router as campaigns_router
 from kataven_hub.limits.router import router as limits_router
 from kataven_hub.recordings.router import media_router as recording_media_router
 from kataven_hub.recordings.router import router as recordings_router
@@ -28,6 +29,7 @@ v1.include_router(api_keys_router)
 v1.include_router(telephony_router)
 v1.include_router(calls_router)
 v1.include_router(limits_router)
+v1.include_router(campaigns_router)
 v1.include_router(recordings_router)
 v1.include_router(widget_router)
 v1.include_router(tools_router)

@@ -85,6 +85,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await _bootstrap(registry)
     stop = asyncio.Event()
     listener = asyncio.create_task(auth.listen_for_key_changes(stop))
+    dispatcher = _start_dispatcher(stop) if settings.dispatcher_embedded else None
     try:
         yield
     finally:
@@ -92,11 +93,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         listener.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await listener
+        if dispatcher is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(dispatcher, 30)
         await sandbox.shutdown()
         await call_tasks.drain()
         await carrier_http.close()
         await tenancy.shutdown()
         await redis.close()
+
+
+def _start_dispatcher(stop: asyncio.Event) -> asyncio.Task[None]:
+    """The embedded default runs the campaign dispatcher inside the API process."""
+    from kataven_hub.dispatcher.loop import Dispatcher
+
+    return asyncio.create_task(Dispatcher().run(stop), name="dispatcher")
 
 
 async def _bootstrap(registry: tenancy.Tenancy) -> None:
@@ -140,7 +151,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost last: aliases → metrics → request id, body cap, response-end actions → keyed
     # writes (inside the body cap, so a keyed body is never read past MAX_BODY_BYTES).
     app.add_middleware(IdempotencyMiddleware)
-    app.add_middleware(RequestContext, max_body_bytes=settings.MAX_BODY_BYTES)
+    csv_upload = settings.CAMPAIGN_CSV_MAX_BYTES + 1024 * 1024  # the file + the form around it
+    app.add_middleware(
+        RequestContext,
+        max_body_bytes=settings.MAX_BODY_BYTES,
+        upload_limits={("POST", "/api/v1/campaigns"): max(settings.MAX_BODY_BYTES, csv_upload)},
+    )
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(PathAliases)
     return app

@@ -4,6 +4,7 @@ from kataven_hub.accounts.models import Account, Membership, User
 from kataven_hub.agents.models import Agent, AgentFaq, AgentPlaybook, AgentTool
 from kataven_hub.api_keys.models import ApiKey
 from kataven_hub.calls.models import Call
+from kataven_hub.campaigns.models import Campaign, CampaignContact, CampaignEvent, CampaignIndex
 from kataven_hub.limits.models import CallLimit
 from kataven_hub.telephony.models import NumberOwner, PhoneNumber, ProviderCredential
 from kataven_hub.widget.models import (
@@ -24,6 +25,10 @@ __all__ = [
     "AgentTool",
     "ApiKey",
     "Call",
+    "Campaign",
+    "CampaignContact",
+    "CampaignEvent",
+    "CampaignIndex",
     "CallLimit",
     "Membership",
     "NumberOwner",

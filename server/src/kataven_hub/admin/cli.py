@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument("--workers", type=int, default=1)
     api.add_argument("--reload", action="store_true")
 
+    command("dispatcher", "run the campaign dispatcher (SIGTERM stops it cleanly)", _dispatcher)
+
     command(
         "migrate",
         "upgrade the control database and every account's database (and add new defaults)",
@@ -136,13 +138,14 @@ def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
     async def go() -> Any:
         import kataven_hub.api  # noqa: F401  (registers every module's tenant seeders)
         from kataven_hub.core import migrate, tenancy
-        from kataven_hub.core.db import ControlSession, new_session
+        from kataven_hub.core.db import ControlSession, new_session, sqlite_immediate
         from kataven_hub.core.settings import get_settings
 
         registry = tenancy.init(get_settings())
         try:
             await migrate.upgrade(registry.control_engine, "control")
-            async with new_session(registry.control_engine) as session:
+            # Immediate on SQLite: these read, then write, while an API process may be writing.
+            async with new_session(sqlite_immediate(registry.control_engine)) as session:
                 return await work(ControlSession(session))
         finally:
             await tenancy.shutdown()
@@ -168,6 +171,12 @@ def _api(args: argparse.Namespace) -> int:
         proxy_headers=True,
     )
     return 0
+
+
+def _dispatcher(args: argparse.Namespace) -> int:
+    from kataven_hub.dispatcher.__main__ import main as dispatcher_main
+
+    return dispatcher_main()
 
 
 def _migrate(args: argparse.Namespace) -> int:

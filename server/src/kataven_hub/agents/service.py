@@ -17,7 +17,7 @@ from kataven_hub.agents.repository import AgentRepository
 from kataven_hub.agents.schemas import AgentCreate, AgentToolUpsert, AgentUpdate
 from kataven_hub.core.auth import Principal
 from kataven_hub.core.db import TenantSession, utcnow
-from kataven_hub.core.errors import InvalidRequest, NotFound
+from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound
 from kataven_hub.core.ids import looks_like, new_id
 from kataven_hub.faqs import service as faqs_service
 from kataven_hub.playbooks import service as playbooks_service
@@ -74,9 +74,12 @@ async def update(session: TenantSession, agent_id: str, body: AgentUpdate) -> di
 
 
 async def delete(session: TenantSession, agent_id: str) -> None:
+    from kataven_hub.campaigns import service as campaigns_service  # campaigns import agents
     from kataven_hub.telephony import service as telephony_service  # telephony imports agents
 
     agent = await get(session, agent_id)
+    if await campaigns_service.blocks_agent(session, agent.id):
+        raise Conflict("Agent is used by a scheduled, running or paused campaign")
     await telephony_service.unpin_agent(session, agent.id)
     await AgentRepository(session).delete(agent)
 

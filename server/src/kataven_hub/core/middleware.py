@@ -63,9 +63,16 @@ class RequestContext:
     """Assigns `X-Request-ID` (or keeps a sane one from the client), logs one JSON line per
     request, and refuses bodies over `max_body_bytes` with 413."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        upload_limits: dict[tuple[str, str], int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # (method, canonical path) → a larger cap for upload routes (e.g. campaign CSVs).
+        self.upload_limits = upload_limits or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,8 +86,9 @@ class RequestContext:
         status = 500
         header = (b"x-request-id", request_id.encode())
 
+        max_body = self.upload_limits.get((scope["method"], scope["path"]), self.max_body_bytes)
         length = _content_length(scope)
-        if length is not None and length > self.max_body_bytes:
+        if length is not None and length > max_body:
             await _too_large(send, header)
             _log(scope, 413, started, request_id)
             return
@@ -92,7 +100,7 @@ class RequestContext:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > max_body:
                     raise _BodyTooLarge
             return message
 

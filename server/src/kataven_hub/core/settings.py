@@ -74,6 +74,24 @@ class Settings(BaseSettings):
     MAX_BODY_BYTES: int = 2 * 1024 * 1024
     API_KEY_CACHE_SECONDS: float = 30.0
 
+    # Campaigns: CSV uploads and the dispatcher (see dispatcher/).
+    CAMPAIGN_CSV_MAX_BYTES: int = 10 * 1024 * 1024
+    CAMPAIGN_CSV_FIELD_MAX_BYTES: int = 64 * 1024
+    CAMPAIGN_MIN_RETRY_DELAY_SECONDS: int = 60  # the documented floor (tests lower it)
+    DISPATCHER_EMBEDDED: bool | None = None  # default: on unless production on PostgreSQL
+    DISPATCH_TICK_SECONDS: float = 0.25  # idle poll; wake-ups (call ended, start) come sooner
+    DISPATCH_LEASE_SECONDS: float = 15.0  # a crashed dispatcher's campaigns move after this
+    DISPATCH_MAX_CAMPAIGNS: int = 200  # leases one dispatcher holds at once
+    DISPATCH_MAX_PARALLEL_DIALS: int = 50  # originate requests in flight per dispatcher
+    DISPATCH_MAX_CPS: float = 10.0  # new calls per second per account (also ≤ calls_per_minute)
+    DISPATCH_SWEEP_SECONDS: float = 1.0  # how often in-flight contacts are checked
+    DISPATCH_RECONCILE_AFTER_SECONDS: float = 120.0  # a call silent this long is asked about
+    DISPATCH_IN_DOUBT_SECONDS: float = 60.0  # an attempt with no call this old is in doubt
+    DISPATCH_TEST_PAUSE: str | None = None  # tests: "before_dial" / "after_dial" pause point
+    CAMPAIGN_SSE_SNAPSHOT_SECONDS: float = 2.0
+    CAMPAIGN_SSE_HEARTBEAT_SECONDS: float = 15.0
+    CAMPAIGN_SSE_MAX_SECONDS: float = 3600.0  # then `event: reconnect` (Last-Event-ID resumes)
+
     # Telephony. The public base URL carriers reach us at (webhooks are signed over it).
     PUBLIC_BASE_URL: str | None = None  # default: http://HOST:PORT
     TWILIO_API_BASE_URL: str = "https://api.twilio.com"
@@ -152,6 +170,13 @@ class Settings(BaseSettings):
         return self.BOOTSTRAP_DEMO_ACCOUNT
 
     @property
+    def dispatcher_embedded(self) -> bool:
+        if self.DISPATCHER_EMBEDDED is None:
+            return not (self.ENV == "production" and self.is_postgres)
+        return self.DISPATCHER_EMBEDDED
+
+    @property
+
     def sandbox_carrier_enabled(self) -> bool:
         if self.SANDBOX_CARRIER_ENABLED is None:
             return self.is_development

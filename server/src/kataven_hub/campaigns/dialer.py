@@ -1,0 +1,305 @@
+"""One dispatcher step of one campaign, one dial, and call outcomes (the calls module's
+terminal-state hook). The loop that drives these lives in `kataven_hub.dispatcher`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kataven_hub.calls import service as calls_service
+from kataven_hub.campaigns import progress
+from kataven_hub.campaigns.models import (
+    CAMPAIGN_TERMINAL,
+    CONNECTED,
+    ORIGINATED,
+    PAUSED,
+    RUNNING,
+    SCHEDULED,
+    Campaign,
+    CampaignContact,
+)
+from kataven_hub.carriers import registry
+from kataven_hub.carriers.base import TERMINAL, CarrierError, StatusUpdate
+from kataven_hub.core.db import ControlSession, TenantSession, new_session, sqlite_immediate, utcnow
+from kataven_hub.core.errors import AppError, Conflict, Forbidden, LimitExceeded, NotFound
+from kataven_hub.core.sessions import commit
+from kataven_hub.core.settings import get_settings
+from kataven_hub.telephony import service as telephony_service
+
+log = logging.getLogger("kataven_hub.campaigns.dialer")
+Dial = Callable[..., Awaitable[Any]]  # calls.service.originate's signature
+_SCHEDULE_RETRY = timedelta(seconds=15)
+
+
+def tenant_session(engine: AsyncEngine, account: str) -> TenantSession:
+    session = new_session(sqlite_immediate(engine))
+    session.info["account"] = account
+    return TenantSession(session)
+
+
+async def step(
+    engine: AsyncEngine, control: AsyncEngine, account: str, campaign_id: str, token: int,
+    capacity: int, sweep: bool,
+) -> progress.StepResult:  # fmt: skip
+    """Under the lease `token`: start a due scheduled campaign, check calls in flight (when
+    `sweep`), complete a finished campaign, and record up to `capacity` new attempts."""
+    now = utcnow()
+    async with tenant_session(engine, account) as session:
+        campaign = await progress.fence(session, campaign_id, token)
+        if campaign is None:
+            return progress.StepResult(fenced=True)
+        result = progress.StepResult(status=campaign.status, campaign=_dial_info(campaign))
+        if campaign.status == SCHEDULED:
+            await _scheduled_start(session, control, account, campaign, now, result)
+        if sweep:
+            await _sweep(session, account, campaign, now, token)
+        flying = len(await progress.in_flight(session, campaign.id))
+        if campaign.status == RUNNING:
+            free = min(capacity, campaign.max_concurrent_calls - flying)
+            if free > 0:
+                result.claimed = await progress.claim(session, campaign, free, token, now)
+            if len(result.claimed) < max(free, 0) or (free <= 0 and flying == 0):
+                pending, earliest = await progress.next_due(session, campaign.id)
+                if not pending and flying == 0 and not result.claimed:
+                    await progress.set_status(session, campaign, "completed", now)
+                elif (
+                    pending
+                    and earliest is not None
+                    and earliest > now
+                    and flying == 0
+                    and not result.claimed
+                ):
+                    result.idle_until = earliest
+        elif campaign.status in CAMPAIGN_TERMINAL and flying == 0:
+            result.drained = True
+        elif campaign.status == PAUSED and flying == 0:
+            result.idle_until = now + timedelta(seconds=30)
+        elif campaign.status not in (RUNNING, PAUSED, SCHEDULED, *CAMPAIGN_TERMINAL):
+            result.drained = True  # a draft: the index row is stale
+        result.status = campaign.status
+        await commit(session)
+    return result
+
+
+def _dial_info(c: Campaign) -> dict[str, Any]:
+    return {"agent_id": c.agent_id, "phone_number_id": c.phone_number_id}
+
+
+async def _scheduled_start(
+    session: TenantSession, control: AsyncEngine, account: str, campaign: Campaign, now: datetime,
+    result: progress.StepResult,
+) -> None:  # fmt: skip
+    from kataven_hub.campaigns import service as campaigns_service
+
+    if campaign.scheduled_at is not None and campaign.scheduled_at > now:
+        result.idle_until = campaign.scheduled_at
+        return
+    async with new_session(control) as control_session:
+        try:
+            await campaigns_service.check_budget(
+                session, ControlSession(control_session), account, campaign
+            )
+        except Conflict as exc:  # wait for room; say why on the campaign
+            campaign.failure_reason = f"waiting: {exc.message}"[:300]
+            await session.flush()
+            result.idle_until = now + _SCHEDULE_RETRY
+            return
+    await progress.set_status(session, campaign, RUNNING, now)
+
+
+async def _sweep(
+    session: TenantSession, account: str, campaign: Campaign, now: datetime, token: int
+) -> None:
+    """Calls in flight: answered → connected; ended but not landed (a lost hook) → landed;
+    silent too long → asked at the carrier; attempts without a call → outcome_unknown.
+
+    An attempt recorded under an earlier lease (its dispatcher died or lost the campaign) is
+    in doubt after DISPATCH_IN_DOUBT_SECONDS; one of our own lease is still being dialled by
+    this process, and only counts as in doubt after ten minutes more (a dial task that died)."""
+    settings = get_settings()
+    in_doubt = now - timedelta(seconds=settings.DISPATCH_IN_DOUBT_SECONDS)
+    ours_in_doubt = in_doubt - timedelta(seconds=600)
+    silent = now - timedelta(seconds=settings.DISPATCH_RECONCILE_AFTER_SECONDS)
+    for contact in await progress.in_flight(session, campaign.id):
+        if contact.call_id is None:
+            limit = ours_in_doubt if contact.lease_token == token else in_doubt
+            if contact.claimed_at is not None and contact.claimed_at < limit:
+                await progress.outcome(
+                    session, contact, campaign, "unknown", now, reason="outcome_unknown", final=True
+                )
+            continue
+        call = await calls_service.get_or_none(session, contact.call_id)
+        if call is None:
+            continue
+        if call.status in TERMINAL:
+            await progress.outcome(session, contact, campaign, call.status, now)
+        elif call.status == "in_progress" and contact.status == ORIGINATED:
+            await progress.connected(session, contact, campaign.id, now)
+        elif contact.updated_at < silent:
+            await _ask_carrier(session, account, call)
+
+
+async def _ask_carrier(session: TenantSession, account: str, call: Any) -> None:
+    carrier = registry.get(call.provider)
+    if carrier is None or not call.carrier_call_id:
+        return
+    try:
+        creds = await telephony_service.credentials(session, account, call.credentials_id)
+        found = await carrier.fetch_call(creds, call.carrier_call_id)
+    except Exception:
+        log.warning("could not reconcile call %s with the carrier", call.id, exc_info=True)
+        return
+    if found.status in TERMINAL:
+        update = StatusUpdate(found.status, None, found.duration_seconds)
+        await calls_service.apply_status(session, account, call, update)
+
+
+# -- one dial -----------------------------------------------------------------------------------
+async def dial(
+    engine: AsyncEngine, account: str, campaign_id: str, info: dict[str, Any], token: int,
+    claimed: progress.Claimed, originate: Dial,
+) -> float | None:  # fmt: skip
+    """Place the recorded attempt. Returns seconds to hold the account's dialling back (a cap
+    was reached), else None."""
+    await _test_pause("before_dial")
+    async with tenant_session(engine, account) as session:
+        try:
+            number = await telephony_service.get_number(session, info["phone_number_id"])
+            call = await originate(
+                session, account, number.e164, claimed.phone_number, info["agent_id"],
+                campaign_id=campaign_id, contact_id=claimed.contact_id,
+            )  # fmt: skip
+        except LimitExceeded as exc:
+            await session.rollback()
+            retry_at = utcnow() + timedelta(seconds=exc.retry_after)
+            await progress.not_placed(session, claimed, campaign_id, token, retry_at, exc.code)
+            await commit(session)
+            return float(exc.retry_after)
+        except CarrierError as exc:  # the carrier refused: a failed attempt
+            await session.rollback()
+            await _land(session, campaign_id, claimed, "failed", reason=exc.message[:40])
+            await commit(session)
+            return None
+        except (NotFound, Forbidden, Conflict) as exc:  # number/agent gone or unusable
+            await session.rollback()
+            await _campaign_error(session, campaign_id, claimed, token, exc)
+            await commit(session)
+            return None
+        except AppError as exc:  # e.g. 503 counters/credentials: nothing was placed
+            await session.rollback()
+            retry_at = utcnow() + timedelta(seconds=10)
+            await progress.not_placed(session, claimed, campaign_id, token, retry_at, exc.code)
+            await commit(session)
+            return 10.0
+        except Exception as exc:
+            if _never_connected(exc):  # no database connection yet: the carrier was not called
+                await session.rollback()
+                retry_at = utcnow() + timedelta(seconds=5)
+                await progress.not_placed(
+                    session, claimed, campaign_id, token, retry_at, "db_unavailable"
+                )
+                await commit(session)
+                return 5.0
+            # Unknown whether the carrier placed the call: never dial this attempt again.
+            log.exception("dial of contact %s failed; outcome unknown", claimed.contact_id)
+            await session.rollback()
+            await _land(
+                session, campaign_id, claimed, "unknown", reason="outcome_unknown", final=True
+            )
+            await commit(session)
+            return None
+        await _test_pause("after_dial")
+        if not await progress.placed(session, claimed, campaign_id, token, call.id):
+            log.warning(
+                "attempt %s/%s was taken over; keeping its call",
+                claimed.contact_id,
+                claimed.attempt,
+            )
+        await commit(session)
+    return None
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """A failure to open a database connection (server full, refused, pool exhausted). Every
+    connection originate uses is opened before it calls the carrier, so such a failure means
+    the carrier was never asked."""
+    import asyncpg
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, asyncpg.TooManyConnectionsError | asyncpg.CannotConnectNowError
+                      | ConnectionRefusedError | PoolTimeout):  # fmt: skip
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+async def _land(
+    session: TenantSession, campaign_id: str, claimed: progress.Claimed, status: str,
+    reason: str | None = None, final: bool = False,
+) -> None:  # fmt: skip
+    await progress.lock(session, campaign_id)
+    contact = await session.get(CampaignContact, claimed.contact_id, populate_existing=True)
+    campaign = await session.get(Campaign, campaign_id, populate_existing=True)
+    if contact is None or campaign is None or contact.attempts != claimed.attempt:
+        return
+    await progress.outcome(session, contact, campaign, status, utcnow(), reason=reason, final=final)
+
+
+async def _campaign_error(
+    session: TenantSession, campaign_id: str, claimed: progress.Claimed, token: int, exc: AppError
+) -> None:
+    campaign = await progress.fence(session, campaign_id, token)
+    now = utcnow()
+    await progress.not_placed(session, claimed, campaign_id, token, now, exc.code)
+    if campaign is not None and campaign.status == RUNNING:
+        await progress.fail_campaign(session, campaign, exc.message[:300], now)
+
+
+async def _test_pause(point: str) -> None:
+    """Tests: `DISPATCH_TEST_PAUSE=<point>:<file>` parks every dial at `point`, after touching
+    `file`, so a test can kill the process exactly there."""
+    spec = get_settings().DISPATCH_TEST_PAUSE
+    if not spec or not spec.startswith(point + ":"):
+        return
+    await asyncio.to_thread(Path(spec.split(":", 1)[1]).touch)
+    await asyncio.sleep(3600)
+
+
+# -- call outcomes ------------------------------------------------------------------------------
+async def call_ended(ended: calls_service.CallEnded) -> None:
+    """The calls module's terminal hook: land the call on its campaign contact."""
+    if not ended.campaign_id or not ended.contact_id:
+        return
+    from kataven_hub.core import tenancy
+
+    engine = await tenancy.get().engine_for(ended.account)
+    if engine is None:
+        return
+    async with tenant_session(engine, ended.account) as session:
+        await progress.lock(session, ended.campaign_id)
+        contact = (
+            await session.scalars(
+                select(CampaignContact).where(
+                    CampaignContact.id == ended.contact_id,
+                    CampaignContact.call_id == ended.session_id,
+                    CampaignContact.status.in_((ORIGINATED, CONNECTED)),
+                )
+            )
+        ).first()
+        campaign = await session.get(Campaign, ended.campaign_id) if contact else None
+        if contact is None or campaign is None:
+            return
+        await progress.outcome(session, contact, campaign, ended.status, utcnow())
+        await commit(session)
+
+
+calls_service.on_terminal(call_ended)

@@ -1,0 +1,253 @@
+"""Campaigns: create from CSV, the lifecycle, reads. The dialling itself is `progress.py`
+(called by the dispatcher) and the call outcomes arrive through the calls module's
+terminal-state hook (see `progress.call_ended`).
+
+Lifecycle (DECISIONS): create → draft. `start`: draft/paused → running, or → scheduled when
+`scheduled_at` is in the future (the dispatcher starts it then). `pause`: running → paused.
+`resume`: paused → running. Start, resume and the scheduled start check the concurrency budget:
+the `max_concurrent_calls` of the account's running campaigns plus this one's must not exceed
+its `concurrent_max` (409). `stop`: draft, scheduled, running or paused → completed with
+`stopped_at`; pending contacts → cancelled; calls in flight finish. `delete`: 409 while running
+or scheduled, else the campaign, its contacts and events go. Anything else → 409.
+
+A campaign that needs a dispatcher has a row in the control database's campaign index. The
+route commits the control session before the tenant one: an index row whose campaign did not
+change is harmless (the dispatcher checks the tenant row and drops it), the reverse would
+strand a running campaign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Any
+
+from kataven_hub.agents import service as agents_service
+from kataven_hub.campaigns import events, ingest
+from kataven_hub.campaigns.models import (
+    CAMPAIGN_TERMINAL,
+    DRAFT,
+    PAUSED,
+    RUNNING,
+    SCHEDULED,
+    Campaign,
+)
+from kataven_hub.campaigns.repository import CampaignRepository, IndexRepository
+from kataven_hub.core.auth import Principal
+from kataven_hub.core.db import ControlSession, TenantSession, utcnow
+from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound
+from kataven_hub.core.ids import looks_like, new_id
+from kataven_hub.core.sessions import after_commit
+from kataven_hub.core.settings import get_settings
+from kataven_hub.limits import service as limits_service
+from kataven_hub.telephony import service as telephony_service
+
+
+class CampaignNotFound(NotFound):
+    description = "Campaign not found"
+
+
+class BadTransition(Conflict):
+    code = "invalid_campaign_state"
+    description = "Campaign cannot change to that state from its current one"
+
+
+class OverBudget(Conflict):
+    code = "concurrency_budget_exceeded"
+    description = "Running campaigns would exceed the account's concurrent call limit"
+
+
+class CampaignActive(Conflict):
+    code = "campaign_running"
+    description = "Campaign is running"
+
+
+@dataclass
+class CampaignCreate:
+    name: str
+    agent_id: str
+    phone_number_id: str
+    max_concurrent_calls: int
+    retries_per_contact: int
+    retry_delay_seconds: int
+    scheduled_at: datetime | None
+    default_region: str | None
+
+
+async def create(
+    session: TenantSession, principal: Principal, body: CampaignCreate, csv: IO[bytes]
+) -> Campaign:
+    now = utcnow()
+    if body.scheduled_at is not None and body.scheduled_at <= now:
+        raise InvalidRequest(
+            "scheduled_at is in the past",
+            errors=[{"field": "scheduled_at", "message": "must be in the future"}],
+        )
+    await _check_agent_and_number(session, body.agent_id, body.phone_number_id)
+    campaign = Campaign(
+        id=new_id("camp"), name=body.name, agent_id=body.agent_id,
+        phone_number_id=body.phone_number_id, max_concurrent_calls=body.max_concurrent_calls,
+        retries_per_contact=body.retries_per_contact, retry_delay_seconds=body.retry_delay_seconds,
+        scheduled_at=body.scheduled_at, status=DRAFT, created_by=principal.subject,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    await CampaignRepository(session).add(campaign)
+    result = await ingest.ingest(
+        session, campaign.id, csv, body.default_region,
+        get_settings().CAMPAIGN_CSV_FIELD_MAX_BYTES, now,
+    )  # fmt: skip
+    campaign.contacts_total = result.total
+    campaign.duplicates_skipped = result.duplicates
+    await session.flush()
+    return campaign
+
+
+async def _check_agent_and_number(session: TenantSession, agent_id: str, number_id: str) -> None:
+    try:
+        await agents_service.get(session, agent_id)
+    except NotFound:
+        raise InvalidRequest(
+            "Unknown agent_id", errors=[{"field": "agent_id", "message": "no such agent"}]
+        ) from None
+    try:
+        number = await telephony_service.get_number(session, number_id)
+    except NotFound:
+        raise InvalidRequest(
+            "Unknown phone_number_id",
+            errors=[{"field": "phone_number_id", "message": "no such phone number"}],
+        ) from None
+    if not number.outbound_enabled:
+        raise InvalidRequest(
+            "The phone number has outbound calling disabled",
+            errors=[{"field": "phone_number_id", "message": "outbound calling is disabled"}],
+        )
+
+
+async def list_campaigns(session: TenantSession) -> dict[str, Any]:
+    return {"campaigns": await CampaignRepository(session).list()}
+
+
+async def get(session: TenantSession, campaign_id: str, *, lock: bool = False) -> Campaign:
+    campaign = (
+        await CampaignRepository(session).get(campaign_id, lock=lock)
+        if looks_like("camp", campaign_id)
+        else None
+    )
+    if campaign is None:
+        raise CampaignNotFound("Campaign not found")
+    return campaign
+
+
+async def contacts(
+    session: TenantSession, campaign_id: str, status: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    await get(session, campaign_id)
+    rows, total = await CampaignRepository(session).contacts(campaign_id, status, limit, offset)
+    return {"contacts": rows, "total": total, "limit": limit, "offset": offset}
+
+
+# -- lifecycle ----------------------------------------------------------------------------------
+async def start(
+    session: TenantSession, control: ControlSession, account: str, campaign_id: str
+) -> Campaign:
+    campaign = await get(session, campaign_id, lock=True)
+    if campaign.status not in (DRAFT, PAUSED):
+        raise BadTransition("Campaign cannot be started in its current state")
+    now = utcnow()
+    if campaign.status == DRAFT and campaign.scheduled_at and campaign.scheduled_at > now:
+        await _move(session, account, campaign, SCHEDULED, now)
+        await IndexRepository(control).upsert(account, campaign.id, campaign.scheduled_at)
+        return campaign
+    return await _run(session, control, account, campaign, now)
+
+
+async def resume(
+    session: TenantSession, control: ControlSession, account: str, campaign_id: str
+) -> Campaign:
+    campaign = await get(session, campaign_id, lock=True)
+    if campaign.status != PAUSED:
+        raise BadTransition("Campaign cannot be resumed in its current state")
+    return await _run(session, control, account, campaign, utcnow())
+
+
+async def _run(
+    session: TenantSession, control: ControlSession, account: str, campaign: Campaign, now: datetime
+) -> Campaign:
+    await check_budget(session, control, account, campaign)
+    if campaign.started_at is None:
+        campaign.started_at = now
+    campaign.failure_reason = None
+    await _move(session, account, campaign, RUNNING, now)
+    await IndexRepository(control).upsert(account, campaign.id, now)
+    after_commit(session, lambda: events.wake_dispatchers(account, campaign.id))
+    return campaign
+
+
+async def check_budget(
+    session: TenantSession, control: ControlSession, account: str, campaign: Campaign
+) -> None:
+    repo = CampaignRepository(session)
+    await repo.lock_budget()
+    used = await repo.running_budget(campaign.id)
+    cap = (await limits_service.get_limits(control, account))["concurrent_max"]
+    if used + campaign.max_concurrent_calls > cap:
+        raise OverBudget(
+            f"Concurrency budget exceeded: running campaigns use {used} of the account's "
+            f"{cap} concurrent calls and this one needs {campaign.max_concurrent_calls}; pause "
+            "another campaign or lower max_concurrent_calls"
+        )
+
+
+async def pause(session: TenantSession, account: str, campaign_id: str) -> Campaign:
+    campaign = await get(session, campaign_id, lock=True)
+    if campaign.status != RUNNING:
+        raise BadTransition("Campaign cannot be paused in its current state")
+    await _move(session, account, campaign, PAUSED, utcnow())
+    return campaign
+
+
+async def stop(
+    session: TenantSession, control: ControlSession, account: str, campaign_id: str
+) -> Campaign:
+    campaign = await get(session, campaign_id, lock=True)
+    if campaign.status in CAMPAIGN_TERMINAL:
+        raise BadTransition("Campaign cannot be stopped in its current state")
+    now = utcnow()
+    campaign.stopped_at = now
+    campaign.completed_at = now
+    await _move(session, account, campaign, "completed", now, reason="stopped")
+    cancelled = await CampaignRepository(session).cancel_pending(campaign.id, now)
+    await events.record(session, account, campaign.id, [
+        ("contact", events.contact_event(row, "cancelled", "pending", now, reason="stopped"))
+        for row in cancelled
+    ], now)  # fmt: skip
+    # Calls in flight finish; the dispatcher keeps the index row until they have.
+    await IndexRepository(control).upsert(account, campaign.id, now)
+    return campaign
+
+
+async def delete(
+    session: TenantSession, control: ControlSession, account: str, campaign_id: str
+) -> None:
+    campaign = await get(session, campaign_id, lock=True)
+    if campaign.status in (RUNNING, SCHEDULED):
+        raise CampaignActive(f"Campaign is {campaign.status}; pause or stop it first")
+    await IndexRepository(control).remove(campaign.id)
+    await CampaignRepository(session).delete(campaign.id)
+
+
+async def _move(
+    session: TenantSession, account: str, campaign: Campaign, status: str, now: datetime,
+    reason: str | None = None,
+) -> None:  # fmt: skip
+    previous = campaign.status
+    campaign.status = status
+    campaign.updated_at = now
+    await session.flush()
+    event = events.status_event(status, previous, now, reason)
+    await events.record(session, account, campaign.id, [("status", event)], now)
+
+
+async def blocks_agent(session: TenantSession, agent_id: str) -> bool:
+    """True while a scheduled, running or paused campaign uses the agent (agents refuse 409)."""
+    return await CampaignRepository(session).uses_agent(agent_id, (SCHEDULED, RUNNING, PAUSED))

@@ -1,0 +1,48 @@
+"""`kataven-hub dispatcher` (or `python -m kataven_hub.dispatcher`): the campaign dispatcher as
+a process of its own, for production (PostgreSQL + Redis; run as many as you like). SIGTERM or
+SIGINT finishes the current step, lets started dials finish and hands the leases back."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+from kataven_hub.core import counters, events, redis, tenancy
+from kataven_hub.core import logging as log_setup
+from kataven_hub.core.settings import get_settings
+
+
+async def serve() -> None:
+    from kataven_hub.calls import tasks as call_tasks
+    from kataven_hub.calls import webhooks
+    from kataven_hub.carriers import http as carrier_http
+    from kataven_hub.carriers import sandbox
+    from kataven_hub.dispatcher.loop import Dispatcher
+
+    settings = get_settings()
+    log_setup.setup(settings.LOG_LEVEL)
+    tenancy.init(settings)
+    events.reset()
+    counters.reset()
+    sandbox.configure(webhooks.handle_status)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await Dispatcher().run(stop)
+    finally:
+        await sandbox.shutdown()
+        await call_tasks.drain()
+        await carrier_http.close()
+        await tenancy.shutdown()
+        await redis.close()
+
+
+def main() -> int:
+    asyncio.run(serve())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
