@@ -105,6 +105,10 @@ async def _tenant(cluster: Cluster, http: httpx.AsyncClient) -> Tenant:
     key = (
         await asyncio.to_thread(cluster.cli, "keys", "create", "--account", slug, "--name", "k")
     ).strip()
+    # The test polls for a minute and more: lift the default request rate limits (60/min).
+    await asyncio.to_thread(cluster.cli, "limits", "set", "--account", slug,
+                            "--requests-per-minute", "100000", "--requests-per-hour", "1000000",
+                            "--requests-per-day", "10000000", "--concurrent-requests", "1000")  # fmt: skip
     token = (
         await http.post("/api/login", json={"email": f"o@{slug}.test", "password": password})
     ).json()["token"]
