@@ -5,7 +5,7 @@ UV := python3 -m uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run dev dispatcher test test-fast lint types migration openapi bench clean
+.PHONY: install run dev dispatcher test test-fast lint types migration openapi bench bench-campaigns clean
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -16,6 +16,9 @@ run: install  ## serve the embedded default (SQLite, in-process) on :8081
 
 dev: install  ## the API with reload
 	$(VENV)/bin/kataven-hub api --reload
+
+dispatcher: install  ## the campaign dispatcher alone (production layout)
+	$(VENV)/bin/kataven-hub dispatcher
 
 test: install  ## the whole suite, on SQLite + in-process and on PostgreSQL + Redis
 	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
@@ -38,6 +41,10 @@ openapi: install  ## dump the OpenAPI schema to openapi.json
 
 bench: install  ## performance figures (PostgreSQL + Redis); see bench/README.md
 	$(PY) bench/crud.py
+
+bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (PostgreSQL + Redis)
+	$(PY) bench/ingest.py
+	$(PY) bench/dispatch.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
