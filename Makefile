@@ -5,7 +5,7 @@ UV := python3 -m uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install browser-deps run dev dispatcher test test-fast lint types migration openapi bench clean
+.PHONY: install browser-deps run dev dispatcher test test-fast lint types migration openapi bench bench-campaigns clean
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -20,6 +20,9 @@ dev: install  ## the API with reload
 browser-deps:  ## Debian's Chromium, for the widget's browser test (Playwright drives it; no download)
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+dispatcher: install  ## the campaign dispatcher alone (production layout)
+	$(VENV)/bin/kataven-hub dispatcher
 
 test: install  ## the whole suite, on SQLite + in-process and on PostgreSQL + Redis
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -46,6 +49,10 @@ openapi: install  ## dump the OpenAPI schema to openapi.json
 
 bench: install  ## performance figures (PostgreSQL + Redis); see bench/README.md
 	$(PY) bench/crud.py
+
+bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (PostgreSQL + Redis)
+	$(PY) bench/ingest.py
+	$(PY) bench/dispatch.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
