@@ -47,7 +47,7 @@ migration: install  ## make migration h=tenant m="add agent voice"
 openapi: install  ## dump the OpenAPI schema to openapi.json
 	$(PY) -c "import json; from kataven_hub.main import create_app; print(json.dumps(create_app().openapi(), indent=2))" > openapi.json
 
-bench: install  ## performance figures (PostgreSQL + Redis); see bench/README.md
+bench: install  ## CRUD figures beside raw asyncpg and bare ASGI (PostgreSQL + Redis)
 	$(PY) bench/crud.py
 
 bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (PostgreSQL + Redis)

@@ -31,7 +31,9 @@ def build_request(method: str, path: str, headers: dict[str, str], body: bytes =
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-async def _worker(host: str, port: int, request: bytes, stop_at: float, statuses: dict[int, int]) -> int:
+async def _worker(
+    host: str, port: int, request: bytes, stop_at: float, statuses: dict[int, int]
+) -> int:
     reader, writer = await asyncio.open_connection(host, port)
     done = 0
     try:
@@ -62,7 +64,9 @@ async def _run(host: str, port: int, request: bytes, connections: int, seconds: 
     return Result(sum(counts), time.perf_counter() - start, statuses)
 
 
-def load(host: str, port: int, request: bytes, connections: int = 16, seconds: float = 4.0) -> Result:
+def load(
+    host: str, port: int, request: bytes, connections: int = 16, seconds: float = 4.0
+) -> Result:
     return uvloop.run(_run(host, port, request, connections, seconds))
 
 

@@ -27,7 +27,7 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _load import build_request, load, median  # noqa: E402
+from _load import build_request, load, median
 
 ROOT = Path(__file__).resolve().parents[1]
 HUB = str(Path(sys.executable).parent / "kataven-hub")
@@ -47,9 +47,16 @@ def bare_app_factory() -> object:
             if not message.get("more_body"):
                 break
         body, status = (post_body, 201) if scope["method"] == "POST" else (get_body, 200)
-        await send({"type": "http.response.start", "status": status,  # type: ignore[operator]
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,  # type: ignore[operator]
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
 
     return app
@@ -61,15 +68,32 @@ def noauth_app_factory() -> object:
     from kataven_hub.main import create_app
 
     app = create_app()
-    principal = auth.Principal(account=os.environ["BENCH_ACCOUNT"], kind="api_key", subject="key_bench", role="api_key")
+    principal = auth.Principal(
+        account=os.environ["BENCH_ACCOUNT"], kind="api_key", subject="key_bench", role="api_key"
+    )
     app.dependency_overrides[auth.authenticate] = lambda: principal
     return app
 
 
 def serve(factory: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log",
-           "--loop", "uvloop", "--http", "httptools"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        factory,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+    ]
     proc = subprocess.Popen(cmd, env={**env, "PYTHONPATH": str(ROOT / "bench")}, cwd=ROOT)
     for _ in range(300):
         try:
@@ -116,16 +140,21 @@ def main() -> None:
     run_id = uuid.uuid4().hex[:6]
     control = f"khbench{run_id}_control"
     data_dir = tempfile.mkdtemp(prefix="khbench")
-    env = {**os.environ,
-           "KATAVEN_ENV": "testing", "KATAVEN_DATA_DIR": data_dir,
-           "KATAVEN_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{control}",
-           "KATAVEN_TENANT_DB_PREFIX": f"khbench{run_id}_t_",
-           "KATAVEN_REDIS_URL": "redis://127.0.0.1:6379/0",
-           "KATAVEN_REDIS_KEY_PREFIX": f"khbench{run_id}",
-           "KATAVEN_API_KEY_PEPPER": "bench-pepper-" + run_id,
-           "KATAVEN_BOOTSTRAP_DEMO_ACCOUNT": "false", "KATAVEN_LOG_LEVEL": "WARNING",
-           "KATAVEN_DB_POOL_SIZE": "20", "KATAVEN_DB_MAX_OVERFLOW": "20",
-           "BENCH_ACCOUNT": "bench"}
+    env = {
+        **os.environ,
+        "KATAVEN_ENV": "testing",
+        "KATAVEN_DATA_DIR": data_dir,
+        "KATAVEN_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{control}",
+        "KATAVEN_TENANT_DB_PREFIX": f"khbench{run_id}_t_",
+        "KATAVEN_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "KATAVEN_REDIS_KEY_PREFIX": f"khbench{run_id}",
+        "KATAVEN_API_KEY_PEPPER": "bench-pepper-" + run_id,
+        "KATAVEN_BOOTSTRAP_DEMO_ACCOUNT": "false",
+        "KATAVEN_LOG_LEVEL": "WARNING",
+        "KATAVEN_DB_POOL_SIZE": "20",
+        "KATAVEN_DB_MAX_OVERFLOW": "20",
+        "BENCH_ACCOUNT": "bench",
+    }
 
     async def create_control() -> None:
         conn = await asyncpg.connect(f"{PG}/postgres")
@@ -135,20 +164,50 @@ def main() -> None:
     asyncio.run(create_control())
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        subprocess.run([HUB, "accounts", "create", "bench", "--json"], env=env, check=True, capture_output=True)
-        key = json.loads(subprocess.run([HUB, "keys", "create", "--account", "bench", "--name", "b", "--json"],
-                                        env=env, check=True, capture_output=True, text=True).stdout)["key"]
+        subprocess.run(
+            [HUB, "accounts", "create", "bench", "--json"], env=env, check=True, capture_output=True
+        )
+        key = json.loads(
+            subprocess.run(
+                [HUB, "keys", "create", "--account", "bench", "--name", "b", "--json"],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )["key"]
         # Generous request limits, so the benchmark measures the work, not the 429s.
-        subprocess.run([HUB, "limits", "set", "--account", "bench", "--requests-per-minute", "100000000",
-                        "--requests-per-hour", "100000000", "--requests-per-day", "100000000",
-                        "--concurrent-requests", "100000"], env=env, capture_output=True)
+        subprocess.run(
+            [
+                HUB,
+                "limits",
+                "set",
+                "--account",
+                "bench",
+                "--requests-per-minute",
+                "100000000",
+                "--requests-per-hour",
+                "100000000",
+                "--requests-per-day",
+                "100000000",
+                "--concurrent-requests",
+                "100000",
+            ],
+            env=env,
+            capture_output=True,
+        )
         auth = {"Authorization": f"Bearer {key}"}
         port_app, port_noauth, port_bare = 18181, 18182, 18183
         procs.append(serve("kataven_hub.main:create_app", env, port_app))
         base = f"http://127.0.0.1:{port_app}"
-        post_json = json.dumps({"name": "Bench agent", "system_prompt": "You are helpful."}).encode()
-        created = httpx.post(f"{base}/api/v1/agents", content=post_json,
-                             headers={**auth, "Content-Type": "application/json"})
+        post_json = json.dumps(
+            {"name": "Bench agent", "system_prompt": "You are helpful."}
+        ).encode()
+        created = httpx.post(
+            f"{base}/api/v1/agents",
+            content=post_json,
+            headers={**auth, "Content-Type": "application/json"},
+        )
         assert created.status_code == 201, created.text
         agent_id = created.json()["id"]
         got = httpx.get(f"{base}/api/v1/agents/{agent_id}", headers=auth)
@@ -163,50 +222,75 @@ def main() -> None:
         get_path = f"/api/v1/agents/{agent_id}"
         requests = {
             "GET": (build_request("GET", get_path, auth), build_request("GET", get_path, {})),
-            "POST": (build_request("POST", "/api/v1/agents", {**auth, **json_headers}, post_json),
-                     build_request("POST", "/api/v1/agents", json_headers, post_json)),
+            "POST": (
+                build_request("POST", "/api/v1/agents", {**auth, **json_headers}, post_json),
+                build_request("POST", "/api/v1/agents", json_headers, post_json),
+            ),
         }
         tenant_dsn = f"{PG}/khbench{run_id}_t_bench"
         get_sql = "SELECT * FROM agents WHERE id = $1"
-        post_sql = ("INSERT INTO agents (id, name, description, category, status, system_prompt, "
-                    "greeting_message, greeting_mode, llm_model, voice_provider, voice_id, auth_mode, "
-                    "ringing_enabled, background_audio_enabled, background_audio_volume, "
-                    "noise_suppression_enabled, created_at, updated_at) VALUES ($1, 'Bench agent', '', "
-                    "'custom', 'draft', 'You are helpful.', '', 'interruptible', 'gpt-4o', 'cartesia', '', "
-                    "'authenticated', true, false, 0.8, true, now(), now()) RETURNING *")
+        post_sql = (
+            "INSERT INTO agents (id, name, description, category, status, system_prompt, "
+            "greeting_message, greeting_mode, llm_model, voice_provider, voice_id, auth_mode, "
+            "ringing_enabled, background_audio_enabled, background_audio_volume, "
+            "noise_suppression_enabled, created_at, updated_at) VALUES ($1, 'Bench agent', '', "
+            "'custom', 'draft', 'You are helpful.', '', 'interruptible', 'gpt-4o', 'cartesia', '', "
+            "'authenticated', true, false, 0.8, true, now(), now()) RETURNING *"
+        )
         raw_args = {"GET": lambda: (agent_id,), "POST": lambda: ("agent_" + uuid.uuid4().hex,)}
         raw_sql = {"GET": get_sql, "POST": post_sql}
 
-        print(f"{'':6}{'app':>10}{'no-auth':>10}{'raw PG':>10}{'bare ASGI':>11}"
-              f"{'app/min(base)':>15}{'auth cost':>11}")
+        print(
+            f"{'':6}{'app':>10}{'no-auth':>10}{'raw PG':>10}{'bare ASGI':>11}"
+            f"{'app/min(base)':>15}{'auth cost':>11}"
+        )
         for method in ("GET", "POST"):
             samples: dict[str, list[float]] = {k: [] for k in ("app", "noauth", "raw", "bare")}
             for _ in range(opts.runs):
                 r = load("127.0.0.1", port_app, requests[method][0], opts.connections, opts.seconds)
                 assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
                 samples["app"].append(r.rps)
-                r = load("127.0.0.1", port_noauth, requests[method][1], opts.connections, opts.seconds)
+                r = load(
+                    "127.0.0.1", port_noauth, requests[method][1], opts.connections, opts.seconds
+                )
                 assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
                 samples["noauth"].append(r.rps)
-                samples["raw"].append(asyncio.run(raw_loop(tenant_dsn, raw_sql[method], raw_args[method],
-                                                           opts.connections, opts.seconds)))
-                samples["bare"].append(load("127.0.0.1", port_bare, requests[method][0],
-                                            opts.connections, opts.seconds).rps)
+                samples["raw"].append(
+                    asyncio.run(
+                        raw_loop(
+                            tenant_dsn,
+                            raw_sql[method],
+                            raw_args[method],
+                            opts.connections,
+                            opts.seconds,
+                        )
+                    )
+                )
+                samples["bare"].append(
+                    load(
+                        "127.0.0.1", port_bare, requests[method][0], opts.connections, opts.seconds
+                    ).rps
+                )
             m = {k: median(v) for k, v in samples.items()}
             ratio = m["app"] / min(m["raw"], m["bare"])
             auth_cost = 1 - m["app"] / m["noauth"]
-            print(f"{method:6}{m['app']:10.0f}{m['noauth']:10.0f}{m['raw']:10.0f}{m['bare']:11.0f}"
-                  f"{ratio:15.2f}{auth_cost:10.1%}")
-        print(f"(medians of {opts.runs} runs of {opts.seconds:.0f} s, {opts.connections} connections; "
-              "targets: app/min(base) >= 0.35, auth cost <= 10%)")
+            print(
+                f"{method:6}{m['app']:10.0f}{m['noauth']:10.0f}{m['raw']:10.0f}{m['bare']:11.0f}"
+                f"{ratio:15.2f}{auth_cost:10.1%}"
+            )
+        print(
+            f"(medians of {opts.runs} runs of {opts.seconds:.0f} s, {opts.connections} connections; "
+            "targets: app/min(base) >= 0.35, auth cost <= 10%)"
+        )
     finally:
         for proc in procs:
             stop(proc)
 
         async def drop() -> None:
             conn = await asyncpg.connect(f"{PG}/postgres")
-            for row in await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1",
-                                        f"khbench{run_id}%"):
+            for row in await conn.fetch(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1", f"khbench{run_id}%"
+            ):
                 await conn.execute(f'DROP DATABASE "{row["datname"]}" WITH (FORCE)')
             await conn.close()
 

@@ -27,7 +27,6 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).parent))
 from _cluster import Cluster
 
-
 # Every sandbox call lasts ≥ 1 s, i.e. one (rounded-up) minute of the daily minute budget.
 UNCAPPED = {"concurrent_max": 100, "daily_calls_max": 1_000_000, "daily_minutes_max": 1_000_000}
 

@@ -1,7 +1,6 @@
 """Alembic environment for the tenant database (run through kataven_hub.core.migrate)."""
 
 from alembic import context
-
 from kataven_hub import models  # noqa: F401  (registers every table)
 from kataven_hub.core.db import TenantBase
 

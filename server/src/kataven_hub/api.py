@@ -10,18 +10,18 @@ from kataven_hub.api_keys.router import router as api_keys_router
 from kataven_hub.calls.router import router as calls_router
 from kataven_hub.calls.webhook_router import router as carrier_webhooks_router
 from kataven_hub.campaigns.router import router as campaigns_router
-from kataven_hub.limits.router import router as limits_router
-from kataven_hub.recordings.router import media_router as recording_media_router
-from kataven_hub.recordings.router import router as recordings_router
-from kataven_hub.telephony.router import router as telephony_router
-from kataven_hub.widget.router import router as widget_router
-from kataven_hub.widget.router import script_router as widget_script_router
 from kataven_hub.faqs.router import router as faqs_router
 from kataven_hub.integrations.router import extras as integration_extras_router
 from kataven_hub.integrations.router import router as integrations_router
+from kataven_hub.limits.router import router as limits_router
 from kataven_hub.marketplace.router import router as marketplace_router
 from kataven_hub.playbooks.router import router as playbooks_router
+from kataven_hub.recordings.router import media_router as recording_media_router
+from kataven_hub.recordings.router import router as recordings_router
+from kataven_hub.telephony.router import router as telephony_router
 from kataven_hub.tools.router import router as tools_router
+from kataven_hub.widget.router import router as widget_router
+from kataven_hub.widget.router import script_router as widget_script_router
 
 v1 = APIRouter(prefix="/api/v1")
 v1.include_router(agents_router)

@@ -44,11 +44,11 @@ from kataven_hub.core.idempotency import IdempotencyMiddleware
 from kataven_hub.core.metrics import MetricsMiddleware
 from kataven_hub.core.middleware import PathAliases, RequestContext
 from kataven_hub.core.settings import Settings, get_settings
+from kataven_hub.rate_limits import service as rate_limits_service
+from kataven_hub.rate_limits.service import RateLimited
 from kataven_hub.recordings import storage as recordings_storage
 from kataven_hub.widget import keys_service as widget_keys_service
 from kataven_hub.widget.cors import WidgetCors
-from kataven_hub.rate_limits import service as rate_limits_service
-from kataven_hub.rate_limits.service import RateLimited
 
 log = logging.getLogger("kataven_hub")
 

@@ -5,8 +5,12 @@ from kataven_hub.agents.models import Agent, AgentFaq, AgentPlaybook, AgentTool
 from kataven_hub.api_keys.models import ApiKey
 from kataven_hub.calls.models import Call
 from kataven_hub.campaigns.models import Campaign, CampaignContact, CampaignEvent, CampaignIndex
+from kataven_hub.faqs.models import Faq
+from kataven_hub.integrations.models import InstalledIntegration, IntegrationCredential
 from kataven_hub.limits.models import CallLimit
+from kataven_hub.playbooks.models import Playbook
 from kataven_hub.telephony.models import NumberOwner, PhoneNumber, ProviderCredential
+from kataven_hub.tools.models import Tool
 from kataven_hub.widget.models import (
     AgentWidgetPolicy,
     WidgetBranding,
@@ -14,39 +18,36 @@ from kataven_hub.widget.models import (
     WidgetRefreshToken,
     WidgetTokenRedemption,
 )
-from kataven_hub.faqs.models import Faq
-from kataven_hub.integrations.models import InstalledIntegration, IntegrationCredential
-from kataven_hub.playbooks.models import Playbook
-from kataven_hub.tools.models import Tool
 
 __all__ = [
     "Account",
     "Agent",
+    "AgentFaq",
+    "AgentPlaybook",
     "AgentTool",
+    "AgentWidgetPolicy",
     "ApiKey",
     "Call",
+    "CallLimit",
     "Campaign",
     "CampaignContact",
     "CampaignEvent",
     "CampaignIndex",
-    "CallLimit",
+    "Faq",
+    "InstalledIntegration",
+    "IntegrationCredential",
     "Membership",
     "NumberOwner",
     "PhoneNumber",
+    "Playbook",
     "ProviderCredential",
+    "Tool",
     "User",
-    "AgentWidgetPolicy",
     "WidgetBranding",
     "WidgetKey",
     "WidgetRefreshToken",
     "WidgetTokenRedemption",
-    "AgentFaq",
-    "AgentPlaybook",
-    "Faq",
-    "InstalledIntegration",
-    "IntegrationCredential",
-    "Playbook",
-    "Tool",
 ]
 from kataven_hub.rate_limits.models import AccountRateLimit
+
 __all__ = ["Account", "AccountRateLimit", "Agent", "AgentTool", "ApiKey", "Membership", "User"]

@@ -9,7 +9,9 @@ from tests.fixtures.app import Tenant
 
 
 class TestListAccounts:
-    async def test_lists_accounts_without_credentials(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_lists_accounts_without_credentials(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         r = await client.get("/api/accounts")
         assert r.status_code == 200
         assert tenant_a.slug in [a["account"] for a in r.json()["accounts"]]
@@ -19,7 +21,9 @@ class TestListAccounts:
         r = await client.get("/hub-api/api/accounts")
         assert r.status_code == 200
 
-    async def test_404_when_directory_disabled(self, client: httpx.AsyncClient, monkeypatch) -> None:
+    async def test_404_when_directory_disabled(
+        self, client: httpx.AsyncClient, monkeypatch
+    ) -> None:
         from kataven_hub.core import settings as settings_mod
 
         monkeypatch.setattr(settings_mod.settings, "ACCOUNT_DIRECTORY_ENABLED", False)
@@ -47,12 +51,18 @@ class TestValidateAccount:
 
 
 class TestLogin:
-    async def test_login_returns_token_and_memberships(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
-        r = await client.post("/api/login", json={"email": tenant_a.email.upper(), "password": tenant_a.password})
+    async def test_login_returns_token_and_memberships(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
+        r = await client.post(
+            "/api/login", json={"email": tenant_a.email.upper(), "password": tenant_a.password}
+        )
         assert r.status_code == 200
         body = r.json()
         assert body["token"].startswith("eyJ")
-        assert body["accounts"] == [{"account": tenant_a.slug, "name": f"Account {tenant_a.slug}", "role": "owner"}]
+        assert body["accounts"] == [
+            {"account": tenant_a.slug, "name": f"Account {tenant_a.slug}", "role": "owner"}
+        ]
 
     @pytest.mark.parametrize(
         "body",
@@ -66,7 +76,9 @@ class TestLogin:
         r = await client.post("/api/login", json={"email": tenant_a.email, "password": "wrong"})
         assert r.status_code == 401
 
-    async def test_token_verifies_with_published_jwks(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_token_verifies_with_published_jwks(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         import jwt
 
         jwks = (await client.get("/.well-known/jwks.json")).json()
@@ -76,11 +88,15 @@ class TestLogin:
         )
         assert claims["sub"] == tenant_a.user_id
 
-    async def test_404_when_builtin_issuer_disabled(self, client: httpx.AsyncClient, tenant_a: Tenant, monkeypatch) -> None:
+    async def test_404_when_builtin_issuer_disabled(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, monkeypatch
+    ) -> None:
         from kataven_hub.core import auth
 
         monkeypatch.setattr(auth, "_builtin", None)
-        r = await client.post("/api/login", json={"email": tenant_a.email, "password": tenant_a.password})
+        r = await client.post(
+            "/api/login", json={"email": tenant_a.email, "password": tenant_a.password}
+        )
         assert r.status_code == 404
         # …and tokens it issued earlier no longer open anything.
         r = await client.get("/api/v1/agents", headers=tenant_a.jwt_headers)
@@ -88,14 +104,18 @@ class TestLogin:
 
 
 class TestUserOrg:
-    async def test_returns_user_and_accounts(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_returns_user_and_accounts(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         r = await client.get("/api/user/org", headers={"Authorization": f"Bearer {tenant_a.jwt}"})
         assert r.status_code == 200
         assert r.json()["user"]["email"] == tenant_a.email
         assert r.json()["accounts"][0]["account"] == tenant_a.slug
 
     @pytest.mark.parametrize("auth", [None, "Bearer nope", "Bearer sk_live_x_" + "A" * 40])
-    async def test_requires_a_valid_user_token(self, client: httpx.AsyncClient, auth: str | None) -> None:
+    async def test_requires_a_valid_user_token(
+        self, client: httpx.AsyncClient, auth: str | None
+    ) -> None:
         headers = {"Authorization": auth} if auth else {}
         r = await client.get("/api/user/org", headers=headers)
         assert r.status_code == 401
@@ -119,10 +139,14 @@ class TestExternalOidcIssuer:
         from kataven_hub.core.db import ControlSession, new_session
 
         async with new_session(tenancy.get().control_engine) as session:
-            await accounts_service.add_user(ControlSession(session), email, account=tenant.slug, role=role)
+            await accounts_service.add_user(
+                ControlSession(session), email, account=tenant.slug, role=role
+            )
             await session.commit()
 
-    async def test_member_by_email_then_by_subject(self, client: httpx.AsyncClient, tenant_a: Tenant, trust) -> None:
+    async def test_member_by_email_then_by_subject(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, trust
+    ) -> None:
         email = f"zed@{tenant_a.slug}.test"
         await self._invite(tenant_a, email)
         token = trust.token("k1", sub="zitadel-123", email=email)
@@ -151,11 +175,14 @@ class TestExternalOidcIssuer:
         bad.append(ghost)
         for token in bad:
             r = await client.get(
-                "/api/v1/agents", headers={"Authorization": f"Bearer {token}", "X-Account-ID": tenant_a.slug}
+                "/api/v1/agents",
+                headers={"Authorization": f"Bearer {token}", "X-Account-ID": tenant_a.slug},
             )
             assert r.status_code == 401
 
-    async def test_rotated_key_is_fetched(self, client: httpx.AsyncClient, tenant_a: Tenant, trust) -> None:
+    async def test_rotated_key_is_fetched(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, trust
+    ) -> None:
         email = f"rot@{tenant_a.slug}.test"
         await self._invite(tenant_a, email)
         ok = trust.token("k1", sub="rot-1", email=email)
@@ -166,9 +193,12 @@ class TestExternalOidcIssuer:
         headers = {"Authorization": f"Bearer {new}", "X-Account-ID": tenant_a.slug}
         assert (await client.get("/api/v1/agents", headers=headers)).status_code == 200
 
-    async def test_non_member_is_401(self, client: httpx.AsyncClient, tenant_a: Tenant, trust) -> None:
+    async def test_non_member_is_401(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, trust
+    ) -> None:
         token = trust.token("k1", sub="stranger", email="stranger@else.test")
         r = await client.get(
-            "/api/v1/agents", headers={"Authorization": f"Bearer {token}", "X-Account-ID": tenant_a.slug}
+            "/api/v1/agents",
+            headers={"Authorization": f"Bearer {token}", "X-Account-ID": tenant_a.slug},
         )
         assert r.status_code == 401

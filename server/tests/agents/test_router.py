@@ -9,7 +9,9 @@ JSON = {"Accept": "application/json"}
 
 
 async def create_agent(client: httpx.AsyncClient, tenant: Tenant, **fields: object) -> dict:
-    r = await client.post("/api/v1/agents", json={"name": "Front Desk", **fields}, headers=tenant.headers)
+    r = await client.post(
+        "/api/v1/agents", json={"name": "Front Desk", **fields}, headers=tenant.headers
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -20,7 +22,9 @@ class TestCreateAgent:
         assert r.status_code == 401
         assert r.headers["content-type"].startswith("text/plain")
 
-    async def test_applies_documented_defaults(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_applies_documented_defaults(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         agent = await create_agent(client, tenant_a)
         assert agent["id"].startswith("agent_")
         assert agent["category"] == "custom"
@@ -32,13 +36,19 @@ class TestCreateAgent:
         assert agent["playbooks"] == [] and agent["faqs"] == []
         assert agent["created_at"].endswith("Z")
 
-    async def test_ignores_unknown_fields(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_ignores_unknown_fields(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         agent = await create_agent(client, tenant_a, bogus={"x": 1}, playbooks=["p"], faqs=["f"])
         assert "bogus" not in agent
         assert agent["playbooks"] == [] and agent["faqs"] == []
 
-    async def test_ignores_server_set_fields(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
-        agent = await create_agent(client, tenant_a, id="agent_mine", created_by="me", created_at="1999")
+    async def test_ignores_server_set_fields(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
+        agent = await create_agent(
+            client, tenant_a, id="agent_mine", created_by="me", created_at="1999"
+        )
         assert agent["id"] != "agent_mine"
         assert agent["created_by"] != "me"
 
@@ -68,7 +78,9 @@ class TestCreateAgent:
         after = await client.get("/api/v1/agents", headers=tenant_a.headers)
         assert len(after.json()) == len(before.json())
 
-    async def test_malformed_json_is_400_problem(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_malformed_json_is_400_problem(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         r = await client.post(
             "/api/v1/agents",
             content=b'{"name": ',
@@ -80,7 +92,9 @@ class TestCreateAgent:
         assert problem["status"] == 400 and problem["code"] == "invalid_request"
         assert "Traceback" not in r.text
 
-    async def test_unknown_model_names_allowed_values(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_unknown_model_names_allowed_values(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         r = await client.post(
             "/api/v1/agents", json={"name": "x", "llm_model": "gpt-2"}, headers=tenant_a.headers
         )
@@ -104,14 +118,20 @@ class TestListAgents:
             assert r.status_code == 200, prefix
             assert r.json()["id"] == agent["id"]
 
-    async def test_jwt_with_account_header(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_jwt_with_account_header(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         r = await client.get("/api/v1/agents", headers=tenant_a.jwt_headers)
         assert r.status_code == 200
 
 
 class TestGetAgent:
-    @pytest.mark.parametrize("agent_id", ["agent_01HZZZZZZZZZZZZZZZZZZZZZZZ", "nope", "x" * 5000, "%00"])
-    async def test_unknown_is_404(self, client: httpx.AsyncClient, tenant_a: Tenant, agent_id: str) -> None:
+    @pytest.mark.parametrize(
+        "agent_id", ["agent_01HZZZZZZZZZZZZZZZZZZZZZZZ", "nope", "x" * 5000, "%00"]
+    )
+    async def test_unknown_is_404(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, agent_id: str
+    ) -> None:
         r = await client.get(f"/api/v1/agents/{agent_id}", headers=tenant_a.headers)
         assert r.status_code == 404
 
@@ -124,7 +144,9 @@ class TestGetAgent:
 
 
 class TestUpdateAgent:
-    async def test_changes_only_given_fields(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_changes_only_given_fields(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         agent = await create_agent(client, tenant_a, description="keep me")
         r = await client.patch(
             f"/api/v1/agents/{agent['id']}", json={"status": "active"}, headers=tenant_a.headers
@@ -134,7 +156,9 @@ class TestUpdateAgent:
         assert r.json()["description"] == "keep me"
 
     @pytest.mark.parametrize("body", [{"status": "bogus"}, {"name": None}, {"llm_model": "x"}])
-    async def test_invalid_changes_nothing(self, client: httpx.AsyncClient, tenant_a: Tenant, body: dict) -> None:
+    async def test_invalid_changes_nothing(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, body: dict
+    ) -> None:
         agent = await create_agent(client, tenant_a)
         r = await client.patch(f"/api/v1/agents/{agent['id']}", json=body, headers=tenant_a.headers)
         assert r.status_code == 400
@@ -145,7 +169,9 @@ class TestUpdateAgent:
         self, client: httpx.AsyncClient, tenant_a: Tenant, tenant_b: Tenant
     ) -> None:
         agent = await create_agent(client, tenant_a)
-        r = await client.patch(f"/api/v1/agents/{agent['id']}", json={"name": "pwned"}, headers=tenant_b.headers)
+        r = await client.patch(
+            f"/api/v1/agents/{agent['id']}", json={"name": "pwned"}, headers=tenant_b.headers
+        )
         assert r.status_code == 404
         again = await client.get(f"/api/v1/agents/{agent['id']}", headers=tenant_a.headers)
         assert again.json()["name"] == "Front Desk"
@@ -170,7 +196,9 @@ class TestDeleteAgent:
 
 
 class TestAgentTools:
-    async def test_upsert_is_idempotent_on_post_and_put(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+    async def test_upsert_is_idempotent_on_post_and_put(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
         agent = await create_agent(client, tenant_a)
         url = f"/api/v1/agents/{agent['id']}/tools"
         body = {"tool_name": "lookup_order", "config": {"store": "eu"}, "enabled": True}
@@ -196,11 +224,20 @@ class TestAgentTools:
 
     @pytest.mark.parametrize(
         "body",
-        [{"tool_name": "Not Snake"}, {"tool_name": "x", "config": []}, {"tool_name": "x", "config": {"a": "b" * 70000}}, {}],
+        [
+            {"tool_name": "Not Snake"},
+            {"tool_name": "x", "config": []},
+            {"tool_name": "x", "config": {"a": "b" * 70000}},
+            {},
+        ],
     )
-    async def test_rejects_bad_rows(self, client: httpx.AsyncClient, tenant_a: Tenant, body: dict) -> None:
+    async def test_rejects_bad_rows(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, body: dict
+    ) -> None:
         agent = await create_agent(client, tenant_a)
-        r = await client.post(f"/api/v1/agents/{agent['id']}/tools", json=body, headers=tenant_a.headers)
+        r = await client.post(
+            f"/api/v1/agents/{agent['id']}/tools", json=body, headers=tenant_a.headers
+        )
         assert r.status_code == 400
 
     @pytest.mark.parametrize("name", ["no_such_tool", "stripe_find_customer"])

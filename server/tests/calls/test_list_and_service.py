@@ -4,11 +4,11 @@ import random
 
 import httpx
 import pytest
-
 from kataven_hub.calls import service as calls_service
 from kataven_hub.core import tenancy
 from kataven_hub.core.db import TenantSession, new_session
 from kataven_hub.core.sessions import commit
+
 from tests.calls.test_caps import _carrier_id
 from tests.factories.telephony import make_line, originate
 from tests.fixtures.app import Tenant

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import httpx
-
 from kataven_hub.core import migrate, tenancy
+
 from tests.fixtures.app import Tenant
 
 
@@ -66,7 +66,9 @@ async def test_unknown_route_and_method(client: httpx.AsyncClient, tenant_a: Ten
     assert r.status_code == 405
 
 
-async def test_oversized_body_is_413_and_stores_nothing(client: httpx.AsyncClient, tenant_a: Tenant) -> None:
+async def test_oversized_body_is_413_and_stores_nothing(
+    client: httpx.AsyncClient, tenant_a: Tenant
+) -> None:
     before = len((await client.get("/api/v1/agents", headers=tenant_a.headers)).json())
     r = await client.post(
         "/api/v1/agents",
@@ -79,7 +81,9 @@ async def test_oversized_body_is_413_and_stores_nothing(client: httpx.AsyncClien
 
 async def test_wrong_content_type_is_400(client: httpx.AsyncClient, tenant_a: Tenant) -> None:
     r = await client.post(
-        "/api/v1/agents", content=b"name=x", headers={**tenant_a.headers, "Content-Type": "text/plain"}
+        "/api/v1/agents",
+        content=b"name=x",
+        headers={**tenant_a.headers, "Content-Type": "text/plain"},
     )
     assert r.status_code == 400
 

@@ -5,13 +5,12 @@ Revises: c0001
 Create Date: 2026-11-25 20:00:00.000000
 """
 
+import kataven_hub.core.db
 import sqlalchemy as sa
 from alembic import op
 
-import kataven_hub.core.db
-
 revision = "c0003"
-down_revision = 'c0002'
+down_revision = "c0002"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 revision = "t0002"
-down_revision = 't0004'
+down_revision = "t0004"
 branch_labels = None
 depends_on = None
 

@@ -46,7 +46,9 @@ async def validate_account(
 
 
 @router.post(
-    "/login", response_model=LoginResponse, responses=errors_doc(InvalidRequest, Unauthorized, NotFound)
+    "/login",
+    response_model=LoginResponse,
+    responses=errors_doc(InvalidRequest, Unauthorized, NotFound),
 )
 async def login(body: LoginRequest, session: ControlSessionDep) -> dict[str, Any]:
     """Development login with the built-in issuer: e-mail and password → a JWT (send it with

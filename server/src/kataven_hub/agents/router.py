@@ -57,7 +57,9 @@ async def update_agent(
 
 
 @router.delete("/{agent_id}", status_code=204, responses=errors_doc(NotFound, Conflict))
-async def delete_agent(agent_id: str, principal: PrincipalDep, session: TenantSessionDep) -> Response:
+async def delete_agent(
+    agent_id: str, principal: PrincipalDep, session: TenantSessionDep
+) -> Response:
     """Delete an agent and its tool, FAQ and playbook links; numbers pinned to it are unpinned."""
     await agents_service.delete(session, agent_id)
     return Response(status_code=204)
@@ -72,7 +74,9 @@ async def list_agent_tools(
 
 
 @router.post(
-    "/{agent_id}/tools", response_model=AgentToolRead, responses=errors_doc(InvalidRequest, NotFound)
+    "/{agent_id}/tools",
+    response_model=AgentToolRead,
+    responses=errors_doc(InvalidRequest, NotFound),
 )
 @router.put(
     "/{agent_id}/tools",

@@ -99,7 +99,10 @@ async def upsert_tool(session: TenantSession, agent_id: str, body: AgentToolUpse
     if row is None:
         return await agents.add_tool(
             AgentTool(
-                agent_id=agent_id, tool_name=body.tool_name, config=body.config, enabled=body.enabled
+                agent_id=agent_id,
+                tool_name=body.tool_name,
+                config=body.config,
+                enabled=body.enabled,
             )
         )
     row.config = body.config

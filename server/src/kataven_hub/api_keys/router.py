@@ -47,9 +47,7 @@ async def update_api_key(
     return await api_keys_service.update(session, key_id, body)
 
 
-@router.delete(
-    "/{key_id}", status_code=204, responses=errors_doc(Forbidden, NotFound)
-)
+@router.delete("/{key_id}", status_code=204, responses=errors_doc(Forbidden, NotFound))
 async def delete_api_key(key_id: str, principal: HubAdmin, session: TenantSessionDep) -> Response:
     """Delete a key that was never used; a key that was used is disabled instead (kept for
     the audit trail). Either way it stops working at once."""

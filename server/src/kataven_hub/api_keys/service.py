@@ -45,7 +45,9 @@ def parse_expiry(expiry: str | None, now: datetime) -> datetime | None:
 
 
 def _mint(account: str) -> str:
-    return f"{auth.API_KEY_PREFIX}{account}_" + "".join(secrets.choice(_ALPHABET) for _ in range(40))
+    return f"{auth.API_KEY_PREFIX}{account}_" + "".join(
+        secrets.choice(_ALPHABET) for _ in range(40)
+    )
 
 
 async def list_keys(session: TenantSession) -> list[ApiKey]:

@@ -373,7 +373,9 @@ def init(settings: Settings) -> None:
     _signing_key = SigningKey(settings)
     _builtin = BuiltinIssuer(settings, _signing_key) if settings.builtin_issuer_enabled else None
     _oidc = (
-        OidcVerifier(settings.OIDC_ISSUER_URL, settings.OIDC_AUDIENCE, settings.OIDC_JWKS_CACHE_SECONDS)
+        OidcVerifier(
+            settings.OIDC_ISSUER_URL, settings.OIDC_AUDIENCE, settings.OIDC_JWKS_CACHE_SECONDS
+        )
         if settings.OIDC_ISSUER_URL
         else None
     )

@@ -46,11 +46,15 @@ class Denied:
 
 
 class Counters(Protocol):
-    async def acquire(self, scope: str, windows: list[Window], now: float | None = None) -> Denied | None:
+    async def acquire(
+        self, scope: str, windows: list[Window], now: float | None = None
+    ) -> Denied | None:
         """Admit (and count in every window) or deny without counting anything."""
         ...
 
-    async def release(self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600) -> None:
+    async def release(
+        self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600
+    ) -> None:
         """Give back `amount` of a gauge (never below zero)."""
         ...
 
@@ -60,7 +64,9 @@ class Counters(Protocol):
 
     async def value(self, scope: str, window: Window, now: float | None = None) -> int: ...
 
-    async def set_gauge(self, scope: str, name: str, level: int, idle_seconds: int = 3600) -> None: ...
+    async def set_gauge(
+        self, scope: str, name: str, level: int, idle_seconds: int = 3600
+    ) -> None: ...
 
     async def exists(self, scope: str, name: str) -> bool: ...
 
@@ -101,7 +107,9 @@ class LocalCounters:
         level, touched = self._gauges.get((scope, window_name), (0, now))
         return 0 if now - touched > idle else level
 
-    async def acquire(self, scope: str, windows: list[Window], now: float | None = None) -> Denied | None:
+    async def acquire(
+        self, scope: str, windows: list[Window], now: float | None = None
+    ) -> Denied | None:
         now = time.time() if now is None else now
         self._sweep(now)
         for w in windows:
@@ -129,7 +137,9 @@ class LocalCounters:
                 self._gauges[(scope, w.name)] = (level + w.cost, now)
         return None
 
-    async def release(self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600) -> None:
+    async def release(
+        self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600
+    ) -> None:
         now = time.time()
         level = self._gauge(scope, name, idle_seconds, now)
         self._gauges[(scope, name)] = (max(0, level - amount), now)
@@ -143,7 +153,9 @@ class LocalCounters:
         if window.kind == "fixed":
             return self._fixed.get((scope, window.name, _fixed_slot(window, now)[0]), 0)
         if window.kind == "sliding":
-            return sum(1 for t in self._sliding.get((scope, window.name), []) if t > now - window.seconds)
+            return sum(
+                1 for t in self._sliding.get((scope, window.name), []) if t > now - window.seconds
+            )
         return self._gauge(scope, window.name, window.seconds, now)
 
     async def set_gauge(self, scope: str, name: str, level: int, idle_seconds: int = 3600) -> None:
@@ -222,7 +234,9 @@ class RedisCounters:
             return redis_mod.key(scope, "ctr", w.name, str(_fixed_slot(w, now)[0]))
         return redis_mod.key(scope, "ctr", w.name)
 
-    async def acquire(self, scope: str, windows: list[Window], now: float | None = None) -> Denied | None:
+    async def acquire(
+        self, scope: str, windows: list[Window], now: float | None = None
+    ) -> Denied | None:
         now = time.time() if now is None else now
         args: list[object] = [repr(now), uuid.uuid4().hex]
         for w in windows:
@@ -234,7 +248,9 @@ class RedisCounters:
         index, retry = int(result[0]), int(result[1])
         return Denied(windows[index - 1], max(1, retry))
 
-    async def release(self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600) -> None:
+    async def release(
+        self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600
+    ) -> None:
         await self._release(keys=[redis_mod.key(scope, "ctr", name)], args=[amount, idle_seconds])
 
     async def add(self, scope: str, window: Window, amount: int, now: float | None = None) -> None:

@@ -218,9 +218,7 @@ def allowed_methods(request: Request) -> list[str]:
         regex = getattr(context, "path_regex", None)
         if regex is not None and context.methods and regex.match(path):
             # `/calls/originate` is its own resource, even though `/calls/{session_id}` matches.
-            (literal if context.path_format == path else templated).update(
-                context.methods
-            )
+            (literal if context.path_format == path else templated).update(context.methods)
     return sorted(literal or templated)
 
 

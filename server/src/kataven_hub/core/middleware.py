@@ -29,6 +29,7 @@ async def _run_finalizers(scope: Scope) -> None:
         except Exception:
             log.exception("response-end action failed")
 
+
 # The public gateway's and the dashboard's paths, mapped onto the canonical ones.
 _VERSIONED = ("/hub-api/api/v1/", "/v1/")
 _UNVERSIONED_RESOURCES = ("agents", "tools", "playbooks", "faqs")

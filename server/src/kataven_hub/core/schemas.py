@@ -12,7 +12,6 @@ import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Self
 
-import orjson
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -173,6 +172,6 @@ __all__ = [
     "SnakeName",
     "Text",
     "Timestamp",
-    "snake_case",
     "UpdateModel",
+    "snake_case",
 ]

@@ -176,7 +176,6 @@ class Settings(BaseSettings):
         return self.DISPATCHER_EMBEDDED
 
     @property
-
     def sandbox_carrier_enabled(self) -> bool:
         if self.SANDBOX_CARRIER_ENABLED is None:
             return self.is_development

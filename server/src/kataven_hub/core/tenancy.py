@@ -54,8 +54,10 @@ class Tenancy:
 
     def tenant_url(self, database: str) -> str:
         if self.settings.is_postgres:
-            return make_url(self.control_url).set(database=database).render_as_string(
-                hide_password=False
+            return (
+                make_url(self.control_url)
+                .set(database=database)
+                .render_as_string(hide_password=False)
             )
         return db.sqlite_url(self._sqlite_path(database))
 
