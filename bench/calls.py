@@ -1,7 +1,7 @@
 """Calls throughput, each figure beside a raw baseline doing the same essential work.
 
     .venv/bin/python bench/calls.py [--backend postgres|sqlite] [--runs 5] [--calls 300]
-                                    [--concurrency 20]
+                                    [--concurrency 10]
 
 1. originates/s: `POST /api/v1/calls/originate` through the whole app (auth, tenancy, caps in
    Redis, credential decryption, the Twilio adapter over real HTTP to the local carrier server,
@@ -69,7 +69,8 @@ async def main(args: argparse.Namespace) -> None:
         "KATAVEN_LOG_LEVEL": "WARNING",
         "KATAVEN_API_KEY_PEPPER": "bench-pepper-" + run_id,
         "KATAVEN_CALL_RECORDING_ENABLED": "false",
-        "KATAVEN_DB_POOL_SIZE": "20",
+        "KATAVEN_DB_POOL_SIZE": "10",
+        "KATAVEN_DB_MAX_OVERFLOW": "0",  # the PostgreSQL connection limit is shared
     }
     if args.backend == "postgres":
         conn = await pg_admin()
@@ -97,7 +98,7 @@ async def bench(args: argparse.Namespace) -> None:
     from kataven_hub.core import settings as settings_mod
     from kataven_hub.core import tenancy
     from kataven_hub.core.counters import counters
-    from kataven_hub.core.db import ControlSession, new_session
+    from kataven_hub.core.db import ControlSession, new_session, sqlite_immediate
     from kataven_hub.limits import service as limits_service
     from kataven_hub.limits.schemas import CallLimitsUpdate
     from kataven_hub.main import create_app
@@ -153,7 +154,7 @@ async def bench(args: argparse.Namespace) -> None:
             )
         ).json()
         body = {"from_number": number["e164"], "to_number": "+14155550100", "agent_id": agent["id"]}
-        engine = await tenancy.get().engine_for(slug)
+        engine = sqlite_immediate(await tenancy.get().engine_for(slug))  # as the app's writers
         control = tenancy.get().control_engine
         limits = await _limits(control, slug, limits_service)
         windows = limits_service.windows(limits)
@@ -282,5 +283,5 @@ if __name__ == "__main__":
     parser.add_argument("--backend", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=10)
     asyncio.run(main(parser.parse_args()))

@@ -17,7 +17,7 @@ class CallRepository:
     async def get(self, call_id: str) -> Call | None:
         return await self.session.get(Call, call_id)
 
-    async def list(
+    async def page(
         self, limit: int, offset: int, status: str | None, campaign_id: str | None
     ) -> list[Call]:
         stmt = (
@@ -72,4 +72,4 @@ class CallRepository:
             0,
         )
         row = (await self.session.execute(select(in_flight, last_minute, today, minutes))).one()
-        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3] or 0)

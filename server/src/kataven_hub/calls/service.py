@@ -27,8 +27,7 @@ from kataven_hub.calls.models import Call
 from kataven_hub.calls.repository import CallRepository
 from kataven_hub.carriers import registry
 from kataven_hub.carriers.base import RANK, TERMINAL, CallbackUrls, StatusUpdate
-from kataven_hub.core import tenancy
-from kataven_hub.core.db import ControlSession, TenantSession, new_session, utcnow
+from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from kataven_hub.core.ids import looks_like, new_id
 from kataven_hub.core.sessions import after_commit
@@ -111,8 +110,7 @@ async def originate(
         raise OutboundDisabled("Outbound calling is disabled for this number")
     if agent.status != "active":
         raise AgentNotActive(f"Agent is {agent.status}; only active agents place calls")
-    async with new_session(tenancy.get().control_engine) as control:
-        limits = await limits_service.get_limits(ControlSession(control), account)
+    limits = await limits_service.limits_for_calls(account)
     repo = CallRepository(session)
     await limits_service.reserve(account, limits, lambda: _usage(repo))
     session_id = new_id("sess")
@@ -155,7 +153,7 @@ async def _usage(repo: CallRepository) -> limits_service.Usage:
 async def list_calls(
     session: TenantSession, limit: int, offset: int, status: str | None, campaign_id: str | None
 ) -> dict[str, Any]:
-    calls = await CallRepository(session).list(limit, offset, status, campaign_id)
+    calls = await CallRepository(session).page(limit, offset, status, campaign_id)
     return {"calls": calls, "limit": limit, "offset": offset}
 
 

@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 
 from kataven_hub.agents import service as agents_service
 from kataven_hub.calls import service as calls_service
+from kataven_hub.calls.models import Call
 from kataven_hub.carriers import registry
 from kataven_hub.carriers.base import Carrier, StatusUpdate, VoiceReply
 from kataven_hub.core import tenancy
@@ -113,7 +114,7 @@ async def _verified(
 
 async def _outbound_call(
     provider: str, url: str, params: Mapping[str, str], headers: Mapping[str, str]
-) -> tuple[TenantSession, str, object]:
+) -> tuple[TenantSession, str, Call]:
     target = _target(url)
     if target is None:
         raise WebhookRejected()
@@ -139,7 +140,7 @@ async def handle_status(
     session, account, call = await _outbound_call(provider, url, params, headers)
     async with session:
         update = _carrier(provider).parse_status(params)
-        await calls_service.apply_status(session, account, call, update)  # type: ignore[arg-type]
+        await calls_service.apply_status(session, account, call, update)
         await commit(session)
 
 
@@ -151,13 +152,10 @@ async def handle_voice(
     if _target(url) is not None:
         session, account, call = await _outbound_call(provider, url, params, headers)
         async with session:
-            await calls_service.apply_status(
-                session,
-                account,
-                call,
-                StatusUpdate("in_progress", params.get("CallSid")),  # type: ignore[arg-type]
-            )
-            reply = await _reply(session, account, call.agent_id, call.id)  # type: ignore[attr-defined]
+            leg = carrier.parse_status(params).carrier_call_id
+            answered = StatusUpdate("in_progress", leg)
+            await calls_service.apply_status(session, account, call, answered)
+            reply = await _reply(session, account, call.agent_id, call.id)
             await commit(session)
         return carrier.voice_response(reply)
     to = carrier.inbound_to(params) or ""

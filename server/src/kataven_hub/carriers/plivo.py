@@ -46,10 +46,12 @@ _AUTH_ID = re.compile(r"^[MS]A[A-Z0-9]{18}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,80}$")
 _UUID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
+_MAX_SECONDS = 7 * 86400  # a duration beyond a week is garbage, not a call
+
 
 def _int(value: object) -> int | None:
     try:
-        return max(0, int(str(value))) if value not in (None, "") else None
+        return min(_MAX_SECONDS, max(0, int(str(value)))) if value not in (None, "") else None
     except ValueError:
         return None
 
@@ -70,9 +72,9 @@ def plivo_xml(reply: VoiceReply) -> bytes:
 
 class PlivoCarrier:
     provider = "plivo"
-    required_keys = ("auth_id", "auth_token")
-    signature_headers = ("x-plivo-signature-v3",)
-    nonce_headers = ("x-plivo-signature-v3-nonce",)
+    required_keys: tuple[str, ...] = ("auth_id", "auth_token")
+    signature_headers: tuple[str, ...] = ("x-plivo-signature-v3",)
+    nonce_headers: tuple[str, ...] = ("x-plivo-signature-v3-nonce",)
 
     def check_credentials(self, credentials: Mapping[str, str]) -> dict[str, str]:
         if not _AUTH_ID.match(credentials.get("auth_id", "")):

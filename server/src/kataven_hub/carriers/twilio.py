@@ -42,10 +42,12 @@ _SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 _TOKEN = re.compile(r"^[0-9a-fA-F]{32}$")
 _CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 
+_MAX_SECONDS = 7 * 86400  # a duration beyond a week is garbage, not a call
+
 
 def _int(value: str | None) -> int | None:
     try:
-        return max(0, int(value)) if value not in (None, "") else None
+        return min(_MAX_SECONDS, max(0, int(value))) if value not in (None, "") else None
     except ValueError:
         return None
 
@@ -64,7 +66,7 @@ def twiml(reply: VoiceReply) -> bytes:
 
 class TwilioCarrier:
     provider = "twilio"
-    required_keys = ("account_sid", "auth_token")
+    required_keys: tuple[str, ...] = ("account_sid", "auth_token")
 
     def check_credentials(self, credentials: Mapping[str, str]) -> dict[str, str]:
         if not _SID.match(credentials.get("account_sid", "")):

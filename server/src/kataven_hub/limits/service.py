@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
+from kataven_hub.core import tenancy
 from kataven_hub.core.counters import Window, counters
-from kataven_hub.core.db import ControlSession, utcnow
+from kataven_hub.core.db import ControlSession, new_session, utcnow
 from kataven_hub.core.errors import InvalidRequest, LimitExceeded, ServiceUnavailable
+from kataven_hub.core.sessions import after_commit
 from kataven_hub.core.settings import get_settings
 from kataven_hub.limits.models import DEFAULTS, CallLimit
 from kataven_hub.limits.repository import CallLimitRepository
@@ -38,6 +41,8 @@ REASONS = {
     MINUTES: "Daily minute budget exhausted",
 }
 _DAY_SECONDS = 86400
+_LIMITS_TTL_SECONDS = 5.0
+_limits_cache: dict[str, tuple[dict[str, int], float]] = {}
 
 
 class CallLimitReached(LimitExceeded):
@@ -83,7 +88,27 @@ async def update_limits(
     row.updated_by = updated_by
     row.updated_at = utcnow()
     await control.flush()
+    after_commit(control, lambda: _forget_limits(account))
     return {k: getattr(row, k) for k in DEFAULTS}
+
+
+async def limits_for_calls(account: str) -> dict[str, int]:
+    """The caps the originate path applies: read from the control database, cached in this
+    process for a few seconds (a change made through another process applies within
+    `_LIMITS_TTL_SECONDS`; through this one, at once)."""
+    hit = _limits_cache.get(account)
+    if hit is not None and time.monotonic() - hit[1] < _LIMITS_TTL_SECONDS:
+        return hit[0]
+    async with new_session(tenancy.get().control_engine) as control:
+        limits = await get_limits(ControlSession(control), account)
+    _limits_cache[account] = (limits, time.monotonic())
+    while len(_limits_cache) > 10_000:
+        _limits_cache.pop(next(iter(_limits_cache)))
+    return limits
+
+
+async def _forget_limits(account: str) -> None:
+    _limits_cache.pop(account, None)
 
 
 # -- live counters -----------------------------------------------------------------------------

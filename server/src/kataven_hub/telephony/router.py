@@ -100,5 +100,5 @@ async def delete_provider(
     provider_id: str, principal: PrincipalDep, session: TenantSessionDep
 ) -> Response:
     """Delete a carrier credential; refused (409) while phone numbers still use it."""
-    await telephony_service.delete_provider(session, provider_id)
+    await telephony_service.delete_provider(session, principal.account, provider_id)
     return Response(status_code=204)

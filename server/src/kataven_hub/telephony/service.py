@@ -10,6 +10,7 @@ the map heals instead of blocking a number forever. A clash says only "duplicate
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -22,12 +23,15 @@ from kataven_hub.core import secrets, tenancy
 from kataven_hub.core.db import ControlSession, TenantSession, new_session, utcnow
 from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound
 from kataven_hub.core.ids import looks_like, new_id
+from kataven_hub.core.sessions import after_commit
 from kataven_hub.telephony.models import NumberOwner, PhoneNumber, ProviderCredential
 from kataven_hub.telephony.repository import NumberMapRepository, TelephonyRepository
 from kataven_hub.telephony.schemas import NumberCreate, NumberUpdate, ProviderCreate
 
 _TABLE, _COLUMN = "telephony_providers", "credentials"
 STALE_CLAIM_AFTER = timedelta(seconds=60)
+_PLAIN_TTL_SECONDS, _PLAIN_CACHE_SIZE = 60.0, 1000
+_plain_cache: dict[tuple[str, str], tuple[dict[str, str], float]] = {}
 
 
 class ProviderInUse(Conflict):
@@ -113,7 +117,11 @@ async def _provider(session: TenantSession, provider_id: str) -> ProviderCredent
     return await TelephonyRepository(session).provider(provider_id)
 
 
-async def delete_provider(session: TenantSession, provider_id: str) -> None:
+async def _forget(account: str, provider_id: str) -> None:
+    forget_credentials(account, provider_id)
+
+
+async def delete_provider(session: TenantSession, account: str, provider_id: str) -> None:
     repo = TelephonyRepository(session)
     row = await _provider(session, provider_id)
     if row is None:
@@ -121,17 +129,34 @@ async def delete_provider(session: TenantSession, provider_id: str) -> None:
     if await repo.count_numbers_using(row.id):
         raise ProviderInUse("Credential in use by phone numbers; delete those numbers first")
     await repo.delete(row)
+    after_commit(session, lambda: _forget(account, row.id))
 
 
 async def credentials(session: TenantSession, account: str, provider_id: str) -> dict[str, str]:
-    """The decrypted credentials of a row (503 when they cannot be decrypted)."""
+    """The decrypted credentials of a row (503 when they cannot be decrypted).
+
+    Credential rows never change (there is no update; a new row gets a new id), so decrypted
+    values are kept briefly in process memory: every originate and every signed webhook needs
+    them, and a SELECT plus a decryption each time would dominate those paths."""
+    key = (account, provider_id)
+    hit = _plain_cache.get(key)
+    if hit is not None and time.monotonic() - hit[1] < _PLAIN_TTL_SECONDS:
+        return dict(hit[0])
     row = await _provider(session, provider_id)
     if row is None:
         raise secrets.SecretUndecryptable("Provider credential missing")
     plain = secrets.decrypt(
         row.credentials, account=account, table=_TABLE, row_id=row.id, column=_COLUMN
     )
-    return dict(json.loads(plain))
+    value = dict(json.loads(plain))
+    _plain_cache[key] = (value, time.monotonic())
+    while len(_plain_cache) > _PLAIN_CACHE_SIZE:
+        _plain_cache.pop(next(iter(_plain_cache)))
+    return dict(value)
+
+
+def forget_credentials(account: str, provider_id: str) -> None:
+    _plain_cache.pop((account, provider_id), None)
 
 
 # -- phone numbers --------------------------------------------------------------------------
