@@ -58,7 +58,7 @@ async def counts(client: httpx.AsyncClient, tenant: Tenant, campaign_id: str) ->
     return dict(Counter(c["status"] for c in r.json()["contacts"]))
 
 
-async def wait_for(check: Callable[[], Any], timeout: float = 60.0) -> Any:
+async def wait_for(check: Callable[[], Any], timeout: float = 150.0) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         value = await check()
