@@ -230,7 +230,7 @@ def _never_connected(exc: BaseException) -> bool:
     """A failure to open a database connection (server full, refused, pool exhausted). Every
     connection originate uses is opened before it calls the carrier, so such a failure means
     the carrier was never asked."""
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     seen: BaseException | None = exc

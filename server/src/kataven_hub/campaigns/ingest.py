@@ -217,7 +217,7 @@ async def ingest(
     """Store the CSV's contacts for `campaign_id`, or raise InvalidCsv naming the bad rows."""
     parser = _Parser(binary, default_region, field_max)
     parser.header()
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await _copy(session, campaign_id, parser, now)
     else:
         await _executemany(session, campaign_id, parser, now)
@@ -247,11 +247,10 @@ async def _copy(session: TenantSession, campaign_id: str, parser: _Parser, now: 
 async def _executemany(
     session: TenantSession, campaign_id: str, parser: _Parser, now: datetime
 ) -> None:
-    table = CampaignContact.__table__
     async for rows in _batches(parser):
         values = [
             {"id": cid, "campaign_id": campaign_id, "seq": seq, "phone_number": number,
              "custom_fields": custom, "created_at": now, "updated_at": now}
             for cid, (seq, number, custom) in zip(_id_batch(len(rows)), rows, strict=True)
         ]  # fmt: skip
-        await session.execute(insert(table), values)
+        await session.execute(insert(CampaignContact), values)

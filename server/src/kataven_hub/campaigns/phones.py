@@ -32,6 +32,7 @@ class _Region:
 
     def __init__(self, metadata: PhoneMetadata) -> None:
         general = metadata.general_desc
+        assert general is not None
         self.general_lengths = frozenset(general.possible_length or ())
         self.general = re.compile(general.national_number_pattern or "(?!)")
         self.types = [

@@ -89,7 +89,7 @@ async def fence(session: TenantSession, campaign_id: str, token: int) -> Campaig
 async def lock(session: TenantSession, campaign_id: str) -> None:
     """Lock order: the campaign row before any of its contacts (as `fence` does), so contact
     writes outside a dispatcher step cannot deadlock with one."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             select(Campaign.id).where(Campaign.id == campaign_id).with_for_update()
         )
@@ -129,7 +129,7 @@ async def claim(
         "updated_at": now, "lease_token": token, "call_id": None, "next_attempt_at": None,
     }  # fmt: skip
     stmt = _contact_update(campaign.id)
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # A CTE, not `id IN (subquery)`: PostgreSQL may rescan a LIMIT … FOR UPDATE SKIP LOCKED
         # subquery once per outer row and so claim more than n rows.
         picked = due.with_for_update(skip_locked=True).cte("due")
@@ -215,6 +215,7 @@ async def outcome(
     same call: applying twice changes nothing."""
     await lock(session, campaign.id)
     retry = not final and contact.attempts <= campaign.retries_per_contact
+    values: dict[str, Any]
     if call_status == "completed":
         new, values = COMPLETED, {"completed_at": now}
     elif retry and campaign.status in (RUNNING, PAUSED, SCHEDULED):

@@ -26,9 +26,9 @@ class CampaignRepository:
 
     @property
     def is_postgres(self) -> bool:
-        return self.session.bind.dialect.name == "postgresql"
+        return self.session.get_bind().dialect.name == "postgresql"
 
-    async def list(self) -> list[Campaign]:
+    async def newest_first(self) -> list[Campaign]:
         stmt = select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())
         return list(await self.session.scalars(stmt))
 
@@ -126,7 +126,7 @@ class IndexRepository:
         self.session = session
 
     async def upsert(self, account: str, campaign_id: str, due_at: datetime) -> None:
-        dialect = self.session.bind.dialect.name
+        dialect = self.session.get_bind().dialect.name
         make = pg_insert if dialect == "postgresql" else sqlite_insert
         stmt = make(CampaignIndex).values(
             campaign_id=campaign_id, account=account, due_at=due_at, version=1

@@ -124,7 +124,7 @@ async def _check_agent_and_number(session: TenantSession, agent_id: str, number_
 
 
 async def list_campaigns(session: TenantSession) -> dict[str, Any]:
-    return {"campaigns": await CampaignRepository(session).list()}
+    return {"campaigns": await CampaignRepository(session).newest_first()}
 
 
 async def get(session: TenantSession, campaign_id: str, *, lock: bool = False) -> Campaign:
