@@ -7,20 +7,20 @@ account, 409; immutable). No built-ins: any FAQ can be deleted, which removes it
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound
-from kataven_hub.core.ids import looks_like, new_id
+from kataven_hub.core.ids import new_id
+from kataven_hub.core.repository import SNAKE_NAME, by_id_or_name
 from kataven_hub.core.schemas import snake_case
 from kataven_hub.faqs.models import Faq
 from kataven_hub.faqs.repository import FaqRepository
 from kataven_hub.faqs.schemas import FaqCreate, FaqUpdate
 
-_SNAKE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+_SNAKE = SNAKE_NAME
 
 
 async def list_faqs(session: TenantSession, category: str | None) -> dict[str, Any]:
@@ -29,10 +29,7 @@ async def list_faqs(session: TenantSession, category: str | None) -> dict[str, A
 
 
 async def find(session: TenantSession, ref: str) -> Faq | None:
-    faqs = FaqRepository(session)
-    if looks_like("faq", ref):
-        return await faqs.get(ref)
-    return await faqs.get_by_name(ref) if _SNAKE.match(ref) else None
+    return await by_id_or_name(FaqRepository(session), "faq", ref)
 
 
 async def get(session: TenantSession, ref: str) -> Faq:

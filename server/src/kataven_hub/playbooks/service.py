@@ -10,7 +10,6 @@ its agent links (foreign keys cascade).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -18,15 +17,16 @@ from sqlalchemy.exc import IntegrityError
 from kataven_hub.accounts.service import TENANT_SEEDERS
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from kataven_hub.core.ids import looks_like, new_id
+from kataven_hub.core.ids import new_id
 from kataven_hub.core.pagination import envelope
+from kataven_hub.core.repository import SNAKE_NAME, by_id_or_name
 from kataven_hub.core.schemas import snake_case
 from kataven_hub.playbooks.builtins import BUILTIN_PLAYBOOKS, VERSION
 from kataven_hub.playbooks.models import Playbook
 from kataven_hub.playbooks.repository import PlaybookRepository
 from kataven_hub.playbooks.schemas import PlaybookCreate, PlaybookUpdate
 
-_SNAKE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+_SNAKE = SNAKE_NAME
 
 
 async def list_playbooks(
@@ -37,10 +37,7 @@ async def list_playbooks(
 
 
 async def find(session: TenantSession, ref: str) -> Playbook | None:
-    playbooks = PlaybookRepository(session)
-    if looks_like("pb", ref):
-        return await playbooks.get(ref)
-    return await playbooks.get_by_name(ref) if _SNAKE.match(ref) else None
+    return await by_id_or_name(PlaybookRepository(session), "pb", ref)
 
 
 async def get(session: TenantSession, ref: str) -> Playbook:

@@ -10,7 +10,6 @@ that expose it. `category_counts` in the list counts the rows matching every fil
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -18,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from kataven_hub.accounts.service import TENANT_SEEDERS
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from kataven_hub.core.ids import looks_like, new_id
+from kataven_hub.core.ids import new_id
 from kataven_hub.core.pagination import envelope
+from kataven_hub.core.repository import SNAKE_NAME, by_id_or_name
 from kataven_hub.tools.builtins import BUILTIN_TOOLS, VERSION
 from kataven_hub.tools.models import Tool
 from kataven_hub.tools.repository import ToolRepository
 from kataven_hub.tools.schemas import ToolCreate, ToolUpdate, check_implementation
 
-_SNAKE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+_SNAKE = SNAKE_NAME
 _NOT_NULL = {
     "category", "display_name", "description", "args_schema", "implementation_type",
     "implementation_config", "implementation_code", "tags",
@@ -50,10 +50,7 @@ async def list_tools(
 
 async def find(session: TenantSession, ref: str) -> Tool | None:
     """The tool with this id or name, or None."""
-    tools = ToolRepository(session)
-    if looks_like("tool", ref):
-        return await tools.get(ref)
-    return await tools.get_by_name(ref) if _SNAKE.match(ref) else None
+    return await by_id_or_name(ToolRepository(session), "tool", ref)
 
 
 async def get(session: TenantSession, ref: str) -> Tool:
