@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+import functools
+from typing import Any
+
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from kataven_hub.agents.models import Agent, AgentFaq, AgentPlaybook, AgentTool
-from kataven_hub.core.db import TenantSession
+from kataven_hub.core.db import TenantSession, json_array_agg
+from kataven_hub.faqs.models import Faq
+from kataven_hub.playbooks.models import Playbook
 
 Link = AgentPlaybook | AgentFaq
 
@@ -13,12 +18,18 @@ class AgentRepository:
     def __init__(self, session: TenantSession) -> None:
         self.session = session
 
-    async def list(self) -> list[Agent]:
-        stmt = select(Agent).order_by(Agent.created_at.desc(), Agent.id.desc())
-        return list(await self.session.scalars(stmt))
-
     async def get(self, agent_id: str) -> Agent | None:
         return await self.session.get(Agent, agent_id)
+
+    async def read(self, agent_id: str | None = None) -> list[dict[str, Any]]:
+        """Agents as dicts (one, or all newest first), each with `playbooks` and `faqs`: lists
+        of summaries carrying their link's `linked_at`, unsorted. One statement, whatever the
+        number of agents (a correlated aggregate per link table)."""
+        bind = self.session.bind
+        assert bind is not None
+        stmt = _read_statement(bind.dialect.name, agent_id is not None)
+        params = {} if agent_id is None else {"agent_id": agent_id}
+        return [dict(row) for row in (await self.session.execute(stmt, params)).mappings()]
 
     async def add(self, agent: Agent) -> Agent:
         self.session.add(agent)
@@ -46,19 +57,6 @@ class AgentRepository:
         await self.session.execute(delete(AgentTool).where(AgentTool.tool_name == tool_name))
 
     # -- knowledge links ---------------------------------------------------------------------
-    async def playbook_links(self, agent_ids: list[str] | None) -> list[AgentPlaybook]:
-        """Links of these agents (None: of every agent), in attachment order."""
-        stmt = select(AgentPlaybook).order_by(AgentPlaybook.created_at, AgentPlaybook.playbook_id)
-        if agent_ids is not None:
-            stmt = stmt.where(AgentPlaybook.agent_id.in_(agent_ids))
-        return list(await self.session.scalars(stmt))
-
-    async def faq_links(self, agent_ids: list[str] | None) -> list[AgentFaq]:
-        stmt = select(AgentFaq).order_by(AgentFaq.created_at, AgentFaq.faq_id)
-        if agent_ids is not None:
-            stmt = stmt.where(AgentFaq.agent_id.in_(agent_ids))
-        return list(await self.session.scalars(stmt))
-
     async def add_link(self, link: Link) -> bool:
         """Insert a link; False when it already exists (also when a concurrent request won)."""
         if await self.session.get(type(link), self._key(link)) is not None:
@@ -82,3 +80,51 @@ class AgentRepository:
     def _key(link: Link) -> tuple[str, str]:
         other = link.playbook_id if isinstance(link, AgentPlaybook) else link.faq_id
         return (link.agent_id, other)
+
+
+@functools.cache
+def _read_statement(dialect: str, one: bool) -> Select[Any]:
+    """Built once per dialect (building a statement costs more than running it)."""
+    playbooks = json_array_agg(
+        dialect,
+        {
+            "id": Playbook.id,
+            "name": Playbook.name,
+            "display_name": Playbook.display_name,
+            "category": Playbook.category,
+            "description": Playbook.description,
+            "tool_names": Playbook.tool_names,
+            "linked_at": AgentPlaybook.created_at,
+        },
+        nested=frozenset({"tool_names"}),
+    )
+    faqs = json_array_agg(
+        dialect,
+        {
+            "id": Faq.id,
+            "name": Faq.name,
+            "title": Faq.title,
+            "summary": Faq.summary,
+            "content": Faq.content,
+            "category": Faq.category,
+            "linked_at": AgentFaq.created_at,
+        },
+    )
+    stmt = select(
+        *Agent.__table__.columns,
+        select(playbooks)
+        .select_from(AgentPlaybook)
+        .join(Playbook, Playbook.id == AgentPlaybook.playbook_id)
+        .where(AgentPlaybook.agent_id == Agent.id)
+        .scalar_subquery()
+        .label("playbooks"),
+        select(faqs)
+        .select_from(AgentFaq)
+        .join(Faq, Faq.id == AgentFaq.faq_id)
+        .where(AgentFaq.agent_id == Agent.id)
+        .scalar_subquery()
+        .label("faqs"),
+    )
+    if one:
+        return stmt.where(Agent.id == bindparam("agent_id"))
+    return stmt.order_by(Agent.created_at.desc(), Agent.id.desc())

@@ -32,7 +32,7 @@ _NOT_NULL = {
 
 
 async def list_agents(session: TenantSession) -> list[dict[str, Any]]:
-    return await _with_knowledge_many(session, await AgentRepository(session).list(), every=True)
+    return await _read(session)
 
 
 async def get(session: TenantSession, agent_id: str) -> Agent:
@@ -43,7 +43,10 @@ async def get(session: TenantSession, agent_id: str) -> Agent:
 
 
 async def read(session: TenantSession, agent_id: str) -> dict[str, Any]:
-    return await _with_knowledge(session, await get(session, agent_id))
+    found = await _read(session, agent_id) if looks_like("agent", agent_id) else []
+    if not found:
+        raise NotFound("Agent not found")
+    return found[0]
 
 
 async def create(
@@ -54,7 +57,11 @@ async def create(
         id=new_id("agent"), created_by=principal.subject, template_id=template_id, **values
     )
     await AgentRepository(session).add(agent)
-    return await _with_knowledge(session, agent)
+    # A new agent has nothing attached yet: no need to read the links back.
+    return {c.key: getattr(agent, c.key) for c in Agent.__table__.columns} | {
+        "playbooks": [],
+        "faqs": [],
+    }
 
 
 async def update(session: TenantSession, agent_id: str, body: AgentUpdate) -> dict[str, Any]:
@@ -168,29 +175,15 @@ async def link_knowledge(
 
 
 async def _with_knowledge(session: TenantSession, agent: Agent) -> dict[str, Any]:
-    return (await _with_knowledge_many(session, [agent]))[0]
+    await session.flush()  # the read below is a statement, not the identity map
+    return (await _read(session, agent.id))[0]
 
 
-async def _with_knowledge_many(
-    session: TenantSession, agents: list[Agent], *, every: bool = False
-) -> list[dict[str, Any]]:
-    """Agents as dicts with `playbooks` and `faqs` joined: four queries whatever the count
-    (`every`: the agents are the whole table, so the links need no IN list)."""
-    if not agents:
-        return []
-    repo = AgentRepository(session)
-    ids = None if every else [a.id for a in agents]
-    pb_links = await repo.playbook_links(ids)
-    faq_links = await repo.faq_links(ids)
-    playbooks = await playbooks_service.by_ids(session, sorted({x.playbook_id for x in pb_links}))
-    faqs = await faqs_service.by_ids(session, sorted({x.faq_id for x in faq_links}))
-    out = {a.id: {c.key: getattr(a, c.key) for c in Agent.__table__.columns} for a in agents}
-    for data in out.values():
-        data["playbooks"], data["faqs"] = [], []
-    for pb_link in pb_links:
-        if pb_link.agent_id in out and pb_link.playbook_id in playbooks:
-            out[pb_link.agent_id]["playbooks"].append(playbooks[pb_link.playbook_id])
-    for faq_link in faq_links:
-        if faq_link.agent_id in out and faq_link.faq_id in faqs:
-            out[faq_link.agent_id]["faqs"].append(faqs[faq_link.faq_id])
-    return list(out.values())
+async def _read(session: TenantSession, agent_id: str | None = None) -> list[dict[str, Any]]:
+    """Agents with `playbooks` and `faqs` in attachment order (see AgentRepository.read)."""
+    agents = await AgentRepository(session).read(agent_id)
+    for agent in agents:
+        for kind in ("playbooks", "faqs"):
+            links = sorted(agent[kind] or [], key=lambda x: (x.pop("linked_at"), x["id"]))
+            agent[kind] = links
+    return agents

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NewType
 
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, event, func, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -114,3 +114,20 @@ def sqlite_immediate(engine: AsyncEngine) -> AsyncEngine:
     if engine.dialect.name != "sqlite":
         return engine
     return engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+
+
+def json_array_agg(
+    dialect: str, fields: dict[str, ColumnElement[Any]], *, nested: frozenset[str] = frozenset()
+) -> ColumnElement[Any]:
+    """An aggregate: each row of the group as a JSON object with these keys, all in one JSON
+    array (`json_agg` on PostgreSQL, `json_group_array` on SQLite; NULL for no rows). `nested`
+    names JSON columns, which SQLite stores as text and must parse to nest. The order of the
+    elements is unspecified: sort them after loading."""
+    pairs: list[ColumnElement[Any]] = []
+    for key, value in fields.items():
+        assert key.isidentifier(), key  # keys are code constants, quoted as SQL literals
+        pairs.append(literal_column(f"'{key}'"))
+        pairs.append(func.json(value) if dialect == "sqlite" and key in nested else value)
+    if dialect == "sqlite":
+        return func.json_group_array(func.json_object(*pairs), type_=JSON)
+    return func.json_agg(func.json_build_object(*pairs), type_=JSON)

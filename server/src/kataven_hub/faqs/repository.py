@@ -22,11 +22,6 @@ class FaqRepository:
     async def get_by_name(self, name: str) -> Faq | None:
         return await self.session.scalar(select(Faq).where(Faq.name == name))
 
-    async def by_ids(self, ids: list[str]) -> list[Faq]:
-        if not ids:
-            return []
-        return list(await self.session.scalars(select(Faq).where(Faq.id.in_(ids))))
-
     async def add(self, faq: Faq) -> Faq:
         self.session.add(faq)
         await self.session.flush()

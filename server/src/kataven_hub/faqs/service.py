@@ -39,10 +39,6 @@ async def get(session: TenantSession, ref: str) -> Faq:
     return faq
 
 
-async def by_ids(session: TenantSession, ids: list[str]) -> dict[str, Faq]:
-    return {f.id: f for f in await FaqRepository(session).by_ids(ids)}
-
-
 async def create(session: TenantSession, body: FaqCreate) -> Faq:
     name = body.name or snake_case(body.title)
     if not _SNAKE.match(name):

@@ -45,12 +45,6 @@ class PlaybookRepository:
     async def by_names(self, names: list[str]) -> list[Playbook]:
         return list(await self.session.scalars(select(Playbook).where(Playbook.name.in_(names))))
 
-    async def by_ids(self, ids: list[str]) -> list[Playbook]:
-        if not ids:
-            return []
-        stmt = select(Playbook).options(_NO_CONTENT).where(Playbook.id.in_(ids))
-        return list(await self.session.scalars(stmt))
-
     async def add(self, playbook: Playbook) -> Playbook:
         self.session.add(playbook)
         await self.session.flush()

@@ -47,11 +47,6 @@ async def get(session: TenantSession, ref: str) -> Playbook:
     return playbook
 
 
-async def by_ids(session: TenantSession, ids: list[str]) -> dict[str, Playbook]:
-    """Playbooks by id, without their content (for agent reads)."""
-    return {p.id: p for p in await PlaybookRepository(session).by_ids(ids)}
-
-
 async def create(session: TenantSession, body: PlaybookCreate) -> Playbook:
     name = body.name or snake_case(body.display_name)
     if not _SNAKE.match(name):
