@@ -1,6 +1,12 @@
 """CRUD speed on PostgreSQL: `GET /api/v1/agents/{id}` and `POST /api/v1/agents` with an
-sk_live_ key, beside (a) a raw asyncpg loop doing the same queries and (b) a bare ASGI app
+sk_live_ key, beside (a) a raw asyncpg loop doing the same database work as the app (for GET
+the app's own statement; for POST the same INSERT in a transaction) and (b) a bare ASGI app
 returning the same bytes, plus authenticated vs unauthenticated.
+
+It also prints two floors, apps doing (a)'s database work per request through an asyncpg pool
+with no auth, no validation, no limits: (c) `floor`, framework-free ASGI, the most any Python
+server on this stack reaches here; (d) `fastapi`, the same as one FastAPI route, the most an app
+built on FastAPI (as ours is) can reach. `app/floor` is how much of (c) the app keeps.
 
     make bench            # or: .venv/bin/python bench/crud.py [--seconds 4] [--runs 3]
 
@@ -22,9 +28,11 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
+from fastapi import FastAPI, Request, Response
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _load import build_request, load, median
@@ -58,6 +66,102 @@ def bare_app_factory() -> object:
             }
         )
         await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+
+    return app
+
+
+def floor_app_factory() -> object:
+    """(c) The floor: asyncpg and uvicorn only, the same database work as the raw loop."""
+    import asyncpg as pg
+    import orjson
+
+    get_sql, post_sql = os.environ["BENCH_GET_SQL"], os.environ["BENCH_POST_SQL"]
+    pool: list[Any] = []
+
+    async def app(scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                pool.append(
+                    await pg.create_pool(
+                        os.environ["BENCH_TENANT_DSN"],
+                        min_size=1,
+                        max_size=16,
+                        max_inactive_connection_lifetime=1,
+                    )
+                )
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        if scope["path"] == "/healthz":
+            status, out = 200, b"ok"
+        elif scope["method"] == "POST":
+            fields = orjson.loads(body)
+            async with pool[0].acquire() as conn, conn.transaction():
+                await conn.execute(post_sql, "agent_" + uuid.uuid4().hex, fields["name"])
+            status, out = 201, orjson.dumps(fields)
+        else:
+            async with pool[0].acquire() as conn:
+                row = await conn.fetchrow(get_sql, scope["path"].rpartition("/")[2])
+            status, out = 200, orjson.dumps(dict(row), default=str)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(out)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": out})
+
+    return app
+
+
+def fastapi_floor_app_factory() -> object:
+    """(d) The FastAPI floor: (c) as one FastAPI route per method, nothing else."""
+    from contextlib import asynccontextmanager
+
+    import asyncpg as pg
+
+    get_sql, post_sql = os.environ["BENCH_GET_SQL"], os.environ["BENCH_POST_SQL"]
+    pool: list[Any] = []
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> Any:
+        pool.append(
+            await pg.create_pool(
+                os.environ["BENCH_TENANT_DSN"],
+                min_size=1,
+                max_size=16,
+                max_inactive_connection_lifetime=1,
+            )
+        )
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.get("/healthz")
+    async def healthz() -> str:
+        return "ok"
+
+    @app.get("/api/v1/agents/{agent_id}")
+    async def get_agent(agent_id: str) -> Any:
+        async with pool[0].acquire() as conn:
+            return dict(await conn.fetchrow(get_sql, agent_id))
+
+    @app.post("/api/v1/agents", status_code=201)
+    async def create_agent(request: Request) -> Response:
+        fields = await request.json()
+        async with pool[0].acquire() as conn, conn.transaction():
+            await conn.execute(post_sql, "agent_" + uuid.uuid4().hex, fields["name"])
+        return Response(await request.body(), 201, media_type="application/json")
 
     return app
 
@@ -109,7 +213,9 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(10)
 
 
-async def raw_loop(dsn: str, sql: str, args_fn: object, connections: int, seconds: float) -> float:
+async def raw_loop(
+    dsn: str, sql: str, args_fn: object, connections: int, seconds: float, transaction: bool
+) -> float:
     """(a) asyncpg directly: the same statement, the same concurrency, no HTTP."""
     pool = await asyncpg.create_pool(dsn, min_size=connections, max_size=connections)
     count = 0
@@ -120,7 +226,11 @@ async def raw_loop(dsn: str, sql: str, args_fn: object, connections: int, second
         async with pool.acquire() as conn:
             stmt = await conn.prepare(sql)
             while time.perf_counter() < stop_at:
-                await stmt.fetch(*args_fn())  # type: ignore[operator]
+                if transaction:
+                    async with conn.transaction():
+                        await stmt.fetch(*args_fn())  # type: ignore[operator]
+                else:
+                    await stmt.fetch(*args_fn())  # type: ignore[operator]
                 count += 1
 
     start = time.perf_counter()
@@ -128,6 +238,14 @@ async def raw_loop(dsn: str, sql: str, args_fn: object, connections: int, second
     elapsed = time.perf_counter() - start
     await pool.close()
     return count / elapsed
+
+
+def app_read_sql() -> str:
+    """The statement the app runs for `GET /agents/{id}`, compiled as it sends it."""
+    from kataven_hub.agents.repository import _read_statement
+    from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
+
+    return str(_read_statement("postgresql", True).compile(dialect=asyncpg_dialect.dialect()))
 
 
 def main() -> None:
@@ -151,8 +269,8 @@ def main() -> None:
         "KATAVEN_API_KEY_PEPPER": "bench-pepper-" + run_id,
         "KATAVEN_BOOTSTRAP_DEMO_ACCOUNT": "false",
         "KATAVEN_LOG_LEVEL": "WARNING",
-        "KATAVEN_DB_POOL_SIZE": "20",
-        "KATAVEN_DB_MAX_OVERFLOW": "20",
+        "KATAVEN_DB_POOL_SIZE": "16",
+        "KATAVEN_DB_MAX_OVERFLOW": "4",
         "BENCH_ACCOUNT": "bench",
     }
 
@@ -197,7 +315,13 @@ def main() -> None:
             capture_output=True,
         )
         auth = {"Authorization": f"Bearer {key}"}
-        port_app, port_noauth, port_bare = 18181, 18182, 18183
+        port_app, port_noauth, port_bare, port_floor, port_fastapi = (
+            18181,
+            18182,
+            18183,
+            18184,
+            18185,
+        )
         procs.append(serve("kataven_hub.main:create_app", env, port_app))
         base = f"http://127.0.0.1:{port_app}"
         post_json = json.dumps(
@@ -228,24 +352,33 @@ def main() -> None:
             ),
         }
         tenant_dsn = f"{PG}/khbench{run_id}_t_bench"
-        get_sql = "SELECT * FROM agents WHERE id = $1"
-        post_sql = (
+        get_sql = app_read_sql()  # the app's own statement for one agent with its links
+        post_sql = (  # the columns the app inserts; it runs in a transaction, as the app's does
             "INSERT INTO agents (id, name, description, category, status, system_prompt, "
-            "greeting_message, greeting_mode, llm_model, voice_provider, voice_id, auth_mode, "
-            "ringing_enabled, background_audio_enabled, background_audio_volume, "
-            "noise_suppression_enabled, created_at, updated_at) VALUES ($1, 'Bench agent', '', "
-            "'custom', 'draft', 'You are helpful.', '', 'interruptible', 'gpt-4o', 'cartesia', '', "
-            "'authenticated', true, false, 0.8, true, now(), now()) RETURNING *"
+            "active_prompt_id, greeting_message, greeting_mode, llm_model, voice_provider, "
+            "voice_id, auth_mode, ringing_enabled, background_audio_enabled, "
+            "background_audio_volume, noise_suppression_enabled, template_id, created_by, "
+            "created_at, updated_at) VALUES ($1, $2, '', 'custom', 'draft', 'You are helpful.', "
+            "NULL, '', 'interruptible', 'gpt-4o', 'cartesia', '', 'authenticated', true, false, "
+            "0.8, true, NULL, 'key_bench', now(), now())"
         )
-        raw_args = {"GET": lambda: (agent_id,), "POST": lambda: ("agent_" + uuid.uuid4().hex,)}
+        env.update(BENCH_GET_SQL=get_sql, BENCH_POST_SQL=post_sql, BENCH_TENANT_DSN=tenant_dsn)
+        procs.append(serve("crud:floor_app_factory", env, port_floor))
+        procs.append(serve("crud:fastapi_floor_app_factory", env, port_fastapi))
+        raw_args = {
+            "GET": lambda: (agent_id,),
+            "POST": lambda: ("agent_" + uuid.uuid4().hex, "Bench agent"),
+        }
         raw_sql = {"GET": get_sql, "POST": post_sql}
 
         print(
-            f"{'':6}{'app':>10}{'no-auth':>10}{'raw PG':>10}{'bare ASGI':>11}"
-            f"{'app/min(base)':>15}{'auth cost':>11}"
+            f"{'':6}{'app':>7}{'no-auth':>9}{'raw PG':>8}{'bare':>7}{'floor':>7}{'fastapi':>9}"
+            f"  {'÷ min(raw, bare):':<18}{'app':>5}{'floor':>7}{'fastapi':>9}"
+            f"{'app/floor':>11}{'auth cost':>11}"
         )
         for method in ("GET", "POST"):
-            samples: dict[str, list[float]] = {k: [] for k in ("app", "noauth", "raw", "bare")}
+            kinds = ("app", "noauth", "raw", "bare", "floor", "fastapi")
+            samples: dict[str, list[float]] = {k: [] for k in kinds}
             for _ in range(opts.runs):
                 r = load("127.0.0.1", port_app, requests[method][0], opts.connections, opts.seconds)
                 assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
@@ -263,20 +396,33 @@ def main() -> None:
                             raw_args[method],
                             opts.connections,
                             opts.seconds,
+                            transaction=method == "POST",
                         )
                     )
                 )
+                r = load(
+                    "127.0.0.1", port_floor, requests[method][1], opts.connections, opts.seconds
+                )
+                assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
+                samples["floor"].append(r.rps)
+                r = load(
+                    "127.0.0.1", port_fastapi, requests[method][1], opts.connections, opts.seconds
+                )
+                assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
+                samples["fastapi"].append(r.rps)
                 samples["bare"].append(
                     load(
                         "127.0.0.1", port_bare, requests[method][0], opts.connections, opts.seconds
                     ).rps
                 )
             m = {k: median(v) for k, v in samples.items()}
-            ratio = m["app"] / min(m["raw"], m["bare"])
+            base = min(m["raw"], m["bare"])
             auth_cost = 1 - m["app"] / m["noauth"]
             print(
-                f"{method:6}{m['app']:10.0f}{m['noauth']:10.0f}{m['raw']:10.0f}{m['bare']:11.0f}"
-                f"{ratio:15.2f}{auth_cost:10.1%}"
+                f"{method:6}{m['app']:7.0f}{m['noauth']:9.0f}{m['raw']:8.0f}{m['bare']:7.0f}"
+                f"{m['floor']:7.0f}{m['fastapi']:9.0f}  {'':<18}{m['app'] / base:5.2f}"
+                f"{m['floor'] / base:7.2f}{m['fastapi'] / base:9.2f}"
+                f"{m['app'] / m['floor']:11.2f}{auth_cost:11.1%}"
             )
         print(
             f"(medians of {opts.runs} runs of {opts.seconds:.0f} s, {opts.connections} connections; "
