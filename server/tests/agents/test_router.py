@@ -33,7 +33,8 @@ class TestCreateAgent:
         assert agent["voice_provider"] == "cartesia"
         assert agent["auth_mode"] == "authenticated"
         assert agent["greeting_mode"] == "interruptible"
-        assert agent["playbooks"] == [] and agent["faqs"] == []
+        assert agent["playbooks"] == []
+        assert agent["faqs"] == []
         assert agent["created_at"].endswith("Z")
 
     async def test_ignores_unknown_fields(
@@ -41,7 +42,8 @@ class TestCreateAgent:
     ) -> None:
         agent = await create_agent(client, tenant_a, bogus={"x": 1}, playbooks=["p"], faqs=["f"])
         assert "bogus" not in agent
-        assert agent["playbooks"] == [] and agent["faqs"] == []
+        assert agent["playbooks"] == []
+        assert agent["faqs"] == []
 
     async def test_ignores_server_set_fields(
         self, client: httpx.AsyncClient, tenant_a: Tenant
@@ -89,7 +91,8 @@ class TestCreateAgent:
         assert r.status_code == 400
         assert r.headers["content-type"] == "application/problem+json"
         problem = r.json()
-        assert problem["status"] == 400 and problem["code"] == "invalid_request"
+        assert problem["status"] == 400
+        assert problem["code"] == "invalid_request"
         assert "Traceback" not in r.text
 
     async def test_unknown_model_names_allowed_values(
@@ -204,7 +207,8 @@ class TestAgentTools:
         body = {"tool_name": "lookup_order", "config": {"store": "eu"}, "enabled": True}
         r1 = await client.post(url, json=body, headers=tenant_a.headers)
         r2 = await client.put(url, json={**body, "enabled": False}, headers=tenant_a.headers)
-        assert r1.status_code == 200 and r2.status_code == 200
+        assert r1.status_code == 200
+        assert r2.status_code == 200
         rows = (await client.get(url, headers=tenant_a.headers)).json()
         assert len(rows) == 1
         assert rows[0]["tool_name"] == "lookup_order"

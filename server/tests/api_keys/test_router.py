@@ -42,7 +42,8 @@ class TestCreateApiKey:
         assert r.status_code == 200
         listed = (await client.get("/api/v1/api-keys", headers=tenant_a.headers)).json()
         row = next(k for k in listed if k["id"] == created["id"])
-        assert "key" not in row and key not in str(listed)
+        assert "key" not in row
+        assert key not in str(listed)
 
     async def test_never_expiry(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
         assert (await mint(client, tenant_a))["expires_at"] is None
@@ -118,7 +119,8 @@ class TestUpdateApiKey:
             json={"disabled": True},
             headers=tenant_a.jwt_headers,
         )
-        assert r.status_code == 200 and r.json()["disabled"] is True
+        assert r.status_code == 200
+        assert r.json()["disabled"] is True
         assert (await client.get("/api/v1/agents", headers=auth)).status_code == 401
         again = await client.patch(
             f"/api/v1/api-keys/{created['id']}",
@@ -140,7 +142,8 @@ class TestUpdateApiKey:
             json={"name": "renamed"},
             headers=tenant_a.jwt_headers,
         )
-        assert r.json()["name"] == "renamed" and r.json()["disabled"] is False
+        assert r.json()["name"] == "renamed"
+        assert r.json()["disabled"] is False
 
     async def test_api_key_caller_forbidden_and_nothing_changes(
         self, client: httpx.AsyncClient, tenant_a: Tenant
@@ -207,7 +210,8 @@ class TestDeleteApiKey:
         assert r.status_code == 204
         rows = (await client.get("/api/v1/api-keys", headers=tenant_a.headers)).json()
         row = next(k for k in rows if k["id"] == created["id"])
-        assert row["disabled"] is True and row["last_used_at"] is not None
+        assert row["disabled"] is True
+        assert row["last_used_at"] is not None
         assert (await client.get("/api/v1/agents", headers=auth)).status_code == 401
 
     async def test_api_key_caller_forbidden(

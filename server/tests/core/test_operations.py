@@ -39,7 +39,8 @@ async def test_docs_work_offline(client: httpx.AsyncClient) -> None:
     assert "http" not in page.text.split("<script")[1].split(">")[0]  # no CDN script
     for asset in ("/_docs-assets/swagger-ui-bundle.js", "/_docs-assets/swagger-ui.css"):
         r = await client.get(asset)
-        assert r.status_code == 200 and len(r.content) > 1000
+        assert r.status_code == 200
+        assert len(r.content) > 1000
 
 
 async def test_request_id_is_returned_and_kept(client: httpx.AsyncClient) -> None:
@@ -61,7 +62,8 @@ async def test_problem_json_carries_request_id(client: httpx.AsyncClient) -> Non
 
 async def test_unknown_route_and_method(client: httpx.AsyncClient, tenant_a: Tenant) -> None:
     r = await client.get("/api/v1/nope", headers=tenant_a.headers)
-    assert r.status_code == 404 and r.headers["content-type"].startswith("text/plain")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/plain")
     r = await client.put("/api/v1/agents", headers=tenant_a.headers)
     assert r.status_code == 405
 

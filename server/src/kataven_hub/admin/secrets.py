@@ -99,7 +99,7 @@ async def count_by_key(engine: AsyncEngine) -> Counter[str]:
     async with engine.connect() as conn:
         for col in secrets.registered():
             if col.table in present:
-                value = sa.column(col.column)
+                value: sa.ColumnClause[Any] = sa.column(col.column)
                 stmt = sa.select(value).select_from(sa.table(col.table)).where(value.is_not(None))
                 for (stored,) in await conn.execute(stmt):
                     counts[str(secrets.key_id_of(stored) or "?")] += 1

@@ -123,8 +123,8 @@ class AgentRead(ResponseModel):
     background_audio_volume: float
     noise_suppression_enabled: bool
     template_id: str | None
-    playbooks: list[PlaybookSummary] = []
-    faqs: list[FaqSummary] = []
+    playbooks: list[PlaybookSummary] = Field(default_factory=list)
+    faqs: list[FaqSummary] = Field(default_factory=list)
     created_by: str | None
     created_at: Timestamp
     updated_at: Timestamp

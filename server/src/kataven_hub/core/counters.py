@@ -185,7 +185,8 @@ for i = 1, n do
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - seconds)
     current = redis.call('ZCARD', KEYS[i])
     local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
-    if oldest[2] then retry = math.max(1, math.ceil(tonumber(oldest[2]) + seconds - now)) else retry = seconds end
+    retry = seconds
+    if oldest[2] then retry = math.max(1, math.ceil(tonumber(oldest[2]) + seconds - now)) end
   else
     current = tonumber(redis.call('GET', KEYS[i]) or '0')
     retry = 1
@@ -238,7 +239,7 @@ class RedisCounters:
         self, scope: str, windows: list[Window], now: float | None = None
     ) -> Denied | None:
         now = time.time() if now is None else now
-        args: list[object] = [repr(now), uuid.uuid4().hex]
+        args: list[str | int | float] = [repr(now), uuid.uuid4().hex]
         for w in windows:
             retry = _fixed_slot(w, now)[1] if w.kind == "fixed" else 1
             args += [w.kind, w.limit, w.seconds, w.cost, retry]

@@ -6,9 +6,10 @@ account). Dialect-specific choices live here and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NewType
+from typing import Any, ClassVar, NewType
 
 from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, event, func, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
@@ -58,12 +59,18 @@ def utcnow() -> datetime:
 
 class ControlBase(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+    }
 
 
 class TenantBase(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+    }
 
 
 def sqlite_url(path: Path) -> str:
@@ -117,7 +124,7 @@ def sqlite_immediate(engine: AsyncEngine) -> AsyncEngine:
 
 
 def json_array_agg(
-    dialect: str, fields: dict[str, ColumnElement[Any]], *, nested: frozenset[str] = frozenset()
+    dialect: str, fields: Mapping[str, Any], *, nested: frozenset[str] = frozenset()
 ) -> ColumnElement[Any]:
     """An aggregate: each row of the group as a JSON object with these keys, all in one JSON
     array (`json_agg` on PostgreSQL, `json_group_array` on SQLite; NULL for no rows). `nested`

@@ -25,7 +25,7 @@ class Bus(Protocol):
 
 
 class Subscription(Protocol):
-    async def get(self, timeout: float) -> tuple[str, bytes] | None:
+    async def get(self, timeout: float) -> tuple[str, bytes] | None:  # noqa: ASYNC109 (a poll)
         """The next message, or None after `timeout` seconds without one."""
         ...
 
@@ -41,7 +41,7 @@ class _LocalSubscription:
             self.dropped += 1
         self.queue.put_nowait(item)
 
-    async def get(self, timeout: float) -> tuple[str, bytes] | None:
+    async def get(self, timeout: float) -> tuple[str, bytes] | None:  # noqa: ASYNC109 (a poll)
         try:
             return await asyncio.wait_for(self.queue.get(), timeout)
         except TimeoutError:
@@ -75,7 +75,7 @@ class _RedisSubscription:
         self.pubsub = pubsub
         self.prefix = prefix
 
-    async def get(self, timeout: float) -> tuple[str, bytes] | None:
+    async def get(self, timeout: float) -> tuple[str, bytes] | None:  # noqa: ASYNC109 (a poll)
         msg = await self.pubsub.get_message(  # type: ignore[attr-defined]
             ignore_subscribe_messages=True, timeout=timeout
         )

@@ -96,6 +96,13 @@ Name = Annotated[
     _Documented(_NOT_BLANK),
 ]
 SnakeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,99}$")]
+Tag = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=50),
+    AfterValidator(_no_nul),
+    _Documented(_NO_NUL),
+]
+Tags = Annotated[list[Tag], Field(max_length=50)]  # tools, playbooks and FAQs
 # JSON values as the schema documents them: any JSON, no NUL in any string or key (PostgreSQL
 # refuses them); the size cap (MAX_JSON_BYTES) is checked on the whole object.
 _NulFree = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]

@@ -124,7 +124,8 @@ class Tenancy:
                 await conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         else:
             for suffix in ("", "-wal", "-shm"):
-                Path(f"{self._sqlite_path(database)}{suffix}").unlink(missing_ok=True)
+                path = Path(f"{self._sqlite_path(database)}{suffix}")
+                await asyncio.to_thread(path.unlink, missing_ok=True)
 
     async def close(self) -> None:
         for slug in list(self._engines):

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 from pydantic import Field
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel, SnakeName, Text, Timestamp
+from kataven_hub.core.schemas import RequestModel, ResponseModel, SnakeName, Tags, Text, Timestamp
 
-Tags = Annotated[list[Text(50, 1)], Field(max_length=50)]  # type: ignore[valid-type]
 Title = Text(500, 1)
 ANSWER_MAX = 20_000
 

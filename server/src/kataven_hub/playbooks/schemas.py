@@ -4,10 +4,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from kataven_hub.core.schemas import Name, RequestModel, ResponseModel, SnakeName, Text, Timestamp
+from kataven_hub.core.schemas import (
+    Name,
+    RequestModel,
+    ResponseModel,
+    SnakeName,
+    Tags,
+    Text,
+    Timestamp,
+)
 
 CONTENT_MAX = 100_000
-Tags = Annotated[list[Text(50, 1)], Field(max_length=50)]  # type: ignore[valid-type]
 ToolNames = Annotated[list[SnakeName], Field(max_length=100)]
 
 

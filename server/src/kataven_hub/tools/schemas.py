@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -11,13 +11,13 @@ from kataven_hub.core.schemas import (
     RequestModel,
     ResponseModel,
     SnakeName,
+    Tags,
     Text,
     Timestamp,
 )
 from kataven_hub.tools.jsonschema import check_tool_schema
 
 ImplementationType = Literal["python", "http"]
-Tags = Annotated[list[Text(50, 1)], Field(max_length=50)]  # type: ignore[valid-type]
 _URL_RE = re.compile(r"^(https?://|\{[a-z_][a-z0-9_.]*\})[^\s]{0,2040}$")
 CODE_MAX = 100_000
 
