@@ -379,42 +379,19 @@ def main() -> None:
         for method in ("GET", "POST"):
             kinds = ("app", "noauth", "raw", "bare", "floor", "fastapi")
             samples: dict[str, list[float]] = {k: [] for k in kinds}
+            ok = {201 if method == "POST" else 200}
+            # (server, port, authenticated request?) for every HTTP figure
+            servers = [("app", port_app, 0), ("noauth", port_noauth, 1), ("bare", port_bare, 0),
+                       ("floor", port_floor, 1), ("fastapi", port_fastapi, 1)]  # fmt: skip
             for _ in range(opts.runs):
-                r = load("127.0.0.1", port_app, requests[method][0], opts.connections, opts.seconds)
-                assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
-                samples["app"].append(r.rps)
-                r = load(
-                    "127.0.0.1", port_noauth, requests[method][1], opts.connections, opts.seconds
-                )
-                assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
-                samples["noauth"].append(r.rps)
-                samples["raw"].append(
-                    asyncio.run(
-                        raw_loop(
-                            tenant_dsn,
-                            raw_sql[method],
-                            raw_args[method],
-                            opts.connections,
-                            opts.seconds,
-                            transaction=method == "POST",
-                        )
-                    )
-                )
-                r = load(
-                    "127.0.0.1", port_floor, requests[method][1], opts.connections, opts.seconds
-                )
-                assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
-                samples["floor"].append(r.rps)
-                r = load(
-                    "127.0.0.1", port_fastapi, requests[method][1], opts.connections, opts.seconds
-                )
-                assert set(r.statuses) == {201 if method == "POST" else 200}, r.statuses
-                samples["fastapi"].append(r.rps)
-                samples["bare"].append(
-                    load(
-                        "127.0.0.1", port_bare, requests[method][0], opts.connections, opts.seconds
-                    ).rps
-                )
+                for kind, port, variant in servers:
+                    r = load("127.0.0.1", port, requests[method][variant], opts.connections,
+                             opts.seconds)  # fmt: skip
+                    assert set(r.statuses) == ok, (kind, r.statuses)
+                    samples[kind].append(r.rps)
+                raw = raw_loop(tenant_dsn, raw_sql[method], raw_args[method], opts.connections,
+                               opts.seconds, transaction=method == "POST")  # fmt: skip
+                samples["raw"].append(asyncio.run(raw))
             m = {k: median(v) for k, v in samples.items()}
             base = min(m["raw"], m["bare"])
             auth_cost = 1 - m["app"] / m["noauth"]
@@ -425,8 +402,8 @@ def main() -> None:
                 f"{m['app'] / m['floor']:11.2f}{auth_cost:11.1%}"
             )
         print(
-            f"(medians of {opts.runs} runs of {opts.seconds:.0f} s, {opts.connections} connections; "
-            "targets: app/min(base) >= 0.35, auth cost <= 10%)"
+            f"(medians of {opts.runs} runs of {opts.seconds:.0f} s, {opts.connections} "
+            "connections; targets: app/min(base) >= 0.35, auth cost <= 10%)"
         )
     finally:
         for proc in procs:
