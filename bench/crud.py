@@ -167,7 +167,8 @@ def fastapi_floor_app_factory() -> object:
 
 
 def noauth_app_factory() -> object:
-    """The real app with the authentication dependency replaced by a fixed principal."""
+    """The real app with authentication replaced by a fixed principal (the request limits that
+    run after authentication still run, so the difference is the cost of authenticating)."""
     from kataven_hub.core import auth
     from kataven_hub.main import create_app
 
@@ -175,7 +176,12 @@ def noauth_app_factory() -> object:
     principal = auth.Principal(
         account=os.environ["BENCH_ACCOUNT"], kind="api_key", subject="key_bench", role="api_key"
     )
-    app.dependency_overrides[auth.authenticate] = lambda: principal
+
+    async def fixed_principal(request: Request) -> auth.Principal:
+        await auth.admit(request, principal)  # request limits still apply: only auth is gone
+        return principal
+
+    app.dependency_overrides[auth.authenticate] = fixed_principal
     return app
 
 

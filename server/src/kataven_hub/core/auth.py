@@ -454,13 +454,19 @@ async def authenticate(request: Request) -> Principal:
         principal = await _authenticate_key(request, token, settings)
     else:
         principal = await _authenticate_jwt(request, token)
+    await admit(request, principal)
+    return principal
+
+
+async def admit(request: Request, principal: Principal) -> None:
+    """Attach the principal to the request and run the guards (request limits, idempotency)
+    once per request, however many dependencies authenticate."""
     request.state.principal = principal
     state = request.scope.setdefault("state", {})
-    if not state.get(_GUARDED):  # once per request, however many dependencies authenticate
+    if not state.get(_GUARDED):
         state[_GUARDED] = True
         for guard in _guards:
             await guard(request, principal)
-    return principal
 
 
 def require_hub_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
