@@ -322,6 +322,21 @@ class TestInboundRecording:
         )
         assert r.status_code == 404
 
+    @pytest.mark.parametrize("provider", ["twilio", "plivo"])
+    async def test_call_without_talk_leaves_no_pending_recording(
+        self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer, provider: str
+    ) -> None:
+        tenant = await new_tenant()
+        line = await make_line(client, tenant, carrier_server, provider)
+        ring = Ring(line)
+        await _ring(client, carrier_server, ring)
+        [call] = await _inbound(client, tenant)
+        recording_url = f"/api/v1/sessions/{call['session_id']}/recording"
+        assert (await client.get(recording_url, headers=tenant.headers)).status_code == 409
+        r = await carrier_server.deliver(client, ring.status("failed"))
+        assert r.status_code == 204
+        assert (await client.get(recording_url, headers=tenant.headers)).status_code == 404
+
 
 class TestInboundForgeries:
     @pytest.mark.parametrize("provider", PROVIDERS)

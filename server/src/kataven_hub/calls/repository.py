@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, select, update
 
 from kataven_hub.calls.models import Call
 from kataven_hub.carriers.base import TERMINAL
-from kataven_hub.core.db import TenantSession
+from kataven_hub.core.db import TenantSession, utcnow
 
 
 class CallRepository:
@@ -81,6 +81,14 @@ class CallRepository:
             update(Call)
             .where(Call.id == call_id)
             .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def drop_pending_recording(self, call_id: str) -> None:
+        await self.session.execute(
+            update(Call)
+            .where(Call.id == call_id, Call.recording_status == "pending")
+            .values(recording_status=None, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
 

@@ -292,7 +292,8 @@ async def apply_inbound_status(
 ) -> bool:
     """`apply_status` for an inbound call: the same forward-only guarded transition, announced
     once to the terminal listeners, but with no slot to release and no minutes to count. The
-    recording is left to the carrier's recording callback (see `recordings.service`)."""
+    recording is left to the carrier's recording callback (see `recordings.service`), unless
+    the call ended without talk time."""
     if update.status is None or update.status not in RANK:
         return False
     rank = RANK[update.status]
@@ -305,8 +306,12 @@ async def apply_inbound_status(
     duration = (update.duration_seconds or 0) if update.status == "completed" else 0
     if terminal:
         values.update(ended_at=now, duration_seconds=duration, error=update.error)
-    if not await CallRepository(session).advance(call.id, earlier, values):
+    repo = CallRepository(session)
+    if not await repo.advance(call.id, earlier, values):
         return False
+    if terminal and duration == 0:
+        # Nothing was said, so no recording will be reported: don't leave it "not ready".
+        await repo.drop_pending_recording(call.id)
     if terminal:
         ended = CallEnded(account, call.id, update.status, duration, None, None)
         after_commit(session, lambda: _tell_listeners(ended))
