@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, select, update
 
 from kataven_hub.calls.models import Call
 from kataven_hub.carriers.base import TERMINAL
-from kataven_hub.core.db import TenantSession
+from kataven_hub.core.db import TenantSession, utcnow
 
 
 class CallRepository:
@@ -18,7 +18,12 @@ class CallRepository:
         return await self.session.get(Call, call_id)
 
     async def page(
-        self, limit: int, offset: int, status: str | None, campaign_id: str | None
+        self,
+        limit: int,
+        offset: int,
+        status: str | None,
+        campaign_id: str | None,
+        direction: str | None = None,
     ) -> list[Call]:
         stmt = (
             select(Call)
@@ -30,7 +35,30 @@ class CallRepository:
             stmt = stmt.where(Call.status == status)
         if campaign_id is not None:
             stmt = stmt.where(Call.campaign_id == campaign_id)
+        if direction is not None:
+            stmt = stmt.where(Call.direction == direction)
         return list(await self.session.scalars(stmt))
+
+    async def inbound_by_carrier_id(
+        self, provider: str, carrier_call_id: str, to_number: str
+    ) -> Call | None:
+        return await self.session.scalar(
+            select(Call)
+            .where(
+                Call.carrier_call_id == carrier_call_id,
+                Call.provider == provider,
+                Call.to_number == to_number,
+                Call.direction == "inbound",
+            )
+            .limit(1)
+        )
+
+    async def lock_carrier_call(self, provider: str, carrier_call_id: str) -> None:
+        """Serialise transactions about one carrier call until commit. PostgreSQL: an advisory
+        transaction lock. SQLite: nothing to do, its writers already queue (BEGIN IMMEDIATE)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            key = func.hashtext(f"calls:{provider}:{carrier_call_id}")
+            await self.session.execute(select(func.pg_advisory_xact_lock(key)))
 
     async def add(self, call: Call) -> Call:
         self.session.add(call)
@@ -56,6 +84,14 @@ class CallRepository:
             .execution_options(synchronize_session=False)
         )
 
+    async def drop_pending_recording(self, call_id: str) -> None:
+        await self.session.execute(
+            update(Call)
+            .where(Call.id == call_id, Call.recording_status == "pending")
+            .values(recording_status=None, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
     async def usage(self, now: datetime) -> tuple[int, int, int, int]:
         """(in flight, started in the last 60 s, started today, talk minutes today) — UTC."""
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -67,7 +103,7 @@ class CallRepository:
         today = func.count().filter(and_(outbound, Call.created_at >= midnight))
         minutes = func.coalesce(
             func.sum((Call.duration_seconds + 59) // 60).filter(
-                and_(Call.status == "completed", Call.ended_at >= midnight)
+                and_(outbound, Call.status == "completed", Call.ended_at >= midnight)
             ),
             0,
         )

@@ -1,4 +1,4 @@
-"""Outbound calls (`/api/v1/calls/...`)."""
+"""Calls (`/api/v1/calls/...`): originate outbound calls; list and read every call."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from fastapi import APIRouter, Query
 
 from kataven_hub.calls import service as calls_service
 from kataven_hub.calls.models import Call
-from kataven_hub.calls.schemas import CallList, CallRead, CallStatus, OriginateRequest
+from kataven_hub.calls.schemas import (
+    CallDirection,
+    CallList,
+    CallRead,
+    CallStatus,
+    OriginateRequest,
+)
 from kataven_hub.calls.service import AgentNotActive, NumberOrAgentNotFound, OutboundDisabled
 from kataven_hub.carriers.base import CarrierError
 from kataven_hub.core.auth import PrincipalDep
@@ -55,9 +61,13 @@ async def list_calls(
     offset: int = Query(default=0, ge=0, le=10_000_000),
     status: CallStatus | None = Query(default=None),
     campaign_id: str | None = Query(default=None, max_length=100),
+    direction: CallDirection | None = Query(default=None),
 ) -> dict[str, Any]:
-    """Calls of the account, newest first; filter by `status` or `campaign_id`."""
-    return await calls_service.list_calls(session, limit, offset, status, campaign_id)
+    """Calls of the account, outbound and inbound, newest first; filter by `status`,
+    `campaign_id` or `direction`."""
+    return await calls_service.list_calls(
+        session, limit, offset, status, campaign_id, direction=direction
+    )
 
 
 @router.get("/{session_id}", response_model=CallRead, responses=errors_doc(NotFound))

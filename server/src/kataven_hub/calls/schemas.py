@@ -11,6 +11,8 @@ CallStatus = Literal[
     "queued", "ringing", "in_progress", "completed", "busy", "no_answer", "failed", "canceled"
 ]
 
+CallDirection = Literal["outbound", "inbound"]
+
 
 class OriginateRequest(RequestModel):
     from_number: E164 = Field(examples=["+12025550123"], description="A number of this account.")
@@ -20,7 +22,7 @@ class OriginateRequest(RequestModel):
 
 class CallRead(ResponseModel):
     session_id: str = Field(validation_alias=AliasChoices("session_id", "id"))
-    direction: str
+    direction: str = Field(description="outbound (originated) or inbound (answered)")
     status: str = Field(
         description="queued, ringing, in_progress, completed, busy, no_answer, failed or canceled"
     )

@@ -151,9 +151,14 @@ async def _usage(repo: CallRepository) -> limits_service.Usage:
 
 
 async def list_calls(
-    session: TenantSession, limit: int, offset: int, status: str | None, campaign_id: str | None
+    session: TenantSession,
+    limit: int,
+    offset: int,
+    status: str | None,
+    campaign_id: str | None,
+    direction: str | None = None,
 ) -> dict[str, Any]:
-    calls = await CallRepository(session).page(limit, offset, status, campaign_id)
+    calls = await CallRepository(session).page(limit, offset, status, campaign_id, direction)
     return {"calls": calls, "limit": limit, "offset": offset}
 
 
@@ -221,3 +226,101 @@ async def _fetch_recording_later(account: str, session_id: str) -> None:
 async def set_recording(session: TenantSession, session_id: str, values: dict[str, Any]) -> None:
     """Recording fields of a call (owned by the recordings module's flow)."""
     await CallRepository(session).set_values(session_id, {**values, "updated_at": utcnow()})
+
+
+# -- inbound calls ----------------------------------------------------------------------------
+# Inbound calls are outside the call cost caps: the caps are what the account *places*
+# (DECISIONS: the concurrent slot is held "from a successful originate"; spec 08 lists them under
+# outbound calls and their 429s are originate answers). A carrier ring cannot be told "429", and
+# turning a customer's caller away because a campaign is running would surprise everyone. So an
+# inbound call reserves no slot, its terminal transition releases none and counts no minutes.
+
+
+async def start_inbound(
+    session: TenantSession,
+    *,
+    session_id: str,
+    provider: str,
+    carrier_call_id: str,
+    number_id: str,
+    credentials_id: str,
+    to_number: str,
+    from_number: str,
+    agent_id: str,
+    record: bool,
+) -> Call:
+    """The call row of an inbound ring being connected to an agent, added to `session` (the
+    caller commits). A carrier retrying the same ring (same carrier call id, same number) gets
+    the first row back, not a second one: the check and the insert run under a per-call lock."""
+    carrier_call_id = carrier_call_id[:100]
+    repo = CallRepository(session)
+    await repo.lock_carrier_call(provider, carrier_call_id)
+    existing = await repo.inbound_by_carrier_id(provider, carrier_call_id, to_number)
+    if existing is not None:
+        return existing
+    now = utcnow()
+    call = Call(
+        id=session_id,
+        direction="inbound",
+        # The document we answer with picks the call up (stream or greeting).
+        status="in_progress",
+        from_number=from_number[:16],
+        to_number=to_number,
+        agent_id=agent_id,
+        provider=provider,
+        number_id=number_id,
+        credentials_id=credentials_id,
+        carrier_call_id=carrier_call_id,
+        # The carrier was asked to record; the file arrives after its recording callback.
+        recording_status="pending" if record else None,
+        created_at=now,
+        answered_at=now,
+    )
+    return await repo.add(call)
+
+
+async def inbound_by_carrier_id(
+    session: TenantSession, provider: str, carrier_call_id: str, to_number: str
+) -> Call | None:
+    """The inbound call the carrier knows by this id, to this number of ours."""
+    repo = CallRepository(session)
+    return await repo.inbound_by_carrier_id(provider, carrier_call_id[:100], to_number)
+
+
+async def apply_inbound_status(
+    session: TenantSession, account: str, call: Call, update: StatusUpdate
+) -> bool:
+    """`apply_status` for an inbound call: the same forward-only guarded transition, announced
+    once to the terminal listeners, but with no slot to release and no minutes to count. The
+    recording is left to the carrier's recording callback (see `recordings.service`), unless
+    the call ended without talk time."""
+    if update.status is None or update.status not in RANK:
+        return False
+    rank = RANK[update.status]
+    earlier = [s for s, r in RANK.items() if r < rank]
+    now = utcnow()
+    values: dict[str, Any] = {"status": update.status, "updated_at": now}
+    if update.status == "in_progress":
+        values["answered_at"] = call.answered_at or now
+    terminal = update.status in TERMINAL
+    duration = (update.duration_seconds or 0) if update.status == "completed" else 0
+    if terminal:
+        values.update(ended_at=now, duration_seconds=duration, error=update.error)
+    repo = CallRepository(session)
+    if not await repo.advance(call.id, earlier, values):
+        return False
+    if terminal and duration == 0:
+        # Nothing was said, so no recording will be reported: don't leave it "not ready".
+        await repo.drop_pending_recording(call.id)
+    if terminal:
+        ended = CallEnded(account, call.id, update.status, duration, None, None)
+        after_commit(session, lambda: _tell_listeners(ended))
+    return True
+
+
+async def _tell_listeners(ended: CallEnded) -> None:
+    for listener in list(_listeners):
+        try:
+            await listener(ended)
+        except Exception:
+            log.exception("terminal-call listener failed")

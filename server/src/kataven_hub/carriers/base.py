@@ -17,6 +17,7 @@ from kataven_hub.core.errors import AppError
 TERMINAL = frozenset({"completed", "busy", "no_answer", "failed", "canceled"})
 RANK = {"queued": 0, "ringing": 1, "in_progress": 2} | dict.fromkeys(TERMINAL, 3)
 VoiceAction = Literal["connect", "greet", "busy", "reject"]
+RecordingEvent = Literal["completed", "absent"]
 
 
 class CarrierError(AppError):
@@ -72,7 +73,11 @@ class VoiceReply:
 
     action: VoiceAction
     greeting: str = ""
+    # The call runtime's stream; its query (account, agent_id, session) says which call it is.
     stream_url: str | None = None
+    # Set when the document itself must ask the carrier to record the call (inbound calls: no
+    # create-call request to ask in); the carrier reports the recording to this URL.
+    recording_url: str | None = None
 
 
 class Carrier(Protocol):
@@ -119,6 +124,14 @@ class Carrier(Protocol):
 
     def inbound_to(self, params: Mapping[str, str]) -> str | None:
         """The dialled number of an inbound voice webhook."""
+        ...
+
+    def inbound_from(self, params: Mapping[str, str]) -> str | None:
+        """The caller's number of an inbound voice webhook, as reported (E.164 when it is one)."""
+        ...
+
+    def parse_recording(self, params: Mapping[str, str]) -> RecordingEvent | None:
+        """What a recording callback says: the file is ready, there is none, or nothing yet."""
         ...
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from kataven_hub.carriers import http
 from kataven_hub.carriers.base import (
@@ -21,6 +21,7 @@ from kataven_hub.carriers.base import (
     CarrierError,
     PlacedCall,
     Recording,
+    RecordingEvent,
     StatusUpdate,
     VoiceReply,
 )
@@ -60,6 +61,8 @@ def plivo_xml(reply: VoiceReply) -> bytes:
     if reply.action in ("busy", "reject"):
         body = f'<Hangup reason="{"busy" if reply.action == "busy" else "rejected"}"/>'
     elif reply.action == "connect" and reply.stream_url:
+        # The session id rides in the stream URL's query: `extraHeaders` allows only letters
+        # and digits, and a session id has an underscore.
         body = (
             '<Stream bidirectional="true" keepCallAlive="true"'
             ' contentType="audio/x-mulaw;rate=8000">'
@@ -67,6 +70,14 @@ def plivo_xml(reply: VoiceReply) -> bytes:
         )
     else:
         body = (f"<Speak>{escape(reply.greeting)}</Speak>" if reply.greeting else "") + "<Hangup/>"
+    if reply.recording_url and reply.action in ("connect", "greet"):
+        # recordSession records the whole call in the background and goes on to the next
+        # element; callbackUrl hears when the file is ready (maxLength defaults to 60 s).
+        url = quoteattr(reply.recording_url)
+        body = (
+            f'<Record recordSession="true" redirect="false" maxLength="14400" fileFormat="wav"'
+            f' callbackUrl={url} callbackMethod="POST"/>' + body
+        )
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'.encode()
 
 
@@ -209,6 +220,16 @@ class PlivoCarrier:
         if to and not to.startswith("+") and to.isdigit():
             to = "+" + to
         return to
+
+    def inbound_from(self, params: Mapping[str, str]) -> str | None:
+        caller = params.get("From")
+        if caller and not caller.startswith("+") and caller.isdigit():
+            caller = "+" + caller
+        return caller
+
+    def parse_recording(self, params: Mapping[str, str]) -> RecordingEvent | None:
+        # The <Record> callbackUrl is requested once the file is ready, with its URL.
+        return "completed" if params.get("RecordUrl") or params.get("RecordingID") else None
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
         return plivo_xml(reply), "application/xml"

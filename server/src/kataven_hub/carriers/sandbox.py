@@ -27,6 +27,7 @@ from kataven_hub.carriers.base import (
     CarrierCall,
     PlacedCall,
     Recording,
+    RecordingEvent,
     StatusUpdate,
     VoiceReply,
 )
@@ -181,6 +182,14 @@ class SandboxCarrier:
 
     def inbound_to(self, params: Mapping[str, str]) -> str | None:
         return params.get("To")
+
+    def inbound_from(self, params: Mapping[str, str]) -> str | None:
+        return params.get("From")
+
+    def parse_recording(self, params: Mapping[str, str]) -> RecordingEvent | None:
+        from kataven_hub.carriers.twilio import TwilioCarrier
+
+        return TwilioCarrier().parse_recording(params)
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
         return twiml(reply), "application/xml"

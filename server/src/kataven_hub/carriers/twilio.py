@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from kataven_hub.carriers import http
@@ -20,6 +21,7 @@ from kataven_hub.carriers.base import (
     CarrierError,
     PlacedCall,
     Recording,
+    RecordingEvent,
     StatusUpdate,
     VoiceReply,
 )
@@ -58,9 +60,23 @@ def twiml(reply: VoiceReply) -> bytes:
     elif reply.action == "reject":
         body = '<Reject reason="rejected"/>'
     elif reply.action == "connect" and reply.stream_url:
-        body = f"<Connect><Stream url={quoteattr(reply.stream_url)}/></Connect>"
+        # Twilio does not pass a stream URL's query string to the socket: the same values go
+        # as <Parameter>s, which arrive in the stream's `start` message.
+        params = "".join(
+            f"<Parameter name={quoteattr(k)} value={quoteattr(v)}/>"
+            for k, v in parse_qsl(urlsplit(reply.stream_url).query)
+        )
+        body = f"<Connect><Stream url={quoteattr(reply.stream_url)}>{params}</Stream></Connect>"
     else:
         body = (f"<Say>{escape(reply.greeting)}</Say>" if reply.greeting else "") + "<Hangup/>"
+    if reply.recording_url and reply.action in ("connect", "greet"):
+        # <Start><Recording> records the whole call in the background, then carries on.
+        start = (
+            f"<Start><Recording recordingStatusCallback={quoteattr(reply.recording_url)}"
+            ' recordingStatusCallbackMethod="POST"'
+            ' recordingStatusCallbackEvent="completed absent"/></Start>'
+        )
+        body = start + body
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'.encode()
 
 
@@ -180,6 +196,15 @@ class TwilioCarrier:
 
     def inbound_to(self, params: Mapping[str, str]) -> str | None:
         return params.get("To") or params.get("Called")
+
+    def inbound_from(self, params: Mapping[str, str]) -> str | None:
+        return params.get("From") or params.get("Caller")
+
+    def parse_recording(self, params: Mapping[str, str]) -> RecordingEvent | None:
+        status = params.get("RecordingStatus")
+        if status == "completed":
+            return "completed"
+        return "absent" if status == "absent" else None
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
         return twiml(reply), "application/xml"

@@ -3,6 +3,12 @@
 `recording_status` on the call: null (no recording), `pending` (the call completed and the
 file is being fetched: 409 "Recording not ready"), `ready`. A fetch that finds nothing, or
 fails three times, leaves the call without a recording (404).
+
+Outbound calls are fetched when they complete. Inbound calls are recorded because their answer
+document asked the carrier to (they are `pending` from the ring on), and fetched when the
+carrier's recording callback says the file is ready; it may come before or after the call's
+final status. The file itself is always fetched through the carrier's API with the stored
+credentials, never from a URL named in the callback.
 """
 
 from __future__ import annotations
@@ -12,11 +18,14 @@ import logging
 from typing import Any
 
 from kataven_hub.calls import service as calls_service
+from kataven_hub.calls import tasks
+from kataven_hub.calls.models import Call
 from kataven_hub.carriers import registry
+from kataven_hub.carriers.base import RecordingEvent
 from kataven_hub.core import tenancy
 from kataven_hub.core.db import TenantSession, new_session
 from kataven_hub.core.errors import AppError, Conflict, NotFound, ServiceUnavailable
-from kataven_hub.core.sessions import commit
+from kataven_hub.core.sessions import after_commit, commit
 from kataven_hub.core.settings import get_settings
 from kataven_hub.recordings import storage
 from kataven_hub.telephony import service as telephony_service
@@ -55,6 +64,24 @@ async def playback(session: TenantSession, session_id: str) -> dict[str, Any]:
         "content_type": call.recording_content_type or "audio/wav",
         "duration_seconds": call.recording_duration_seconds,
     }
+
+
+async def recording_reported(
+    session: TenantSession, account: str, call: Call, event: RecordingEvent
+) -> None:
+    """A carrier's recording callback for `call`: `completed` fetches the file after commit
+    (a repeat once it is stored changes nothing), `absent` means there is none (404)."""
+    if call.recording_status == "ready":
+        return
+    if event == "absent":
+        await calls_service.set_recording(session, call.id, {"recording_status": None})
+        return
+    await calls_service.set_recording(session, call.id, {"recording_status": "pending"})
+    after_commit(session, lambda: _fetch_later(account, call.id))
+
+
+async def _fetch_later(account: str, session_id: str) -> None:
+    tasks.spawn(fetch_from_carrier(account, session_id), "recordings.fetch")
 
 
 async def fetch_from_carrier(account: str, session_id: str) -> None:
