@@ -50,7 +50,11 @@ def run_campaign(
     cid = r.json()["id"]
     assert cluster.api("POST", f"/api/v1/campaigns/{cid}/start").status_code == 200
     deadline = time.monotonic() + 600
-    while cluster.api("GET", f"/api/v1/campaigns/{cid}").json()["status"] != "completed":
+    while True:
+        r = cluster.api("GET", f"/api/v1/campaigns/{cid}")
+        assert r.status_code == 200, (r.status_code, r.text)
+        if r.json()["status"] == "completed":
+            break
         assert time.monotonic() < deadline, "campaign did not finish"
         time.sleep(0.2)
     return cid
