@@ -25,6 +25,9 @@ from kataven_hub.core.sessions import after_commit
 log = logging.getLogger("kataven_hub.campaigns.events")
 
 WAKE_CHANNEL = "dispatcher:wake"
+# Set on a session whose transaction already claimed every free line of the campaign for the
+# dispatcher that serves it (dialer.call_ended): its events need not wake the dispatchers.
+SERVED = "campaign_served"
 _PUBLISH_EACH_UP_TO = 50  # a bigger batch publishes only its last number (readers fill in)
 
 
@@ -99,7 +102,7 @@ async def record(
         try:
             for message in messages:
                 await bus.publish(channel(account, campaign_id), message)
-            if wake:
+            if wake and not session.info.get(SERVED):
                 await bus.publish(WAKE_CHANNEL, f"{account}:{campaign_id}".encode())
         except Exception:  # the log has them; readers catch up from it
             log.warning("could not publish campaign events", exc_info=True)

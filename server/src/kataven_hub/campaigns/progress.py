@@ -110,6 +110,13 @@ async def in_flight(session: TenantSession, campaign_id: str) -> list[CampaignCo
     return list(await session.scalars(stmt))
 
 
+async def in_flight_count(session: TenantSession, campaign_id: str) -> int:
+    stmt = select(func.count()).where(
+        CampaignContact.campaign_id == campaign_id, CampaignContact.status.in_(IN_FLIGHT)
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
 async def claim(
     session: TenantSession, campaign: Campaign, n: int, token: int, now: datetime
 ) -> list[Claimed]:
