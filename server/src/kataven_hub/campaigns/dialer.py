@@ -250,14 +250,15 @@ async def dial(
 
 
 def _never_connected(exc: BaseException) -> bool:
-    """A failure to open a database connection (server full, refused, pool exhausted). Every
-    connection originate uses is opened before it calls the carrier, so such a failure means
-    the carrier was never asked."""
+    """A failure to open a database connection (server full, refused, pool exhausted) before
+    the carrier was asked (originate wraps failures after it in CallNotRecorded)."""
     import asyncpg  # type: ignore[import-untyped]
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     seen: BaseException | None = exc
     while seen is not None:
+        if isinstance(seen, calls_service.CallNotRecorded):  # the carrier was asked
+            return False
         if isinstance(seen, asyncpg.TooManyConnectionsError | asyncpg.CannotConnectNowError
                       | ConnectionRefusedError | PoolTimeout):  # fmt: skip
             return True

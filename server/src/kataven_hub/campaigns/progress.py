@@ -9,9 +9,10 @@ token, which also row-locks the campaign until commit, so a dispatcher that lost
 are guarded by the contact's own token and attempt number instead (no campaign lock per dial).
 
 An attempt is recorded (contact `originated`, attempts + 1, committed) before the carrier is
-called. The call row and the contact's `call_id` are committed together afterwards, so an
-`originated` contact without a call after `DISPATCH_IN_DOUBT_SECONDS` is one whose carrier
-request may or may not have gone out (a crash, an unexpected error): it is never dialled
+called. The contact's `call_id` is committed with the carrier's answer (calls.service commits
+the call row itself just before asking the carrier), so an `originated` contact without a
+call_id after `DISPATCH_IN_DOUBT_SECONDS` is one whose carrier request may or may not have gone
+out (a crash, an unexpected error): it is never dialled
 again, it is marked `failed` with reason `outcome_unknown`. A call that exists but went silent
 for `DISPATCH_RECONCILE_AFTER_SECONDS` is looked up at the carrier by its carrier id.
 """
