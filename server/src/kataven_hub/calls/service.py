@@ -104,12 +104,14 @@ async def originate(
     *,
     campaign_id: str | None = None,
     contact_id: str | None = None,
+    custom_fields: dict[str, Any] | None = None,
 ) -> Call:
     """Place one outbound call from `from_number` (a number of `account`) to `to_number`,
     handled by `agent_id`. Raises the documented AppErrors (404/403/409/429/503/502). Commits
     `session` once (the call, before the carrier is asked); the carrier's answer is left in
     `session` for the caller to commit. The concurrent slot is held until the call reaches a
-    terminal state. Campaigns pass their ids so listeners can match calls."""
+    terminal state. Campaigns pass their ids so listeners can match calls. `custom_fields`
+    reach the agent runtime when the call is answered (calls/webhooks.py)."""
     number = await telephony_service.number_by_e164(session, from_number)
     agent = None
     if number is not None:
@@ -139,7 +141,7 @@ async def originate(
                 id=session_id, direction="outbound", status="queued", from_number=from_number,
                 to_number=to_number, agent_id=agent.id, provider=number.provider,
                 number_id=number.id, credentials_id=number.credentials_id,
-                campaign_id=campaign_id, contact_id=contact_id,
+                campaign_id=campaign_id, contact_id=contact_id, custom_fields=custom_fields or {},
             )
         )  # fmt: skip
         await commit(session)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from redis.exceptions import RedisError
@@ -155,7 +156,7 @@ async def handle_voice(
             leg = carrier.parse_status(params).carrier_call_id
             answered = StatusUpdate("in_progress", leg)
             await calls_service.apply_status(session, account, call, answered)
-            reply = await _reply(session, account, call.agent_id, call.id)
+            reply = await _reply(session, account, call.agent_id, call.id, call.custom_fields)
             await commit(session)
         return carrier.voice_response(reply)
     to = carrier.inbound_to(params) or ""
@@ -176,9 +177,11 @@ async def handle_voice(
 
 
 async def _reply(
-    session: TenantSession, account: str, agent_id: str | None, session_id: str | None
-) -> VoiceReply:
-    """Connect to the agent, or busy when the number is detached or the agent is inactive."""
+    session: TenantSession, account: str, agent_id: str | None, session_id: str | None,
+    custom_fields: Mapping[str, Any] | None = None,
+) -> VoiceReply:  # fmt: skip
+    """Connect to the agent, or busy when the number is detached or the agent is inactive. An
+    outbound call's custom_fields go to the agent runtime with the stream (see VoiceReply)."""
     if agent_id is None:
         return VoiceReply("busy")
     try:
@@ -193,7 +196,12 @@ async def _reply(
         if session_id:
             query["session"] = session_id
         sep = "&" if "?" in stream else "?"
-        return VoiceReply("connect", stream_url=f"{stream}{sep}{urlencode(query)}")
+        parameters = tuple(
+            (str(k), v if isinstance(v, str) else str(v)) for k, v in (custom_fields or {}).items()
+        )
+        return VoiceReply(
+            "connect", stream_url=f"{stream}{sep}{urlencode(query)}", parameters=parameters
+        )
     return VoiceReply("greet", greeting=agent.greeting_message)
 
 

@@ -198,6 +198,7 @@ async def dial(
             call = await originate(
                 session, account, number.e164, claimed.phone_number, info["agent_id"],
                 campaign_id=campaign_id, contact_id=claimed.contact_id,
+                custom_fields=claimed.custom_fields,
             )  # fmt: skip
         except LimitExceeded as exc:
             await session.rollback()

@@ -52,6 +52,7 @@ class Claimed:
     contact_id: str
     phone_number: str
     attempt: int
+    custom_fields: dict[str, Any] = field(default_factory=dict)  # handed to the call
 
 
 @dataclass
@@ -145,13 +146,14 @@ async def claim(
     else:
         stmt = stmt.where(CampaignContact.id.in_(due.scalar_subquery()))
     stmt = stmt.values(**values).returning(
-        CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts
-    )
+        CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts,
+        CampaignContact.custom_fields,
+    )  # fmt: skip
     rows = sorted((await session.execute(stmt)).all(), key=lambda r: r.id)
     await events.record(session, _account(session), campaign.id, [
         ("contact", events.contact_event(r, ORIGINATED, PENDING, now)) for r in rows
     ], now)  # fmt: skip
-    return [Claimed(r.id, r.phone_number, r.attempts) for r in rows]
+    return [Claimed(r.id, r.phone_number, r.attempts, r.custom_fields or {}) for r in rows]
 
 
 async def next_due(session: TenantSession, campaign_id: str) -> tuple[bool, datetime | None]:

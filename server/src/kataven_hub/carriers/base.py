@@ -73,6 +73,8 @@ class VoiceReply:
     action: VoiceAction
     greeting: str = ""
     stream_url: str | None = None
+    # Named values for the agent runtime, sent with the media stream (the call's custom_fields).
+    parameters: tuple[tuple[str, str], ...] = ()
 
 
 class Carrier(Protocol):

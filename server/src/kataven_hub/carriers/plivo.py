@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from xml.sax.saxutils import escape
+from urllib.parse import quote
+from xml.sax.saxutils import escape, quoteattr
 
 from kataven_hub.carriers import http
 from kataven_hub.carriers.base import (
@@ -60,9 +61,13 @@ def plivo_xml(reply: VoiceReply) -> bytes:
     if reply.action in ("busy", "reject"):
         body = f'<Hangup reason="{"busy" if reply.action == "busy" else "rejected"}"/>'
     elif reply.action == "connect" and reply.stream_url:
+        # Custom parameters travel as the stream's extra headers, `k1=v1,k2=v2`: names and
+        # values are percent-encoded so a comma or `=` in a value cannot split a pair.
+        extra = ",".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in reply.parameters)
+        headers = f" extraHeaders={quoteattr(extra)}" if extra else ""
         body = (
             '<Stream bidirectional="true" keepCallAlive="true"'
-            ' contentType="audio/x-mulaw;rate=8000">'
+            f' contentType="audio/x-mulaw;rate=8000"{headers}>'
             f"{escape(reply.stream_url)}</Stream>"
         )
     else:

@@ -58,7 +58,11 @@ def twiml(reply: VoiceReply) -> bytes:
     elif reply.action == "reject":
         body = '<Reject reason="rejected"/>'
     elif reply.action == "connect" and reply.stream_url:
-        body = f"<Connect><Stream url={quoteattr(reply.stream_url)}/></Connect>"
+        # Custom parameters reach the stream's `start` message (customParameters).
+        params = "".join(
+            f"<Parameter name={quoteattr(k)} value={quoteattr(v)}/>" for k, v in reply.parameters
+        )
+        body = f"<Connect><Stream url={quoteattr(reply.stream_url)}>{params}</Stream></Connect>"
     else:
         body = (f"<Say>{escape(reply.greeting)}</Say>" if reply.greeting else "") + "<Hangup/>"
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'.encode()
