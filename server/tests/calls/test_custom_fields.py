@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import time
 from urllib.parse import unquote
-
 from xml.etree import ElementTree
 
 import httpx

@@ -12,7 +12,9 @@ CallStatus = Literal[
 ]
 
 
-_FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")]
+_FieldName = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
+]
 
 
 class OriginateRequest(RequestModel):

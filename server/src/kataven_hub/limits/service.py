@@ -148,9 +148,12 @@ async def reserve(
         await _ensure_built(account, usage)
         c = counters()
         denied = await c.acquire(account, windows(limits), member=session_id)
-        if denied is not None and denied.window.name == CONCURRENT:
-            if await _reclaim(account, reclaim):
-                denied = await c.acquire(account, windows(limits), member=session_id)
+        if (
+            denied is not None
+            and denied.window.name == CONCURRENT
+            and await _reclaim(account, reclaim)
+        ):
+            denied = await c.acquire(account, windows(limits), member=session_id)
     except RedisError:
         log.warning("counters unavailable for %s; refusing new calls", account)
         raise CountersUnavailable() from None
