@@ -319,7 +319,16 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
     info: dict[str, Any] = {}
     try:
         async with tenant_session(engine, ended.account) as session:
-            await progress.lock(session, ended.campaign_id)
+            events.hold(session)
+            # The campaign row is locked first (lock order), by the fence when we may refill.
+            campaign = None
+            if grant is not None:
+                campaign = await progress.fence(session, ended.campaign_id, grant.token)
+            if campaign is None:
+                if grant is not None:  # the lease token is no longer ours: give it back unused
+                    grant.start({}, [])
+                    grant = None
+                await progress.lock(session, ended.campaign_id)
             contact = (
                 await session.scalars(
                     select(CampaignContact).where(
@@ -329,13 +338,15 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
                     )
                 )
             ).first()
-            campaign = await session.get(Campaign, ended.campaign_id) if contact else None
+            if contact is not None and campaign is None:
+                campaign = await session.get(Campaign, ended.campaign_id)
             if contact is None or campaign is None:
                 return
             now = utcnow()
             await progress.outcome(session, contact, campaign, ended.status, now)
             if grant is not None:
-                claimed, info = await _refill(session, ended.campaign_id, grant, now)
+                claimed, info = await _refill(session, campaign, grant, now)
+            await events.write_held(session, now)
             await commit(session)
     finally:
         if grant is not None:
@@ -343,14 +354,13 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
 
 
 async def _refill(
-    session: TenantSession, campaign_id: str, grant: Grant, now: datetime
+    session: TenantSession, campaign: Campaign, grant: Grant, now: datetime
 ) -> tuple[list[progress.Claimed], dict[str, Any]]:
-    """Claim up to the grant's capacity while the campaign runs under its lease token and has
-    free lines (the same rule as `step`, under the same campaign lock)."""
-    campaign = await progress.fence(session, campaign_id, grant.token)
-    if campaign is None or campaign.status != RUNNING:
+    """Claim up to the grant's capacity while the campaign (fenced under the grant's lease
+    token) runs and has free lines: the same rule as `step`, under the same campaign lock."""
+    if campaign.status != RUNNING:
         return [], {}
-    free = campaign.max_concurrent_calls - await progress.in_flight_count(session, campaign_id)
+    free = campaign.max_concurrent_calls - await progress.in_flight_count(session, campaign.id)
     n = min(grant.capacity, free)
     if n <= 0:
         return [], {}

@@ -222,8 +222,8 @@ async def outcome(
 ) -> bool:  # fmt: skip
     """Land a finished attempt on its contact (completed, retry later, or failed; `final`: an
     attempt in doubt, never retried). Guarded on the contact still being in flight on that
-    same call: applying twice changes nothing."""
-    await lock(session, campaign.id)
+    same call: applying twice changes nothing. The caller holds the campaign's lock (`lock`
+    or `fence`)."""
     retry = not final and contact.attempts <= campaign.retries_per_contact
     values: dict[str, Any]
     if call_status == "completed":

@@ -205,11 +205,14 @@ async def unreserve(account: str, session_id: str) -> None:
 async def call_ended(account: str, session_id: str, minutes: int) -> None:
     """Release the call's concurrent slot and count its talk minutes (once per call)."""
     try:
-        await counters().drop(
+        drop = counters().drop(
             account, CONCURRENT, session_id, get_settings().CALL_SLOT_IDLE_SECONDS
         )
         if minutes > 0:
-            await counters().add(account, Window(MINUTES, "fixed", 0, _DAY_SECONDS), minutes)
+            add = counters().add(account, Window(MINUTES, "fixed", 0, _DAY_SECONDS), minutes)
+            await asyncio.gather(drop, add)
+        else:
+            await drop
     except RedisError:
         log.warning("could not release a call slot for %s (rebuilt on the next flush)", account)
 
