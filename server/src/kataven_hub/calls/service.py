@@ -21,10 +21,11 @@ the transaction commits. Duplicated or late callbacks change nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -74,6 +75,9 @@ class CallEnded:
     duration_seconds: int
     campaign_id: str | None
     contact_id: str | None
+    # Done once the call's concurrent slot is given back: a listener that dials again on the
+    # call's line awaits it first (it is released while the listeners run).
+    slot_released: Awaitable[None] | None = field(default=None, compare=False)
 
 
 TerminalListener = Callable[[CallEnded], Awaitable[None]]
@@ -251,12 +255,18 @@ async def apply_status(
 
 
 async def _announce(ended: CallEnded, minutes: int) -> None:
-    await limits_service.call_ended(ended.account, ended.session_id, minutes)
-    for listener in list(_listeners):
-        try:
-            await listener(ended)
-        except Exception:
-            log.exception("terminal-call listener failed")
+    release = asyncio.ensure_future(
+        limits_service.call_ended(ended.account, ended.session_id, minutes)
+    )
+    ended = replace(ended, slot_released=release)
+    try:
+        for listener in list(_listeners):
+            try:
+                await listener(ended)
+            except Exception:
+                log.exception("terminal-call listener failed")
+    finally:
+        await release
 
 
 async def _fetch_recording_later(account: str, session_id: str) -> None:

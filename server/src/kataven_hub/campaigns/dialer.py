@@ -321,9 +321,11 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
         async with tenant_session(engine, ended.account) as session:
             events.hold(session)
             # The campaign row is locked first (lock order), by the fence when we may refill.
-            campaign = None
+            campaign, flying = None, 0
             if grant is not None:
-                campaign = await progress.fence(session, ended.campaign_id, grant.token)
+                fenced = await progress.fence_counting(session, ended.campaign_id, grant.token)
+                if fenced is not None:
+                    campaign, flying = fenced
             if campaign is None:
                 if grant is not None:  # the lease token is no longer ours: give it back unused
                     grant.start({}, [])
@@ -343,24 +345,28 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
             if contact is None or campaign is None:
                 return
             now = utcnow()
-            await progress.outcome(session, contact, campaign, ended.status, now)
+            if await progress.outcome(session, contact, campaign, ended.status, now):
+                flying -= 1  # this contact is no longer in flight
             if grant is not None:
-                claimed, info = await _refill(session, campaign, grant, now)
+                claimed, info = await _refill(session, campaign, flying, grant, now)
             await events.write_held(session, now)
             await commit(session)
+        if claimed and ended.slot_released is not None:
+            await ended.slot_released  # the caps see this call's slot free before a new dial
     finally:
         if grant is not None:
             grant.start(info, claimed)
 
 
 async def _refill(
-    session: TenantSession, campaign: Campaign, grant: Grant, now: datetime
+    session: TenantSession, campaign: Campaign, flying: int, grant: Grant, now: datetime
 ) -> tuple[list[progress.Claimed], dict[str, Any]]:
     """Claim up to the grant's capacity while the campaign (fenced under the grant's lease
-    token) runs and has free lines: the same rule as `step`, under the same campaign lock."""
+    token, `flying` contacts in flight) runs and has free lines: the same rule as `step`, under
+    the same campaign lock."""
     if campaign.status != RUNNING:
         return [], {}
-    free = campaign.max_concurrent_calls - await progress.in_flight_count(session, campaign.id)
+    free = campaign.max_concurrent_calls - flying
     n = min(grant.capacity, free)
     if n <= 0:
         return [], {}

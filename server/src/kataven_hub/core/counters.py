@@ -44,6 +44,10 @@ class Window:
     cost: int = 1
 
 
+class MarkMissing(Exception):
+    """`acquire(require=...)`: the marker is not set, so nothing was counted."""
+
+
 @dataclass(frozen=True, slots=True)
 class Denied:
     window: Window
@@ -52,10 +56,12 @@ class Denied:
 
 class Counters(Protocol):
     async def acquire(
-        self, scope: str, windows: list[Window], now: float | None = None, member: str = ""
-    ) -> Denied | None:
+        self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
+        require: str | None = None,
+    ) -> Denied | None:  # fmt: skip
         """Admit (and count in every window) or deny without counting anything. `member`
-        names the holder in `slots` windows."""
+        names the holder in `slots` windows; with `require`, raise MarkMissing (counting
+        nothing) unless that marker is set (see `mark`)."""
         ...
 
     async def keep(self, scope: str, name: str, member: str, idle_seconds: int) -> None:
@@ -141,8 +147,11 @@ class LocalCounters:
         return holders
 
     async def acquire(
-        self, scope: str, windows: list[Window], now: float | None = None, member: str = ""
-    ) -> Denied | None:
+        self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
+        require: str | None = None,
+    ) -> Denied | None:  # fmt: skip
+        if require is not None and (scope, require) not in self._marks:
+            raise MarkMissing(require)
         now = time.time() if now is None else now
         self._sweep(now)
         for w in windows:
@@ -229,12 +238,16 @@ class LocalCounters:
         self._marks.add((scope, name))
 
 
-# KEYS[i]: the key of window i. ARGV: now (seconds, float), a unique member, then per window:
-# kind, limit, seconds, cost, fixed-window retry. Returns 0, or {index (1-based), retry_after}.
+# KEYS[i]: the key of window i, then optionally a marker that must exist. ARGV: now (seconds,
+# float), a unique member, then per window: kind, limit, seconds, cost, fixed-window retry.
+# Returns 0, -1 (the marker is missing; nothing counted), or {index (1-based), retry_after}.
 _ACQUIRE = """
 local now = tonumber(ARGV[1])
 local member = ARGV[2]
-local n = #KEYS
+local n = (#ARGV - 2) / 5
+if #KEYS > n and redis.call('EXISTS', KEYS[n + 1]) == 0 then
+  return -1
+end
 for i = 1, n do
   local base = 2 + (i - 1) * 5
   local kind, limit = ARGV[base + 1], tonumber(ARGV[base + 2])
@@ -302,16 +315,22 @@ class RedisCounters:
         return redis_mod.key(scope, "ctr", w.name)
 
     async def acquire(
-        self, scope: str, windows: list[Window], now: float | None = None, member: str = ""
-    ) -> Denied | None:
+        self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
+        require: str | None = None,
+    ) -> Denied | None:  # fmt: skip
         now = time.time() if now is None else now
         args: list[object] = [repr(now), member or uuid.uuid4().hex]
         for w in windows:
             retry = _fixed_slot(w, now)[1] if w.kind == "fixed" else 1
             args += [w.kind, w.limit, w.seconds, w.cost, retry]
-        result = await self._acquire(keys=[self._key(scope, w, now) for w in windows], args=args)
+        keys = [self._key(scope, w, now) for w in windows]
+        if require is not None:
+            keys.append(redis_mod.key(scope, "mark", require))
+        result = await self._acquire(keys=keys, args=args)
         if result == 0:
             return None
+        if result == -1:
+            raise MarkMissing(require)
         index, retry = int(result[0]), int(result[1])
         return Denied(windows[index - 1], max(1, retry))
 

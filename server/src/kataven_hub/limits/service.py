@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from redis.exceptions import RedisError
 
 from kataven_hub.core import tenancy
-from kataven_hub.core.counters import Window, counters
+from kataven_hub.core.counters import MarkMissing, Window, counters
 from kataven_hub.core.db import ControlSession, new_session, utcnow
 from kataven_hub.core.errors import InvalidRequest, LimitExceeded, ServiceUnavailable
 from kataven_hub.core.sessions import after_commit
@@ -144,10 +144,13 @@ async def reserve(
     """Check every cap and count one call (its slot named `session_id`) in all of them, or
     raise 429 counting nothing. `reclaim(session_ids)`: which of these unconfirmed slots still
     belong to a live call (the others are given back)."""
+    c = counters()
     try:
-        await _ensure_built(account, usage)
-        c = counters()
-        denied = await c.acquire(account, windows(limits), member=session_id)
+        try:  # the built marker is checked in the same round trip as the caps
+            denied = await c.acquire(account, windows(limits), member=session_id, require=_BUILT)
+        except MarkMissing:
+            await _ensure_built(account, usage)
+            denied = await c.acquire(account, windows(limits), member=session_id)
         if (
             denied is not None
             and denied.window.name == CONCURRENT
