@@ -321,11 +321,9 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
         async with tenant_session(engine, ended.account) as session:
             events.hold(session)
             # The campaign row is locked first (lock order), by the fence when we may refill.
-            campaign, flying = None, 0
+            campaign = None
             if grant is not None:
-                fenced = await progress.fence_counting(session, ended.campaign_id, grant.token)
-                if fenced is not None:
-                    campaign, flying = fenced
+                campaign = await progress.fence(session, ended.campaign_id, grant.token)
             if campaign is None:
                 if grant is not None:  # the lease token is no longer ours: give it back unused
                     grant.start({}, [])
@@ -345,10 +343,9 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
             if contact is None or campaign is None:
                 return
             now = utcnow()
-            if await progress.outcome(session, contact, campaign, ended.status, now):
-                flying -= 1  # this contact is no longer in flight
+            await progress.outcome(session, contact, campaign, ended.status, now)
             if grant is not None:
-                claimed, info = await _refill(session, campaign, flying, grant, now)
+                claimed, info = await _refill(session, campaign, grant, now)
             await events.write_held(session, now)
             await commit(session)
         if claimed and ended.slot_released is not None:
@@ -359,14 +356,15 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
 
 
 async def _refill(
-    session: TenantSession, campaign: Campaign, flying: int, grant: Grant, now: datetime
+    session: TenantSession, campaign: Campaign, grant: Grant, now: datetime
 ) -> tuple[list[progress.Claimed], dict[str, Any]]:
     """Claim up to the grant's capacity while the campaign (fenced under the grant's lease
-    token, `flying` contacts in flight) runs and has free lines: the same rule as `step`, under
-    the same campaign lock."""
+    token) runs and has free lines: the same rule as `step`, under the same campaign lock.
+    The count is its own statement, after the fence took the lock: on PostgreSQL a statement
+    that waited for the lock still reads from the snapshot it started with."""
     if campaign.status != RUNNING:
         return [], {}
-    free = campaign.max_concurrent_calls - flying
+    free = campaign.max_concurrent_calls - await progress.in_flight_count(session, campaign.id)
     n = min(grant.capacity, free)
     if n <= 0:
         return [], {}

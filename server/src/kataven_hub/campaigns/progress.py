@@ -88,27 +88,6 @@ async def fence(session: TenantSession, campaign_id: str, token: int) -> Campaig
     return (await session.scalars(stmt)).first()
 
 
-async def fence_counting(
-    session: TenantSession, campaign_id: str, token: int
-) -> tuple[Campaign, int] | None:
-    """`fence`, also returning how many of its contacts are in flight (in the same statement,
-    under the campaign's lock)."""
-    flying = (
-        select(func.count())
-        .where(CampaignContact.campaign_id == campaign_id, CampaignContact.status.in_(IN_FLIGHT))
-        .scalar_subquery()
-    )
-    stmt = (
-        update(Campaign)
-        .where(Campaign.id == campaign_id, Campaign.lease_token == token)
-        .values(lease_token=token)
-        .returning(Campaign, flying)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    row = (await session.execute(stmt)).first()
-    return None if row is None else (row[0], int(row[1]))
-
-
 async def lock(session: TenantSession, campaign_id: str) -> None:
     """Lock order: the campaign row before any of its contacts (as `fence` does), so contact
     writes outside a dispatcher step cannot deadlock with one."""
