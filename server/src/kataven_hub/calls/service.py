@@ -26,7 +26,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from kataven_hub.agents import service as agents_service
@@ -42,6 +42,9 @@ from kataven_hub.core.sessions import after_commit, commit
 from kataven_hub.core.settings import get_settings
 from kataven_hub.limits import service as limits_service
 from kataven_hub.telephony import service as telephony_service
+
+if TYPE_CHECKING:
+    from kataven_hub.telephony.models import PhoneNumber
 
 log = logging.getLogger("kataven_hub.calls")
 
@@ -109,6 +112,7 @@ async def originate(
     campaign_id: str | None = None,
     contact_id: str | None = None,
     custom_fields: dict[str, Any] | None = None,
+    number: PhoneNumber | None = None,
 ) -> Call:
     """Place one outbound call from `from_number` (a number of `account`) to `to_number`,
     handled by `agent_id`. Raises the documented AppErrors (404/403/409/429/503/502). Commits
@@ -116,7 +120,10 @@ async def originate(
     `session` for the caller to commit. The concurrent slot is held until the call reaches a
     terminal state. Campaigns pass their ids so listeners can match calls. `custom_fields`
     reach the agent runtime when the call is answered (calls/webhooks.py)."""
-    number = await telephony_service.number_by_e164(session, from_number)
+    # `number`: the row of `from_number` when the caller has just read it (campaigns), saving
+    # the lookup; it is checked like any other.
+    if number is None or number.e164 != from_number:  # `number`: the caller already loaded it
+        number = await telephony_service.number_by_e164(session, from_number)
     agent = None
     if number is not None:
         try:

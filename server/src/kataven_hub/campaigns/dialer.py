@@ -198,7 +198,7 @@ async def dial(
             call = await originate(
                 session, account, number.e164, claimed.phone_number, info["agent_id"],
                 campaign_id=campaign_id, contact_id=claimed.contact_id,
-                custom_fields=claimed.custom_fields,
+                custom_fields=claimed.custom_fields, number=number,
             )  # fmt: skip
         except LimitExceeded as exc:
             await session.rollback()
