@@ -316,6 +316,7 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
     if _local_grant is not None:
         grant = await _local_grant(ended.account, ended.campaign_id)
     claimed: list[progress.Claimed] = []
+    committed: list[progress.Claimed] = []
     info: dict[str, Any] = {}
     try:
         async with tenant_session(engine, ended.account) as session:
@@ -348,11 +349,12 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
                 claimed, info = await _refill(session, campaign, grant, now)
             await events.write_held(session, now)
             await commit(session)
+        committed = claimed
         if claimed and ended.slot_released is not None:
             await ended.slot_released  # the caps see this call's slot free before a new dial
     finally:
-        if grant is not None:
-            grant.start(info, claimed)
+        if grant is not None:  # only claims that were committed are dialled
+            grant.start(info, committed)
 
 
 async def _refill(
