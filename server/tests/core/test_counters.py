@@ -80,7 +80,9 @@ async def test_slots_are_named_confirmed_and_listed_when_unconfirmed(app) -> Non
     assert await c.acquire(s, [slots, day], now=t, member="a") is None
     assert await c.acquire(s, [slots, day], now=t + 1, member="b") is None
     denied = await c.acquire(s, [slots, day], now=t + 2, member="c")
-    assert denied is not None and denied.window.name == "calls" and denied.retry_after == 1
+    assert denied is not None
+    assert denied.window.name == "calls"
+    assert denied.retry_after == 1
     assert await c.value(s, slots) == 2
     await c.keep(s, "calls", "a", 3600)
     await c.keep(s, "calls", "never-taken", 3600)  # nothing to confirm: no slot appears
