@@ -55,6 +55,7 @@ class Dispatcher:
         self.dials: set[asyncio.Task[None]] = set()
         self.ticks = 0
         self._wake = asyncio.Event()
+        self._stopping = False
         self._rates: dict[str, tuple[float, float]] = {}
         self._next_renew = 0.0
         self._next_acquire = 0.0
@@ -80,6 +81,7 @@ class Dispatcher:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wait(stop), max(0.01, sleep))
         finally:
+            self._stopping = True
             dialer.serve_locally(None)
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -115,8 +117,8 @@ class Dispatcher:
 
     async def drain(self) -> None:
         """Let started dials finish, then hand every lease back."""
-        if self.dials:
-            await asyncio.gather(*self.dials, return_exceptions=True)
+        while self.dials:  # a call that ended meanwhile may have started one more
+            await asyncio.gather(*list(self.dials), return_exceptions=True)
         control = tenancy.get().control_engine
         for lease in list(self.held.values()):
             with contextlib.suppress(Exception):
@@ -200,7 +202,7 @@ class Dispatcher:
         """A call of `campaign_id` ended in this process: leave to dial its next contacts at
         once, if we serve the campaign (see dialer.call_ended). The wake-up still comes."""
         lease = self.held.get(campaign_id)
-        if lease is None or not lease.taken_over:
+        if lease is None or not lease.taken_over or self._stopping:
             return None
         engine = await tenancy.get().engine_for(account)
         if engine is None:
