@@ -5,8 +5,9 @@ carrier, status webhooks, the terminal hook), the dispatcher embedded in one API
    beside a raw `FOR UPDATE SKIP LOCKED` claim loop on the same table (claim a batch, mark it
    done, repeat: the database's ceiling for the same state changes).
 2. Pacing: a carrier with a fixed handle time; achieved dials/s ÷ min(CPS, concurrency ÷ handle
-   time) (target ≥ 0.95), once CPS-bound and once concurrency-bound, and cap violations: calls
-   overlapping beyond max_concurrent_calls, or dials refused by a cost cap (target 0).
+   time) (target ≥ 0.95), once CPS-bound and once concurrency-bound (0.5 s calls, then 2 s
+   calls), and cap violations: calls overlapping beyond max_concurrent_calls, or dials refused
+   by a cost cap (target 0).
 
     .venv/bin/python bench/dispatch.py [--contacts 3000]
 """
@@ -50,7 +51,11 @@ def run_campaign(
     cid = r.json()["id"]
     assert cluster.api("POST", f"/api/v1/campaigns/{cid}/start").status_code == 200
     deadline = time.monotonic() + 600
-    while cluster.api("GET", f"/api/v1/campaigns/{cid}").json()["status"] != "completed":
+    while True:
+        r = cluster.api("GET", f"/api/v1/campaigns/{cid}")
+        assert r.status_code == 200, (r.status_code, r.text)
+        if r.json()["status"] == "completed":
+            break
         assert time.monotonic() < deadline, "campaign did not finish"
         time.sleep(0.2)
     return cid
@@ -140,17 +145,28 @@ def main() -> None:
                 ("CPS-bound", 600, 20, 250),
                 ("concurrency-bound", 6000, 10, 400),
             ):
-                r = cluster.api("PATCH", "/api/v1/call-limits", json={"calls_per_minute": cpm},
-                                headers=cluster.jwt_headers)  # fmt: skip
-                assert r.status_code == 200
-                time.sleep(6)  # the dispatcher re-reads an account's rate every 5 s
-                cid = run_campaign(cluster, line, n, 10_000 * conc, conc)
-                m = asyncio.run(measure(cluster.tenant_dsn, cid))
-                bound = min(cpm / 60, conc / m["handle"])
-                violations = int(m["refused"]) + max(0, int(m["peak"]) - conc)
-                out(f"pacing, {label}: CPS {cpm / 60:.0f}, concurrency {conc}, handle {m['handle']:.2f} s "
-                    f"→ bound {bound:.1f}/s, achieved {m['rate']:.1f}/s = {m['rate'] / bound:.2f}; "
-                    f"peak in flight {m['peak']}, refused by caps {m['refused']}, violations {violations}")  # fmt: skip
+                pacing(cluster, line, label, cpm, conc, n)
+        # The same concurrency bound with 2 s calls: the fixed cost between a call's end and
+        # the next dial on its line weighs less against a longer handle time.
+        long_calls = {**paced, "SANDBOX_TALK_SECONDS": "[2.0,2.0]"}
+        with Cluster(Path(tmp) / "c", **long_calls) as cluster:
+            line = cluster.sandbox_line(**UNCAPPED)
+            pacing(cluster, line, "concurrency-bound, 2 s calls", 6000, 10, 120)
+
+
+def pacing(cluster: Cluster, line: dict[str, str], label: str, cpm: int, conc: int, n: int) -> None:
+    r = cluster.api("PATCH", "/api/v1/call-limits", json={"calls_per_minute": cpm},
+                    headers=cluster.jwt_headers)  # fmt: skip
+    assert r.status_code == 200
+    time.sleep(6)  # the dispatcher re-reads an account's rate every 5 s
+    cid = run_campaign(cluster, line, n, 10_000 * conc, conc)
+    m = asyncio.run(measure(cluster.tenant_dsn, cid))
+    bound = min(cpm / 60, conc / m["handle"])
+    violations = int(m["refused"]) + max(0, int(m["peak"]) - conc)
+    out = print
+    out(f"pacing, {label}: CPS {cpm / 60:.0f}, concurrency {conc}, handle {m['handle']:.2f} s "
+          f"→ bound {bound:.1f}/s, achieved {m['rate']:.1f}/s = {m['rate'] / bound:.2f}; "
+          f"peak in flight {m['peak']}, refused by caps {m['refused']}, violations {violations}")  # fmt: skip
 
 
 if __name__ == "__main__":

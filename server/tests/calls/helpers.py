@@ -5,7 +5,7 @@ from kataven_hub.limits.service import CONCURRENT, MINUTES
 
 
 async def in_flight(account: str) -> int:
-    return await counters().value(account, Window(CONCURRENT, "gauge", 0, 86400))
+    return await counters().value(account, Window(CONCURRENT, "slots", 0, 86400))
 
 
 async def minutes_today(account: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 from kataven_hub.core import counters as counters_mod
@@ -70,3 +71,45 @@ async def test_release_never_goes_below_zero(app) -> None:
     assert await c.value(s, g) == 0
     assert await c.acquire(s, [g]) is None
     assert await c.acquire(s, [g]) is not None
+
+
+async def test_slots_are_named_confirmed_and_listed_when_unconfirmed(app) -> None:
+    c = counters_mod.counters()
+    s = scope()
+    slots = Window("calls", "slots", 2, 3600)
+    day = Window("d", "fixed", 100, 86400)
+    t = time.time() - 10
+    assert await c.acquire(s, [slots, day], now=t, member="a") is None
+    assert await c.acquire(s, [slots, day], now=t + 1, member="b") is None
+    denied = await c.acquire(s, [slots, day], now=t + 2, member="c")
+    assert denied is not None
+    assert denied.window.name == "calls"
+    assert denied.retry_after == 1
+    assert await c.value(s, slots) == 2
+    await c.keep(s, "calls", "a", 3600)
+    await c.keep(s, "calls", "never-taken", 3600)  # nothing to confirm: no slot appears
+    assert await c.unkept(s, "calls", t + 0.5) == []
+    assert await c.unkept(s, "calls", t + 1) == ["b"]
+    assert await c.drop(s, "calls", "b", 3600) is True
+    assert await c.drop(s, "calls", "b", 3600) is False  # twice is harmless
+    assert await c.value(s, slots) == 1
+    assert await c.acquire(s, [slots], member="c") is None
+    await c.set_slots(s, "calls", {"x": None, "y": 50.0}, 3600)
+    assert await c.value(s, slots) == 2
+    assert await c.unkept(s, "calls", 100.0) == ["y"]
+
+
+async def test_acquire_requires_its_marker(app) -> None:
+    c = counters_mod.counters()
+    s = scope()
+    w = Window("d", "fixed", 100, 86400)
+    try:
+        await c.acquire(s, [w], require="built")
+    except counters_mod.MarkMissing:
+        pass
+    else:
+        raise AssertionError("acquired without the marker")
+    assert await c.value(s, w) == 0  # nothing counted
+    await c.mark(s, "built")
+    assert await c.acquire(s, [w], require="built") is None
+    assert await c.value(s, w) == 1

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kataven_hub.core.db import TenantBase, utcnow
@@ -27,6 +28,8 @@ class Call(TenantBase):
     carrier_leg_id: Mapped[str | None] = mapped_column(String(100), default=None)
     campaign_id: Mapped[str | None] = mapped_column(String(40), index=True, default=None)
     contact_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    # Handed to the agent runtime when the call is answered (a campaign contact's CSV columns).
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
     error: Mapped[str | None] = mapped_column(Text, default=None)
     duration_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
     recording_status: Mapped[str | None] = mapped_column(String(20), default=None)  # pending|ready

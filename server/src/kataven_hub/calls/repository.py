@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, delete, func, select, update
 
 from kataven_hub.calls.models import Call
 from kataven_hub.carriers.base import TERMINAL
@@ -91,6 +91,50 @@ class CallRepository:
             .values(recording_status=None, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
+
+    async def placed(self, call_id: str, carrier_call_id: str, status: str) -> Call | None:
+        """Record the carrier's answer on a call committed before the carrier was asked; a
+        status callback may already have moved it further, so the status only moves on from
+        `queued`."""
+        stmt = (
+            update(Call)
+            .where(Call.id == call_id)
+            .values(
+                carrier_call_id=carrier_call_id,
+                status=case((Call.status == "queued", status), else_=Call.status),
+                updated_at=utcnow(),
+            )
+            .returning(Call)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def remove_unplaced(self, call_id: str) -> None:
+        """Remove a call the carrier refused (it never started)."""
+        await self.session.execute(
+            delete(Call).where(
+                Call.id == call_id, Call.status == "queued", Call.carrier_call_id.is_(None)
+            )
+        )
+
+    async def states(self, call_ids: list[str]) -> list[tuple[str, str, bool]]:
+        """(id, status, has a carrier id) of the calls among `call_ids` that exist."""
+        stmt = select(Call.id, Call.status, Call.carrier_call_id.is_not(None)).where(
+            Call.id.in_(call_ids)
+        )
+        return [(r[0], r[1], bool(r[2])) for r in await self.session.execute(stmt)]
+
+    async def in_flight(self) -> dict[str, float | None]:
+        """Outbound calls not over: session id → creation time (epoch seconds) while the call
+        is still `queued` without a carrier id (its slot unconfirmed), else None."""
+        stmt = select(Call.id, Call.status, Call.carrier_call_id, Call.created_at).where(
+            Call.direction == "outbound", Call.status.not_in(sorted(TERMINAL))
+        )
+        return {
+            r.id: r.created_at.timestamp() if r.status == "queued" and not r.carrier_call_id
+            else None
+            for r in await self.session.execute(stmt)
+        }  # fmt: skip
 
     async def usage(self, now: datetime) -> tuple[int, int, int, int]:
         """(in flight, started in the last 60 s, started today, talk minutes today) — UTC."""

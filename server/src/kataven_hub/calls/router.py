@@ -47,10 +47,12 @@ async def originate_call(
     (409), call cost caps (429 with `Retry-After` and one of `Concurrent call limit reached`,
     `Call rate limit`, `Daily call limit reached`, `Daily minute budget exhausted`), stored
     credentials (503), carrier (502 with its message). Returns the call; its `session_id` opens
-    the live viewer and, later, the recording."""
+    the live viewer and, later, the recording. `custom_fields` are handed to the agent when the
+    call is answered."""
     return await calls_service.originate(
-        session, principal.account, body.from_number, body.to_number, body.agent_id
-    )
+        session, principal.account, body.from_number, body.to_number, body.agent_id,
+        custom_fields=body.custom_fields,
+    )  # fmt: skip
 
 
 @router.get("", response_model=CallList)

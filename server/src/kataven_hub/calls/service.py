@@ -3,8 +3,15 @@ and apply carrier status idempotently.
 
 Originate order (DECISIONS): body (400, in the schema) → caller-ID and agent (404) → number
 outbound-enabled (403) → agent active (409) → cost caps, atomic check-and-reserve (429) →
-decrypt credentials (503) → carrier (502 with the carrier's message) → persist. A reservation
-whose call never started is given back.
+decrypt credentials (503) → carrier (502 with the carrier's message). A reservation whose call
+never started is given back.
+
+Three short steps, so no transaction (on SQLite: the write lock) is held while the carrier
+answers: the call is recorded (`queued`, no carrier id) and committed, then the carrier is
+asked, then its answer is recorded in a second transaction that the caller commits (which
+confirms the call's concurrent slot). A call the carrier refused is removed again. A call left
+`queued` without a carrier id (the process died while asking) is failed with
+`outcome_unknown` when its slot is reclaimed (see limits/service.py), never placed again.
 
 Status only moves forward (queued < ringing < in_progress < terminal), through one guarded
 UPDATE per callback: the statement that moves a call into its terminal state is the only one
@@ -14,11 +21,12 @@ the transaction commits. Duplicated or late callbacks change nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from kataven_hub.agents import service as agents_service
@@ -30,10 +38,13 @@ from kataven_hub.carriers.base import RANK, TERMINAL, CallbackUrls, StatusUpdate
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from kataven_hub.core.ids import looks_like, new_id
-from kataven_hub.core.sessions import after_commit
+from kataven_hub.core.sessions import after_commit, commit
 from kataven_hub.core.settings import get_settings
 from kataven_hub.limits import service as limits_service
 from kataven_hub.telephony import service as telephony_service
+
+if TYPE_CHECKING:
+    from kataven_hub.telephony.models import PhoneNumber
 
 log = logging.getLogger("kataven_hub.calls")
 
@@ -52,6 +63,11 @@ class AgentNotActive(Conflict):
     description = "The agent is not active"
 
 
+class CallNotRecorded(Exception):
+    """The carrier took the call, but recording its answer failed: whoever retries must not
+    place it again (the call stays `queued` and is reconciled as in doubt)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CallEnded:
     """What terminal-state listeners receive (after the transaction that ended the call)."""
@@ -62,6 +78,9 @@ class CallEnded:
     duration_seconds: int
     campaign_id: str | None
     contact_id: str | None
+    # Done once the call's concurrent slot is given back: a listener that dials again on the
+    # call's line awaits it first (it is released while the listeners run).
+    slot_released: Awaitable[None] | None = field(default=None, compare=False)
 
 
 TerminalListener = Callable[[CallEnded], Awaitable[None]]
@@ -92,12 +111,19 @@ async def originate(
     *,
     campaign_id: str | None = None,
     contact_id: str | None = None,
+    custom_fields: dict[str, Any] | None = None,
+    number: PhoneNumber | None = None,
 ) -> Call:
     """Place one outbound call from `from_number` (a number of `account`) to `to_number`,
-    handled by `agent_id`. Raises the documented AppErrors (404/403/409/429/503/502); on success
-    the call row is added to `session` (the caller commits) and its concurrent slot is held until
-    the call reaches a terminal state. Campaigns pass their ids so listeners can match calls."""
-    number = await telephony_service.number_by_e164(session, from_number)
+    handled by `agent_id`. Raises the documented AppErrors (404/403/409/429/503/502). Commits
+    `session` once (the call, before the carrier is asked); the carrier's answer is left in
+    `session` for the caller to commit. The concurrent slot is held until the call reaches a
+    terminal state. Campaigns pass their ids so listeners can match calls. `custom_fields`
+    reach the agent runtime when the call is answered (calls/webhooks.py)."""
+    # `number`: the row of `from_number` when the caller has just read it (campaigns), saving
+    # the lookup; it is checked like any other.
+    if number is None or number.e164 != from_number:  # `number`: the caller already loaded it
+        number = await telephony_service.number_by_e164(session, from_number)
     agent = None
     if number is not None:
         try:
@@ -112,13 +138,28 @@ async def originate(
         raise AgentNotActive(f"Agent is {agent.status}; only active agents place calls")
     limits = await limits_service.limits_for_calls(account)
     repo = CallRepository(session)
-    await limits_service.reserve(account, limits, lambda: _usage(repo))
     session_id = new_id("sess")
+    await limits_service.reserve(
+        account, limits, lambda: _usage(repo), session_id, lambda ids: _live(session, account, ids)
+    )
     try:
         carrier = registry.get(number.provider)
         if carrier is None:
             raise ServiceUnavailable(f"Carrier {number.provider} is not enabled")
         creds = await telephony_service.credentials(session, account, number.credentials_id)
+        call = await repo.add(
+            Call(
+                id=session_id, direction="outbound", status="queued", from_number=from_number,
+                to_number=to_number, agent_id=agent.id, provider=number.provider,
+                number_id=number.id, credentials_id=number.credentials_id,
+                campaign_id=campaign_id, contact_id=contact_id, custom_fields=custom_fields or {},
+            )
+        )  # fmt: skip
+        await commit(session)
+    except BaseException:
+        await limits_service.unreserve(account, session_id)
+        raise
+    try:
         placed = await carrier.place_call(
             creds,
             from_number=from_number,
@@ -126,28 +167,45 @@ async def originate(
             urls=webhook_urls(number.provider, account, session_id),
             record=get_settings().CALL_RECORDING_ENABLED,
         )
-    except BaseException:
-        await limits_service.unreserve(account)
+    except Exception:
+        try:
+            await repo.remove_unplaced(session_id)
+            await commit(session)
+        finally:
+            await limits_service.unreserve(account, session_id)
         raise
-    call = Call(
-        id=session_id,
-        direction="outbound",
-        status=placed.status if placed.status not in TERMINAL else "queued",
-        from_number=from_number,
-        to_number=to_number,
-        agent_id=agent.id,
-        provider=number.provider,
-        number_id=number.id,
-        credentials_id=number.credentials_id,
-        carrier_call_id=placed.carrier_call_id,
-        campaign_id=campaign_id,
-        contact_id=contact_id,
-    )
-    return await repo.add(call)
+    status = placed.status if placed.status not in TERMINAL else "queued"
+    try:
+        recorded = await repo.placed(session_id, placed.carrier_call_id, status)
+    except Exception as exc:
+        raise CallNotRecorded(session_id) from exc
+    after_commit(session, lambda: limits_service.slot_kept(account, session_id))
+    return recorded or call
 
 
 async def _usage(repo: CallRepository) -> limits_service.Usage:
-    return limits_service.Usage(*await repo.usage(utcnow()))
+    in_flight = await repo.in_flight()
+    _, *rest = await repo.usage(utcnow())
+    return limits_service.Usage(in_flight, *rest)
+
+
+async def _live(session: TenantSession, account: str, session_ids: list[str]) -> set[str]:
+    """Of these calls whose slots were never confirmed, the ones still live: placed (a carrier
+    id or a carrier callback) and not over. One left `queued` without a carrier id this long
+    after its slot was taken never got the carrier's answer recorded: it is failed, in doubt."""
+    live = set()
+    repo = CallRepository(session)
+    for session_id, status, has_carrier_id in await repo.states(session_ids):
+        if status in TERMINAL:
+            continue
+        if status == "queued" and not has_carrier_id:
+            call = await repo.get(session_id)
+            if call is not None:
+                update = StatusUpdate("failed", error="outcome_unknown")
+                await apply_status(session, account, call, update)
+            continue
+        live.add(session_id)
+    return live
 
 
 async def list_calls(
@@ -209,12 +267,18 @@ async def apply_status(
 
 
 async def _announce(ended: CallEnded, minutes: int) -> None:
-    await limits_service.call_ended(ended.account, minutes)
-    for listener in list(_listeners):
-        try:
-            await listener(ended)
-        except Exception:
-            log.exception("terminal-call listener failed")
+    release = asyncio.ensure_future(
+        limits_service.call_ended(ended.account, ended.session_id, minutes)
+    )
+    ended = replace(ended, slot_released=release)
+    try:
+        for listener in list(_listeners):
+            try:
+                await listener(ended)
+            except Exception:
+                log.exception("terminal-call listener failed")
+    finally:
+        await release
 
 
 async def _fetch_recording_later(account: str, session_id: str) -> None:

@@ -23,6 +23,7 @@ import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from redis.exceptions import RedisError
@@ -222,7 +223,9 @@ async def handle_voice(
             leg = carrier.parse_status(params).carrier_call_id
             answered = StatusUpdate("in_progress", leg)
             await calls_service.apply_status(session, account, call, answered)
-            reply = await _reply(session, _Target(provider, account, call.id), call.agent_id)
+            reply = await _reply(
+                session, _Target(provider, account, call.id), call.agent_id, call.custom_fields
+            )
             await commit(session)
         return carrier.voice_response(reply)
     to = carrier.inbound_to(params) or ""
@@ -275,8 +278,14 @@ class _Target:
     record: bool = False
 
 
-async def _reply(session: TenantSession, target: _Target, agent_id: str | None) -> VoiceReply:
-    """Connect to the agent, or busy when the number is detached or the agent is inactive."""
+async def _reply(
+    session: TenantSession,
+    target: _Target,
+    agent_id: str | None,
+    custom_fields: Mapping[str, Any] | None = None,
+) -> VoiceReply:
+    """Connect to the agent, or busy when the number is detached or the agent is inactive. An
+    outbound call's custom_fields go to the agent runtime with the stream (see VoiceReply)."""
     if agent_id is None:
         return VoiceReply("busy")
     try:
@@ -295,8 +304,14 @@ async def _reply(session: TenantSession, target: _Target, agent_id: str | None) 
             {"account": target.account, "agent_id": agent.id, "session": target.session_id}
         )
         sep = "&" if "?" in stream else "?"
+        parameters = tuple(
+            (str(k), v if isinstance(v, str) else str(v)) for k, v in (custom_fields or {}).items()
+        )
         return VoiceReply(
-            "connect", stream_url=f"{stream}{sep}{query}", recording_url=recording_url
+            "connect",
+            stream_url=f"{stream}{sep}{query}",
+            recording_url=recording_url,
+            parameters=parameters,
         )
     return VoiceReply("greet", greeting=agent.greeting_message, recording_url=recording_url)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.calls import service as calls_service
-from kataven_hub.campaigns import progress
+from kataven_hub.campaigns import events, progress
 from kataven_hub.campaigns.models import (
     CAMPAIGN_TERMINAL,
     CONNECTED,
@@ -36,6 +37,28 @@ from kataven_hub.telephony import service as telephony_service
 log = logging.getLogger("kataven_hub.campaigns.dialer")
 Dial = Callable[..., Awaitable[Any]]  # calls.service.originate's signature
 _SCHEDULE_RETRY = timedelta(seconds=15)
+
+
+@dataclass
+class Grant:
+    """The in-process dispatcher's leave to dial `capacity` more contacts of a campaign it holds
+    under `token`; `start` must be called exactly once (with what was claimed, maybe nothing):
+    it starts those dials and gives back the unused pacing tokens."""
+
+    token: int
+    capacity: int
+    start: Callable[[dict[str, Any], list[progress.Claimed]], None]
+
+
+# Set by a dispatcher running in this process (see `serve_locally`).
+_local_grant: Callable[[str, str], Awaitable[Grant | None]] | None = None
+
+
+def serve_locally(grant: Callable[[str, str], Awaitable[Grant | None]] | None) -> None:
+    """Register (or, with None, remove) the dispatcher of this process: a call of one of its
+    campaigns that ends here claims the next contacts in the transaction that lands it."""
+    global _local_grant
+    _local_grant = grant
 
 
 def tenant_session(engine: AsyncEngine, account: str) -> TenantSession:
@@ -60,7 +83,7 @@ async def step(
             await _scheduled_start(session, control, account, campaign, now, result)
         if sweep:
             await _sweep(session, account, campaign, now, token)
-        flying = len(await progress.in_flight(session, campaign.id))
+        flying = await progress.in_flight_count(session, campaign.id)
         if campaign.status == RUNNING:
             free = min(capacity, campaign.max_concurrent_calls - flying)
             if free > 0:
@@ -175,6 +198,7 @@ async def dial(
             call = await originate(
                 session, account, number.e164, claimed.phone_number, info["agent_id"],
                 campaign_id=campaign_id, contact_id=claimed.contact_id,
+                custom_fields=claimed.custom_fields, number=number,
             )  # fmt: skip
         except LimitExceeded as exc:
             await session.rollback()
@@ -227,14 +251,15 @@ async def dial(
 
 
 def _never_connected(exc: BaseException) -> bool:
-    """A failure to open a database connection (server full, refused, pool exhausted). Every
-    connection originate uses is opened before it calls the carrier, so such a failure means
-    the carrier was never asked."""
+    """A failure to open a database connection (server full, refused, pool exhausted) before
+    the carrier was asked (originate wraps failures after it in CallNotRecorded)."""
     import asyncpg  # type: ignore[import-untyped]
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     seen: BaseException | None = exc
     while seen is not None:
+        if isinstance(seen, calls_service.CallNotRecorded):  # the carrier was asked
+            return False
         if isinstance(seen, asyncpg.TooManyConnectionsError | asyncpg.CannotConnectNowError
                       | ConnectionRefusedError | PoolTimeout):  # fmt: skip
             return True
@@ -276,7 +301,10 @@ async def _test_pause(point: str) -> None:
 
 # -- call outcomes ------------------------------------------------------------------------------
 async def call_ended(ended: calls_service.CallEnded) -> None:
-    """The calls module's terminal hook: land the call on its campaign contact."""
+    """The calls module's terminal hook: land the call on its campaign contact. When this
+    process's dispatcher serves the campaign, the same transaction claims the next contacts and
+    their dials start at once: a line is busy again within milliseconds of its call ending,
+    instead of after a wake-up on the bus and a dispatcher tick."""
     if not ended.campaign_id or not ended.contact_id:
         return
     from kataven_hub.core import tenancy
@@ -284,22 +312,68 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
     engine = await tenancy.get().engine_for(ended.account)
     if engine is None:
         return
-    async with tenant_session(engine, ended.account) as session:
-        await progress.lock(session, ended.campaign_id)
-        contact = (
-            await session.scalars(
-                select(CampaignContact).where(
-                    CampaignContact.id == ended.contact_id,
-                    CampaignContact.call_id == ended.session_id,
-                    CampaignContact.status.in_((ORIGINATED, CONNECTED)),
+    grant = None
+    if _local_grant is not None:
+        grant = await _local_grant(ended.account, ended.campaign_id)
+    claimed: list[progress.Claimed] = []
+    committed: list[progress.Claimed] = []
+    info: dict[str, Any] = {}
+    try:
+        async with tenant_session(engine, ended.account) as session:
+            events.hold(session)
+            # The campaign row is locked first (lock order), by the fence when we may refill.
+            campaign = None
+            if grant is not None:
+                campaign = await progress.fence(session, ended.campaign_id, grant.token)
+            if campaign is None:
+                if grant is not None:  # the lease token is no longer ours: give it back unused
+                    grant.start({}, [])
+                    grant = None
+                await progress.lock(session, ended.campaign_id)
+            contact = (
+                await session.scalars(
+                    select(CampaignContact).where(
+                        CampaignContact.id == ended.contact_id,
+                        CampaignContact.call_id == ended.session_id,
+                        CampaignContact.status.in_((ORIGINATED, CONNECTED)),
+                    )
                 )
-            )
-        ).first()
-        campaign = await session.get(Campaign, ended.campaign_id) if contact else None
-        if contact is None or campaign is None:
-            return
-        await progress.outcome(session, contact, campaign, ended.status, utcnow())
-        await commit(session)
+            ).first()
+            if contact is not None and campaign is None:
+                campaign = await session.get(Campaign, ended.campaign_id)
+            if contact is None or campaign is None:
+                return
+            now = utcnow()
+            await progress.outcome(session, contact, campaign, ended.status, now)
+            if grant is not None:
+                claimed, info = await _refill(session, campaign, grant, now)
+            await events.write_held(session, now)
+            await commit(session)
+        committed = claimed
+        if claimed and ended.slot_released is not None:
+            await ended.slot_released  # the caps see this call's slot free before a new dial
+    finally:
+        if grant is not None:  # only claims that were committed are dialled
+            grant.start(info, committed)
+
+
+async def _refill(
+    session: TenantSession, campaign: Campaign, grant: Grant, now: datetime
+) -> tuple[list[progress.Claimed], dict[str, Any]]:
+    """Claim up to the grant's capacity while the campaign (fenced under the grant's lease
+    token) runs and has free lines: the same rule as `step`, under the same campaign lock.
+    The count is its own statement, after the fence took the lock: on PostgreSQL a statement
+    that waited for the lock still reads from the snapshot it started with."""
+    if campaign.status != RUNNING:
+        return [], {}
+    free = campaign.max_concurrent_calls - await progress.in_flight_count(session, campaign.id)
+    n = min(grant.capacity, free)
+    if n <= 0:
+        return [], {}
+    claimed = await progress.claim(session, campaign, n, grant.token, now)
+    if len(claimed) == free:
+        session.info[events.SERVED] = True  # every line busy again: no tick needed
+    return claimed, _dial_info(campaign)
 
 
 calls_service.on_terminal(call_ended)

@@ -9,9 +9,10 @@ token, which also row-locks the campaign until commit, so a dispatcher that lost
 are guarded by the contact's own token and attempt number instead (no campaign lock per dial).
 
 An attempt is recorded (contact `originated`, attempts + 1, committed) before the carrier is
-called. The call row and the contact's `call_id` are committed together afterwards, so an
-`originated` contact without a call after `DISPATCH_IN_DOUBT_SECONDS` is one whose carrier
-request may or may not have gone out (a crash, an unexpected error): it is never dialled
+called. The contact's `call_id` is committed with the carrier's answer (calls.service commits
+the call row itself just before asking the carrier), so an `originated` contact without a
+call_id after `DISPATCH_IN_DOUBT_SECONDS` is one whose carrier request may or may not have gone
+out (a crash, an unexpected error): it is never dialled
 again, it is marked `failed` with reason `outcome_unknown`. A call that exists but went silent
 for `DISPATCH_RECONCILE_AFTER_SECONDS` is looked up at the carrier by its carrier id.
 """
@@ -51,6 +52,7 @@ class Claimed:
     contact_id: str
     phone_number: str
     attempt: int
+    custom_fields: dict[str, Any] = field(default_factory=dict)  # handed to the call
 
 
 @dataclass
@@ -110,6 +112,13 @@ async def in_flight(session: TenantSession, campaign_id: str) -> list[CampaignCo
     return list(await session.scalars(stmt))
 
 
+async def in_flight_count(session: TenantSession, campaign_id: str) -> int:
+    stmt = select(func.count()).where(
+        CampaignContact.campaign_id == campaign_id, CampaignContact.status.in_(IN_FLIGHT)
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
 async def claim(
     session: TenantSession, campaign: Campaign, n: int, token: int, now: datetime
 ) -> list[Claimed]:
@@ -137,13 +146,14 @@ async def claim(
     else:
         stmt = stmt.where(CampaignContact.id.in_(due.scalar_subquery()))
     stmt = stmt.values(**values).returning(
-        CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts
-    )
+        CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts,
+        CampaignContact.custom_fields,
+    )  # fmt: skip
     rows = sorted((await session.execute(stmt)).all(), key=lambda r: r.id)
     await events.record(session, _account(session), campaign.id, [
         ("contact", events.contact_event(r, ORIGINATED, PENDING, now)) for r in rows
     ], now)  # fmt: skip
-    return [Claimed(r.id, r.phone_number, r.attempts) for r in rows]
+    return [Claimed(r.id, r.phone_number, r.attempts, r.custom_fields or {}) for r in rows]
 
 
 async def next_due(session: TenantSession, campaign_id: str) -> tuple[bool, datetime | None]:
@@ -212,8 +222,8 @@ async def outcome(
 ) -> bool:  # fmt: skip
     """Land a finished attempt on its contact (completed, retry later, or failed; `final`: an
     attempt in doubt, never retried). Guarded on the contact still being in flight on that
-    same call: applying twice changes nothing."""
-    await lock(session, campaign.id)
+    same call: applying twice changes nothing. The caller holds the campaign's lock (`lock`
+    or `fence`)."""
     retry = not final and contact.attempts <= campaign.retries_per_contact
     values: dict[str, Any]
     if call_status == "completed":

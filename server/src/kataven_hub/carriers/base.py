@@ -78,6 +78,8 @@ class VoiceReply:
     # Set when the document itself must ask the carrier to record the call (inbound calls: no
     # create-call request to ask in); the carrier reports the recording to this URL.
     recording_url: str | None = None
+    # Named values for the agent runtime, sent with the media stream (the call's custom_fields).
+    parameters: tuple[tuple[str, str], ...] = ()
 
 
 class Carrier(Protocol):

@@ -62,7 +62,9 @@ def plivo_xml(reply: VoiceReply) -> bytes:
         body = f'<Hangup reason="{"busy" if reply.action == "busy" else "rejected"}"/>'
     elif reply.action == "connect" and reply.stream_url:
         # The session id rides in the stream URL's query: `extraHeaders` allows only letters
-        # and digits, and a session id has an underscore.
+        # and digits (512 bytes at most), and a session id has an underscore. For the same
+        # reason the call's custom parameters are not sent here: the runtime reads them from
+        # the call (`GET /api/v1/calls/{session_id}`) by the session id it was given.
         body = (
             '<Stream bidirectional="true" keepCallAlive="true"'
             ' contentType="audio/x-mulaw;rate=8000">'

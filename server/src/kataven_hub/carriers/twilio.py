@@ -61,10 +61,13 @@ def twiml(reply: VoiceReply) -> bytes:
         body = '<Reject reason="rejected"/>'
     elif reply.action == "connect" and reply.stream_url:
         # Twilio does not pass a stream URL's query string to the socket: the same values go
-        # as <Parameter>s, which arrive in the stream's `start` message.
+        # as <Parameter>s, which arrive in the stream's `start` message (customParameters),
+        # followed by the call's custom parameters (never shadowing the call's own).
+        own = parse_qsl(urlsplit(reply.stream_url).query)
+        taken = {k for k, _ in own}
         params = "".join(
             f"<Parameter name={quoteattr(k)} value={quoteattr(v)}/>"
-            for k, v in parse_qsl(urlsplit(reply.stream_url).query)
+            for k, v in [*own, *((k, v) for k, v in reply.parameters if k not in taken)]
         )
         body = f"<Connect><Stream url={quoteattr(reply.stream_url)}>{params}</Stream></Connect>"
     else:

@@ -11,8 +11,13 @@ Window kinds:
   windows turn over at UTC midnight); `Retry-After` = until the window ends;
 - `sliding`: the events of the last `seconds` (a sorted set); `Retry-After` = until the oldest
   event leaves the window;
-- `gauge`: a level (in-flight requests or calls) taken with `cost` and given back with
-  `release()`; it expires after `seconds` without change, so a crashed holder cannot pin it.
+- `gauge`: a level (in-flight requests) taken with `cost` and given back with `release()`; it
+  expires after `seconds` without change, so a crashed holder cannot pin it;
+- `slots`: named holders (a call's session id, the `member` of `acquire`), each taken with the
+  time it was taken; `keep()` marks a holder as confirmed, `drop()` gives its slot back (twice
+  is harmless), and `unkept()` lists holders never confirmed, so a caller that crashed between
+  taking a slot and confirming it can be found and its slot reclaimed. The set expires after
+  `seconds` without change.
 A limit of 0 blocks the dimension. `cost=0` only checks (e.g. "minutes used today < budget").
 """
 
@@ -27,7 +32,7 @@ from typing import Literal, Protocol
 
 from kataven_hub.core import redis as redis_mod
 
-Kind = Literal["fixed", "sliding", "gauge"]
+Kind = Literal["fixed", "sliding", "gauge", "slots"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,10 @@ class Window:
     cost: int = 1
 
 
+class MarkMissing(Exception):
+    """`acquire(require=...)`: the marker is not set, so nothing was counted."""
+
+
 @dataclass(frozen=True, slots=True)
 class Denied:
     window: Window
@@ -47,9 +56,30 @@ class Denied:
 
 class Counters(Protocol):
     async def acquire(
-        self, scope: str, windows: list[Window], now: float | None = None
-    ) -> Denied | None:
-        """Admit (and count in every window) or deny without counting anything."""
+        self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
+        require: str | None = None,
+    ) -> Denied | None:  # fmt: skip
+        """Admit (and count in every window) or deny without counting anything. `member`
+        names the holder in `slots` windows; with `require`, raise MarkMissing (counting
+        nothing) unless that marker is set (see `mark`)."""
+        ...
+
+    async def keep(self, scope: str, name: str, member: str, idle_seconds: int) -> None:
+        """Confirm a holder of a `slots` window (nothing if it holds no slot)."""
+        ...
+
+    async def drop(self, scope: str, name: str, member: str, idle_seconds: int) -> bool:
+        """Give back a holder's slot; True when it held one."""
+        ...
+
+    async def unkept(self, scope: str, name: str, taken_before: float) -> list[str]:
+        """Holders of a `slots` window taken before `taken_before` and never confirmed."""
+        ...
+
+    async def set_slots(
+        self, scope: str, name: str, members: dict[str, float | None], idle_seconds: int
+    ) -> None:
+        """Replace a `slots` window's holders: member → time taken, None when confirmed."""
         ...
 
     async def release(
@@ -86,6 +116,8 @@ class LocalCounters:
         self._fixed_ends: dict[tuple[str, str, int], float] = {}
         self._sliding: dict[tuple[str, str], list[float]] = defaultdict(list)
         self._gauges: dict[tuple[str, str], tuple[int, float]] = {}
+        # (scope, name) → ({holder: time taken, or inf once kept}, last change)
+        self._slots: dict[tuple[str, str], tuple[dict[str, float], float]] = {}
         self._marks: set[tuple[str, str]] = set()
         self._next_sweep = 0.0
 
@@ -107,9 +139,19 @@ class LocalCounters:
         level, touched = self._gauges.get((scope, window_name), (0, now))
         return 0 if now - touched > idle else level
 
+    def _holders(self, scope: str, name: str, idle: int, now: float) -> dict[str, float]:
+        holders, touched = self._slots.get((scope, name), ({}, now))
+        if now - touched > idle:
+            holders = {}
+        self._slots[(scope, name)] = (holders, now)
+        return holders
+
     async def acquire(
-        self, scope: str, windows: list[Window], now: float | None = None
-    ) -> Denied | None:
+        self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
+        require: str | None = None,
+    ) -> Denied | None:  # fmt: skip
+        if require is not None and (scope, require) not in self._marks:
+            raise MarkMissing(require)
         now = time.time() if now is None else now
         self._sweep(now)
         for w in windows:
@@ -122,6 +164,10 @@ class LocalCounters:
                     events.pop(0)
                 current = len(events)
                 retry = max(1, math.ceil(events[0] + w.seconds - now)) if events else w.seconds
+            elif w.kind == "slots":
+                held = self._slots.get((scope, w.name))
+                current = 0 if held is None or now - held[1] > w.seconds else len(held[0])
+                retry = 1
             else:
                 current = self._gauge(scope, w.name, w.seconds, now)
                 retry = 1
@@ -132,6 +178,9 @@ class LocalCounters:
                 self._count_fixed(scope, w, now, w.cost)
             elif w.kind == "sliding":
                 self._sliding[(scope, w.name)].extend([now] * w.cost)
+            elif w.kind == "slots":
+                if w.cost > 0:
+                    self._holders(scope, w.name, w.seconds, now)[member] = now
             else:
                 level = self._gauge(scope, w.name, w.seconds, now)
                 self._gauges[(scope, w.name)] = (level + w.cost, now)
@@ -143,6 +192,24 @@ class LocalCounters:
         now = time.time()
         level = self._gauge(scope, name, idle_seconds, now)
         self._gauges[(scope, name)] = (max(0, level - amount), now)
+
+    async def keep(self, scope: str, name: str, member: str, idle_seconds: int) -> None:
+        holders = self._holders(scope, name, idle_seconds, time.time())
+        if member in holders:
+            holders[member] = math.inf
+
+    async def drop(self, scope: str, name: str, member: str, idle_seconds: int) -> bool:
+        return self._holders(scope, name, idle_seconds, time.time()).pop(member, None) is not None
+
+    async def unkept(self, scope: str, name: str, taken_before: float) -> list[str]:
+        holders = self._slots.get((scope, name), ({}, 0.0))[0]
+        return [m for m, taken in holders.items() if taken <= taken_before]
+
+    async def set_slots(
+        self, scope: str, name: str, members: dict[str, float | None], idle_seconds: int
+    ) -> None:
+        holders = {m: math.inf if t is None else t for m, t in members.items()}
+        self._slots[(scope, name)] = (holders, time.time())
 
     async def add(self, scope: str, window: Window, amount: int, now: float | None = None) -> None:
         now = time.time() if now is None else now
@@ -156,6 +223,9 @@ class LocalCounters:
             return sum(
                 1 for t in self._sliding.get((scope, window.name), []) if t > now - window.seconds
             )
+        if window.kind == "slots":
+            held = self._slots.get((scope, window.name))
+            return 0 if held is None or now - held[1] > window.seconds else len(held[0])
         return self._gauge(scope, window.name, window.seconds, now)
 
     async def set_gauge(self, scope: str, name: str, level: int, idle_seconds: int = 3600) -> None:
@@ -168,12 +238,16 @@ class LocalCounters:
         self._marks.add((scope, name))
 
 
-# KEYS[i]: the key of window i. ARGV: now (seconds, float), a unique member, then per window:
-# kind, limit, seconds, cost, fixed-window retry. Returns 0, or {index (1-based), retry_after}.
+# KEYS[i]: the key of window i, then optionally a marker that must exist. ARGV: now (seconds,
+# float), a unique member, then per window: kind, limit, seconds, cost, fixed-window retry.
+# Returns 0, -1 (the marker is missing; nothing counted), or {index (1-based), retry_after}.
 _ACQUIRE = """
 local now = tonumber(ARGV[1])
 local member = ARGV[2]
-local n = #KEYS
+local n = (#ARGV - 2) / 5
+if #KEYS > n and redis.call('EXISTS', KEYS[n + 1]) == 0 then
+  return -1
+end
 for i = 1, n do
   local base = 2 + (i - 1) * 5
   local kind, limit = ARGV[base + 1], tonumber(ARGV[base + 2])
@@ -181,6 +255,9 @@ for i = 1, n do
   local current, retry = 0, tonumber(ARGV[base + 5])
   if kind == 'fixed' then
     current = tonumber(redis.call('GET', KEYS[i]) or '0')
+  elseif kind == 'slots' then
+    current = redis.call('ZCARD', KEYS[i])
+    retry = 1
   elseif kind == 'sliding' then
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - seconds)
     current = redis.call('ZCARD', KEYS[i])
@@ -205,6 +282,9 @@ for i = 1, n do
     elseif kind == 'sliding' then
       for c = 1, cost do redis.call('ZADD', KEYS[i], now, member .. ':' .. c) end
       redis.call('EXPIRE', KEYS[i], seconds + 60)
+    elseif kind == 'slots' then
+      redis.call('ZADD', KEYS[i], now, member)
+      redis.call('EXPIRE', KEYS[i], seconds)
     else
       redis.call('INCRBY', KEYS[i], cost)
       redis.call('EXPIRE', KEYS[i], seconds)
@@ -236,16 +316,22 @@ class RedisCounters:
         return redis_mod.key(scope, "ctr", w.name)
 
     async def acquire(
-        self, scope: str, windows: list[Window], now: float | None = None
-    ) -> Denied | None:
+        self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
+        require: str | None = None,
+    ) -> Denied | None:  # fmt: skip
         now = time.time() if now is None else now
-        args: list[str | int | float] = [repr(now), uuid.uuid4().hex]
+        args: list[str | int | float] = [repr(now), member or uuid.uuid4().hex]
         for w in windows:
             retry = _fixed_slot(w, now)[1] if w.kind == "fixed" else 1
             args += [w.kind, w.limit, w.seconds, w.cost, retry]
-        result = await self._acquire(keys=[self._key(scope, w, now) for w in windows], args=args)
+        keys = [self._key(scope, w, now) for w in windows]
+        if require is not None:
+            keys.append(redis_mod.key(scope, "mark", require))
+        result = await self._acquire(keys=keys, args=args)
         if result == 0:
             return None
+        if result == -1:
+            raise MarkMissing(require)
         index, retry = int(result[0]), int(result[1])
         return Denied(windows[index - 1], max(1, retry))
 
@@ -253,6 +339,37 @@ class RedisCounters:
         self, scope: str, name: str, amount: int = 1, idle_seconds: int = 3600
     ) -> None:
         await self._release(keys=[redis_mod.key(scope, "ctr", name)], args=[amount, idle_seconds])
+
+    async def keep(self, scope: str, name: str, member: str, idle_seconds: int) -> None:
+        key = redis_mod.key(scope, "ctr", name)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(key, {member: math.inf}, xx=True)
+            pipe.expire(key, idle_seconds)
+            await pipe.execute()
+
+    async def drop(self, scope: str, name: str, member: str, idle_seconds: int) -> bool:
+        key = redis_mod.key(scope, "ctr", name)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zrem(key, member)
+            pipe.expire(key, idle_seconds)
+            removed, _ = await pipe.execute()
+        return bool(removed)
+
+    async def unkept(self, scope: str, name: str, taken_before: float) -> list[str]:
+        key = redis_mod.key(scope, "ctr", name)
+        members = await self._redis.zrangebyscore(key, "-inf", repr(taken_before))
+        return [m.decode() if isinstance(m, bytes) else str(m) for m in members]
+
+    async def set_slots(
+        self, scope: str, name: str, members: dict[str, float | None], idle_seconds: int
+    ) -> None:
+        key = redis_mod.key(scope, "ctr", name)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            if members:
+                pipe.zadd(key, {m: math.inf if t is None else t for m, t in members.items()})
+                pipe.expire(key, idle_seconds)
+            await pipe.execute()
 
     async def add(self, scope: str, window: Window, amount: int, now: float | None = None) -> None:
         now = time.time() if now is None else now
@@ -267,6 +384,8 @@ class RedisCounters:
         key = self._key(scope, window, now)
         if window.kind == "sliding":
             return int(await self._redis.zcount(key, now - window.seconds, "+inf"))
+        if window.kind == "slots":
+            return int(await self._redis.zcard(key))
         return int(await self._redis.get(key) or 0)
 
     async def set_gauge(self, scope: str, name: str, level: int, idle_seconds: int = 3600) -> None:

@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     SANDBOX_RING_SECONDS: float = 2.0
     SANDBOX_TALK_SECONDS: tuple[float, float] = (5.0, 30.0)
     CALL_SLOT_IDLE_SECONDS: int = 86400  # an in-flight gauge untouched this long resets
+    # A concurrent-call slot not confirmed by a placed call after this long is checked against
+    # the calls table and given back if its call is missing or never reached the carrier
+    # (longer than any carrier request: CARRIER_TIMEOUT_SECONDS).
+    CALL_SLOT_GRACE_SECONDS: float = 60.0
 
     # Recordings: "local" (DATA_DIR/recordings, HMAC-signed URLs served by the API), "s3", "none".
     RECORDINGS_BACKEND: Literal["local", "s3", "none"] = "local"

@@ -55,6 +55,7 @@ class Dispatcher:
         self.dials: set[asyncio.Task[None]] = set()
         self.ticks = 0
         self._wake = asyncio.Event()
+        self._stopping = False
         self._rates: dict[str, tuple[float, float]] = {}
         self._next_renew = 0.0
         self._next_acquire = 0.0
@@ -67,6 +68,7 @@ class Dispatcher:
             # Operators: `kill -USR1 <pid>` logs where every task is waiting.
             asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, _dump_tasks)
         listener = asyncio.create_task(self._listen(stop))
+        dialer.serve_locally(self._grant)
         try:
             while not stop.is_set():
                 sleep = self.settings.DISPATCH_TICK_SECONDS
@@ -79,6 +81,8 @@ class Dispatcher:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wait(stop), max(0.01, sleep))
         finally:
+            self._stopping = True
+            dialer.serve_locally(None)
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
@@ -113,8 +117,8 @@ class Dispatcher:
 
     async def drain(self) -> None:
         """Let started dials finish, then hand every lease back."""
-        if self.dials:
-            await asyncio.gather(*self.dials, return_exceptions=True)
+        while self.dials:  # a call that ended meanwhile may have started one more
+            await asyncio.gather(*list(self.dials), return_exceptions=True)
         control = tenancy.get().control_engine
         for lease in list(self.held.values()):
             with contextlib.suppress(Exception):
@@ -193,6 +197,28 @@ class Dispatcher:
         if result.status == "running" and capacity == 0 and rate > 0:
             return self.pacer.wait_hint(lease.account)
         return s.DISPATCH_TICK_SECONDS
+
+    async def _grant(self, account: str, campaign_id: str) -> dialer.Grant | None:
+        """A call of `campaign_id` ended in this process: leave to dial its next contacts at
+        once, if we serve the campaign (see dialer.call_ended). The wake-up still comes."""
+        lease = self.held.get(campaign_id)
+        if lease is None or not lease.taken_over or self._stopping:
+            return None
+        engine = await tenancy.get().engine_for(account)
+        if engine is None:
+            return None
+        rate = await self._rate(account)
+        room = max(0, self.settings.DISPATCH_MAX_PARALLEL_DIALS - len(self.dials))
+        capacity = self.pacer.take(account, room, rate)
+        if capacity == 0:
+            return None
+
+        def start(info: dict[str, Any], claimed: list[Any]) -> None:
+            self.pacer.give_back(account, capacity - len(claimed))
+            for c in claimed:
+                self._start_dial(engine, lease, info, c)
+
+        return dialer.Grant(lease.token, capacity, start)
 
     def _start_dial(
         self, engine: Any, lease: leases.Lease, info: dict[str, Any], claimed: Any

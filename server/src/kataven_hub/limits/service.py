@@ -1,9 +1,16 @@
 """Call limits (cost caps): the stored values per account, and the live counters behind them.
 
 Four dimensions, checked and reserved in one atomic `counters().acquire` (one Lua script on
-Redis): `concurrent_max` (a gauge held from a successful originate until the call's terminal
-state), `calls_per_minute` (sliding 60 s), `daily_calls_max` and `daily_minutes_max` (UTC days;
-minutes are added when a call completes, rounded up). 0 blocks a dimension.
+Redis): `concurrent_max` (a slot per call, named by its session id, held from the originate
+until the call's terminal state), `calls_per_minute` (sliding 60 s), `daily_calls_max` and
+`daily_minutes_max` (UTC days; minutes are added when a call completes, rounded up). 0 blocks
+a dimension.
+
+Slots heal themselves. A slot is taken before the call row exists and confirmed (`slot_kept`)
+once the carrier has taken the call; a process that dies in between leaves an unconfirmed slot.
+When the concurrent cap refuses a call, slots left unconfirmed for `CALL_SLOT_GRACE_SECONDS`
+are checked against the calls table (`reclaim`): a call that is missing, over, or never reached
+the carrier gives its slot back at once, without a counters rebuild.
 
 Counters are a cache of what the calls table says. When they are missing (a Redis flush, a new
 in-process backend after a restart), the first caller rebuilds them from the database under a
@@ -21,7 +28,7 @@ from dataclasses import dataclass
 from redis.exceptions import RedisError
 
 from kataven_hub.core import tenancy
-from kataven_hub.core.counters import Window, counters
+from kataven_hub.core.counters import MarkMissing, Window, counters
 from kataven_hub.core.db import ControlSession, new_session, utcnow
 from kataven_hub.core.errors import InvalidRequest, LimitExceeded, ServiceUnavailable
 from kataven_hub.core.sessions import after_commit
@@ -32,8 +39,9 @@ from kataven_hub.limits.schemas import CallLimitsUpdate
 
 log = logging.getLogger("kataven_hub.limits")
 
-CONCURRENT, MINUTE, DAY, MINUTES = "calls:concurrent", "calls:minute", "calls:day", "calls:minutes"
-_BUILT, _REBUILD = "calls:built", "calls:rebuild"
+CONCURRENT, MINUTE, DAY, MINUTES = "calls:slots", "calls:minute", "calls:day", "calls:minutes"
+# The marker names the counters' layout: a new layout rebuilds from the calls table once.
+_BUILT, _REBUILD = "calls:built:slots", "calls:rebuild"
 REASONS = {
     CONCURRENT: "Concurrent call limit reached",
     MINUTE: "Call rate limit",
@@ -60,7 +68,8 @@ class CountersUnavailable(ServiceUnavailable):
 class Usage:
     """What the calls table says, to rebuild counters from."""
 
-    in_flight: int
+    # Calls not yet over: session id → when its slot was taken, while still unconfirmed.
+    in_flight: dict[str, float | None]
     started_last_minute: int
     started_today: int
     minutes_today: int
@@ -115,20 +124,39 @@ async def _forget_limits(account: str) -> None:
 def windows(limits: dict[str, int]) -> list[Window]:
     idle = get_settings().CALL_SLOT_IDLE_SECONDS
     return [
-        Window(CONCURRENT, "gauge", limits["concurrent_max"], idle),
+        Window(CONCURRENT, "slots", limits["concurrent_max"], idle),
         Window(MINUTE, "sliding", limits["calls_per_minute"], 60),
         Window(DAY, "fixed", limits["daily_calls_max"], _DAY_SECONDS),
         Window(MINUTES, "fixed", limits["daily_minutes_max"], _DAY_SECONDS, cost=0),
     ]
 
 
+Reclaim = Callable[[list[str]], Awaitable[set[str]]]
+
+
 async def reserve(
-    account: str, limits: dict[str, int], usage: Callable[[], Awaitable[Usage]]
+    account: str,
+    limits: dict[str, int],
+    usage: Callable[[], Awaitable[Usage]],
+    session_id: str,
+    reclaim: Reclaim,
 ) -> None:
-    """Check every cap and count one call in all of them, or raise 429 counting nothing."""
+    """Check every cap and count one call (its slot named `session_id`) in all of them, or
+    raise 429 counting nothing. `reclaim(session_ids)`: which of these unconfirmed slots still
+    belong to a live call (the others are given back)."""
+    c = counters()
     try:
-        await _ensure_built(account, usage)
-        denied = await counters().acquire(account, windows(limits))
+        try:  # the built marker is checked in the same round trip as the caps
+            denied = await c.acquire(account, windows(limits), member=session_id, require=_BUILT)
+        except MarkMissing:
+            await _ensure_built(account, usage)
+            denied = await c.acquire(account, windows(limits), member=session_id)
+        if (
+            denied is not None
+            and denied.window.name == CONCURRENT
+            and await _reclaim(account, reclaim)
+        ):
+            denied = await c.acquire(account, windows(limits), member=session_id)
     except RedisError:
         log.warning("counters unavailable for %s; refusing new calls", account)
         raise CountersUnavailable() from None
@@ -136,22 +164,58 @@ async def reserve(
         raise CallLimitReached(REASONS[denied.window.name], retry_after=denied.retry_after)
 
 
-async def unreserve(account: str) -> None:
+async def _reclaim(account: str, reclaim: Reclaim) -> bool:
+    """Give back the unconfirmed slots older than the grace whose call is not live; True when
+    any came back."""
+    settings = get_settings()
+    c = counters()
+    stale = await c.unkept(account, CONCURRENT, time.time() - settings.CALL_SLOT_GRACE_SECONDS)
+    if not stale:
+        return False
+    live = await reclaim(stale)
+    freed = False
+    for session_id in stale:
+        if session_id in live:
+            await c.keep(account, CONCURRENT, session_id, settings.CALL_SLOT_IDLE_SECONDS)
+        else:
+            idle = settings.CALL_SLOT_IDLE_SECONDS
+            freed = await c.drop(account, CONCURRENT, session_id, idle) or freed
+            log.warning("reclaimed the call slot of %s (%s): no live call", session_id, account)
+    return freed
+
+
+async def slot_kept(account: str, session_id: str) -> None:
+    """The call holding this slot is placed and committed: keep it until the call ends."""
+    try:
+        await counters().keep(
+            account, CONCURRENT, session_id, get_settings().CALL_SLOT_IDLE_SECONDS
+        )
+    except RedisError:  # it stays unconfirmed: the next reclaim finds the call live
+        log.warning("could not confirm the call slot of %s", session_id)
+
+
+async def unreserve(account: str, session_id: str) -> None:
     """Give back a reservation whose call never started (decrypt or carrier failure). The
     attempt still counts toward the per-minute rate; the slot and the daily count come back."""
     try:
-        await counters().release(account, CONCURRENT, 1, get_settings().CALL_SLOT_IDLE_SECONDS)
-        await counters().add(account, Window(DAY, "fixed", 0, _DAY_SECONDS), -1)
+        idle = get_settings().CALL_SLOT_IDLE_SECONDS
+        if await counters().drop(account, CONCURRENT, session_id, idle):
+            await counters().add(account, Window(DAY, "fixed", 0, _DAY_SECONDS), -1)
     except RedisError:
         log.warning("could not give back a call reservation for %s", account)
 
 
-async def call_ended(account: str, minutes: int) -> None:
-    """Release the concurrent slot and count the talk minutes (once per call, by the caller)."""
+async def call_ended(account: str, session_id: str, minutes: int) -> None:
+    """Release the call's concurrent slot and count its talk minutes (once per call)."""
     try:
-        await counters().release(account, CONCURRENT, 1, get_settings().CALL_SLOT_IDLE_SECONDS)
+        drop = counters().drop(
+            account, CONCURRENT, session_id, get_settings().CALL_SLOT_IDLE_SECONDS
+        )
         if minutes > 0:
-            await counters().add(account, Window(MINUTES, "fixed", 0, _DAY_SECONDS), minutes)
+            add = counters().add(account, Window(MINUTES, "fixed", 0, _DAY_SECONDS), minutes)
+            await asyncio.gather(drop, add)
+        else:
+            await drop
     except RedisError:
         log.warning("could not release a call slot for %s (rebuilt on the next flush)", account)
 
@@ -172,7 +236,7 @@ async def _ensure_built(account: str, usage: Callable[[], Awaitable[Usage]]) -> 
             return
         u = await usage()
         idle = get_settings().CALL_SLOT_IDLE_SECONDS
-        await c.set_gauge(account, CONCURRENT, u.in_flight, idle)
+        await c.set_slots(account, CONCURRENT, u.in_flight, idle)
         for name, amount in ((DAY, u.started_today), (MINUTES, u.minutes_today)):
             current = await c.value(account, Window(name, "fixed", 0, _DAY_SECONDS))
             if amount > current:
