@@ -42,12 +42,18 @@ class TestCreateCampaign:
     async def test_defaults_and_contacts(self, client: httpx.AsyncClient, line: Line) -> None:
         numbers = contact_numbers(4)
         body = await created(client, line, csv=csv_of(numbers))
-        assert body["id"].startswith("camp_") and body["status"] == "draft"
-        assert body["max_concurrent_calls"] == 5 and body["retries_per_contact"] == 0
-        assert body["retry_delay_seconds"] == 300 and body["scheduled_at"] is None
-        assert body["contacts_total"] == 4 and body["duplicates_skipped"] == 0
-        assert body["agent_id"] == line.agent["id"] and body["phone_number_id"] == line.number["id"]
-        assert body["created_by"] and body["started_at"] is None
+        assert body["id"].startswith("camp_")
+        assert body["status"] == "draft"
+        assert body["max_concurrent_calls"] == 5
+        assert body["retries_per_contact"] == 0
+        assert body["retry_delay_seconds"] == 300
+        assert body["scheduled_at"] is None
+        assert body["contacts_total"] == 4
+        assert body["duplicates_skipped"] == 0
+        assert body["agent_id"] == line.agent["id"]
+        assert body["phone_number_id"] == line.number["id"]
+        assert body["created_by"]
+        assert body["started_at"] is None
         r = await client.get(
             f"/api/v1/campaigns/{body['id']}/contacts", headers=line.tenant.headers
         )
@@ -68,7 +74,8 @@ class TestCreateCampaign:
     @pytest.mark.parametrize(
         ("field", "value"),
         [
-            ("max_concurrent_calls", 0), ("max_concurrent_calls", 101), ("max_concurrent_calls", "x"),
+            ("max_concurrent_calls", 0), ("max_concurrent_calls", 101),
+            ("max_concurrent_calls", "x"),
             ("retries_per_contact", -1), ("retries_per_contact", 6), ("retry_delay_seconds", 59),
             ("retry_delay_seconds", "1.5"), ("scheduled_at", "tomorrow"),
             ("scheduled_at", "2020-01-01T00:00:00Z"), ("scheduled_at", "2099-01-01T00:00:00"),
@@ -102,9 +109,10 @@ class TestCreateCampaign:
     async def test_missing_file(self, client: httpx.AsyncClient, line: Line) -> None:
         data = {"name": "x", "agent_id": line.agent["id"], "phone_number_id": line.number["id"]}
         r = await client.post("/api/v1/campaigns", data=data, headers=line.tenant.headers)
-        assert r.status_code == 400 and "contacts" in r.text
-        r = await client.post("/api/v1/campaigns", data={**data, "contacts": "phone_number\n+12025550123"},
-                              headers=line.tenant.headers)  # fmt: skip
+        assert r.status_code == 400
+        assert "contacts" in r.text
+        inline = {**data, "contacts": "phone_number\n+12025550123"}  # a field, not a file
+        r = await client.post("/api/v1/campaigns", data=inline, headers=line.tenant.headers)
         assert r.status_code == 400
 
     async def test_json_body(self, client: httpx.AsyncClient, line: Line) -> None:
@@ -150,12 +158,14 @@ class TestCsv:
     async def test_bad_rows_named_first_20(self, client: httpx.AsyncClient, line: Line) -> None:
         good = contact_numbers(5)
         rows = [*good, *[f"+1{i:03d}" for i in range(30)]]
-        r = await create_campaign(client, line, csv=csv_of(rows, extra=False),
-                                  headers={**line.tenant.headers, "Accept": "application/json"})  # fmt: skip
+        headers = {**line.tenant.headers, "Accept": "application/json"}
+        r = await create_campaign(client, line, csv=csv_of(rows, extra=False), headers=headers)
         assert r.status_code == 400
         problem = r.json()
-        assert len(problem["errors"]) == 20 and problem["errors"][0]["line"] == 7
-        assert "line 7" in problem["detail"] and "first 20" in problem["detail"]
+        assert len(problem["errors"]) == 20
+        assert problem["errors"][0]["line"] == 7
+        assert "line 7" in problem["detail"]
+        assert "first 20" in problem["detail"]
 
     @pytest.mark.parametrize(
         ("raw", "needle"),

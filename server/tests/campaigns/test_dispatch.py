@@ -90,24 +90,29 @@ async def run_campaign(
 
     await wait_for(lambda: done_at_least(n // 4))
     r = await action(client, line, cid, "pause")
-    assert r.status_code == 200 and r.json()["status"] == "paused"
+    assert r.status_code == 200
+    assert r.json()["status"] == "paused"
     await wait_for(drained)
     placed = len(carrier.placed)
     await asyncio.sleep(0.8)  # paused: nothing new is dialled
-    assert len(carrier.placed) == placed and carrier.in_flight == 0
+    assert len(carrier.placed) == placed
+    assert carrier.in_flight == 0
     assert (await action(client, line, cid, "resume")).json()["status"] == "running"
     await wait_for(lambda: done_at_least(n // 2 if n < 1000 else n * 2 // 5))
     stopped = await action(client, line, cid, "stop")
-    assert stopped.status_code == 200 and stopped.json()["status"] == "completed"
+    assert stopped.status_code == 200
+    assert stopped.json()["status"] == "completed"
     assert stopped.json()["stopped_at"] is not None
     await wait_for(drained)
     await asyncio.sleep(0.3)
 
     r = await client.get(f"/api/v1/campaigns/{cid}/contacts?limit=1000", headers=headers)
     contacts = r.json()["contacts"]
-    assert len(contacts) == n and {c["status"] for c in contacts} <= TERMINAL
+    assert len(contacts) == n
+    assert {c["status"] for c in contacts} <= TERMINAL
     statuses = Counter(c["status"] for c in contacts)
-    assert statuses["completed"] > 0 and statuses["cancelled"] > 0
+    assert statuses["completed"] > 0
+    assert statuses["cancelled"] > 0
     assert carrier.max_in_flight <= 10, carrier.max_in_flight
     assert carrier.in_flight == 0
     # One carrier call per recorded attempt, never more; retries really happened.

@@ -68,16 +68,19 @@ class TestEventStream:
         await action(client, line, c["id"], "stop")
         url = f"/api/v1/campaigns/{c['id']}/events"
         r = await client.get(url, headers=line.tenant.headers)
-        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
         frames = parse(r.text)
         assert [f.get("id") for f in frames] == ["1", "2", "3", "4", None]
-        assert frames[0]["event"] == "status" and frames[0]["data"]["status"] == "completed"
+        assert frames[0]["event"] == "status"
+        assert frames[0]["data"]["status"] == "completed"
         assert frames[0]["data"]["previous"] == "draft"
         assert {f["data"]["status"] for f in frames[1:4]} == {"cancelled"}
         assert all(
             f["event"] == "contact" and f["data"]["previous"] == "pending" for f in frames[1:4]
         )
-        assert frames[-1]["event"] == "end" and frames[-1]["data"] == {"status": "completed"}
+        assert frames[-1]["event"] == "end"
+        assert frames[-1]["data"] == {"status": "completed"}
         again = await client.get(url, headers={**line.tenant.headers, "Last-Event-ID": "2"})
         assert [f.get("id") for f in parse(again.text)] == ["3", "4", None]
         bogus = await client.get(url, headers={**line.tenant.headers, "Last-Event-ID": "x"})
@@ -108,8 +111,8 @@ class TestLiveStream:
                 c = await created(client, line, contacts=40, max_concurrent_calls=5)
                 url = f"{live_url}/api/v1/campaigns/{c['id']}/events"
                 async with httpx.AsyncClient(timeout=30) as http:
-                    first = await self._read(http, url, tenant.headers, stop_after=12,
-                                             start=lambda: action(client, line, c["id"], "start"))  # fmt: skip
+                    start = lambda: action(client, line, c["id"], "start")  # noqa: E731
+                    first = await self._read(http, url, tenant.headers, stop_after=12, start=start)
                     await asyncio.sleep(1.0)  # events keep coming while nobody listens
                     last = [f["id"] for f in first if "id" in f][-1]
                     second = await self._read(http, url, {**tenant.headers, "Last-Event-ID": last})
@@ -122,7 +125,8 @@ class TestLiveStream:
         assert second[-1]["event"] == "end"
         assert any(f.get("comment") == "heartbeat" for f in first + second)
         snapshots = [f["data"] for f in first + second if "data" in f and "event" not in f]
-        assert snapshots and {"counts", "in_flight", "progress", "total"} <= set(snapshots[0])
+        assert snapshots
+        assert {"counts", "in_flight", "progress", "total"} <= set(snapshots[0])
         assert snapshots[0]["total"] == 40
         statuses = [f["data"]["status"] for f in full if f.get("event") == "status"]
         assert statuses == ["running", "completed"]

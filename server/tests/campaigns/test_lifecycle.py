@@ -43,14 +43,16 @@ class TestListAndGet:
         c = await created(client, line)
         for prefix in ("/v1/campaigns", "/hub-api/api/v1/campaigns"):
             r = await client.get(f"{prefix}/{c['id']}", headers=line.tenant.headers)
-            assert r.status_code == 200 and r.json()["id"] == c["id"]
+            assert r.status_code == 200
+            assert r.json()["id"] == c["id"]
 
     @pytest.mark.parametrize(
         "campaign_id", [MISSING, "nope", "agent_01HZZZZZZZZZZZZZZZZZZZZZZZ", "x" * 500]
     )
     async def test_unknown(self, client: httpx.AsyncClient, line: Line, campaign_id: str) -> None:
         r = await client.get(f"{BASE}/{campaign_id}", headers=line.tenant.headers)
-        assert r.status_code == 404 and r.text == "Campaign not found"
+        assert r.status_code == 404
+        assert r.text == "Campaign not found"
 
 
 class TestContacts:
@@ -63,7 +65,8 @@ class TestContacts:
         r = (await client.get(f"{url}?limit=7&offset=240", headers=h)).json()
         assert [x["phone_number"] for x in r["contacts"]] == numbers[240:247]
         r = (await client.get(f"{url}?page=2", headers=h)).json()
-        assert r["offset"] == 200 and [x["phone_number"] for x in r["contacts"]] == numbers[200:]
+        assert r["offset"] == 200
+        assert [x["phone_number"] for x in r["contacts"]] == numbers[200:]
         r = (await client.get(f"{url}?status=pending&limit=1", headers=h)).json()
         assert r["total"] == 250
         r = (await client.get(f"{url}?status=completed", headers=h)).json()
@@ -86,7 +89,9 @@ class TestTransitions:
     async def test_start_pause_resume_stop(self, client: httpx.AsyncClient, line: Line) -> None:
         c = await created(client, line, contacts=20)
         r = await action(client, line, c["id"], "start")
-        assert r.status_code == 200 and r.json()["status"] == "running" and r.json()["started_at"]
+        assert r.status_code == 200
+        assert r.json()["status"] == "running"
+        assert r.json()["started_at"]
         for verb in ("start", "resume"):
             assert (await action(client, line, c["id"], verb)).status_code == 409
         assert (await action(client, line, c["id"], "pause")).json()["status"] == "paused"
@@ -96,7 +101,9 @@ class TestTransitions:
         assert (await action(client, line, c["id"], "start")).json()["status"] == "running"
         r = await action(client, line, c["id"], "stop")
         body = r.json()
-        assert body["status"] == "completed" and body["stopped_at"] and body["completed_at"]
+        assert body["status"] == "completed"
+        assert body["stopped_at"]
+        assert body["completed_at"]
         for verb in ("start", "pause", "resume", "stop"):
             r = await action(client, line, c["id"], verb)
             assert r.status_code == 409, verb
@@ -113,9 +120,11 @@ class TestTransitions:
     async def test_illegal_from_draft(self, client: httpx.AsyncClient, line: Line) -> None:
         c = await created(client, line)
         r = await action(client, line, c["id"], "pause")
-        assert r.status_code == 409 and r.text == "Campaign cannot be paused in its current state"
+        assert r.status_code == 409
+        assert r.text == "Campaign cannot be paused in its current state"
         r = await action(client, line, c["id"], "resume")
-        assert r.status_code == 409 and r.text == "Campaign cannot be resumed in its current state"
+        assert r.status_code == 409
+        assert r.text == "Campaign cannot be resumed in its current state"
         stopped = await action(client, line, c["id"], "stop")
         assert stopped.json()["status"] == "completed"
         r = await client.get(
@@ -134,12 +143,14 @@ class TestTransitions:
         b = await created(client, line, max_concurrent_calls=5)
         assert (await action(client, line, a["id"], "start")).status_code == 200
         r = await action(client, line, b["id"], "start")
-        assert r.status_code == 409 and "concurrent" in r.text
+        assert r.status_code == 409
+        assert "concurrent" in r.text
         assert (await get(client, line, b["id"]))["status"] == "draft"
         assert (await action(client, line, a["id"], "pause")).status_code == 200
         assert (await action(client, line, b["id"], "start")).status_code == 200
         r = await action(client, line, a["id"], "resume")
-        assert r.status_code == 409 and (await get(client, line, a["id"]))["status"] == "paused"
+        assert r.status_code == 409
+        assert (await get(client, line, a["id"]))["status"] == "paused"
         for cid in (a["id"], b["id"]):
             await action(client, line, cid, "stop")
 
@@ -147,7 +158,8 @@ class TestTransitions:
         soon = datetime.now(UTC) + timedelta(seconds=2)
         c = await created(client, line, scheduled_at=soon.isoformat())
         r = await action(client, line, c["id"], "start")
-        assert r.status_code == 200 and r.json()["status"] == "scheduled"
+        assert r.status_code == 200
+        assert r.json()["status"] == "scheduled"
         assert (await action(client, line, c["id"], "start")).status_code == 409
         r = await client.delete(f"{BASE}/{c['id']}", headers=line.tenant.headers)
         assert r.status_code == 409
@@ -171,7 +183,8 @@ class TestDelete:
     async def test_draft_and_paused(self, client: httpx.AsyncClient, line: Line) -> None:
         c = await created(client, line)
         r = await client.delete(f"{BASE}/{c['id']}", headers=line.tenant.headers)
-        assert r.status_code == 204 and r.content == b""
+        assert r.status_code == 204
+        assert r.content == b""
         assert (
             await client.get(f"{BASE}/{c['id']}", headers=line.tenant.headers)
         ).status_code == 404
@@ -180,7 +193,8 @@ class TestDelete:
         p = await created(client, line)
         await action(client, line, p["id"], "start")
         r = await client.delete(f"{BASE}/{p['id']}", headers=line.tenant.headers)
-        assert r.status_code == 409 and "running" in r.text
+        assert r.status_code == 409
+        assert "running" in r.text
         await action(client, line, p["id"], "pause")
         assert (
             await client.delete(f"{BASE}/{p['id']}", headers=line.tenant.headers)
