@@ -165,7 +165,7 @@ def pacing(cluster: Cluster, line: dict[str, str], label: str, cpm: int, conc: i
     violations = int(m["refused"]) + max(0, int(m["peak"]) - conc)
     out = print
     out(f"pacing, {label}: CPS {cpm / 60:.0f}, concurrency {conc}, handle {m['handle']:.2f} s "
-          f"→ bound {bound:.1f}/s, achieved {m['rate']:.1f}/s = {m['rate'] / bound:.2f}; "
+          f"→ bound {bound:.2f}/s, achieved {m['rate']:.2f}/s = {m['rate'] / bound:.3f}; "
           f"peak in flight {m['peak']}, refused by caps {m['refused']}, violations {violations}")  # fmt: skip
 
 

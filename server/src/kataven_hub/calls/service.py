@@ -237,33 +237,43 @@ async def apply_status(
     session: TenantSession, account: str, call: Call, update: StatusUpdate
 ) -> bool:
     """Apply a carrier status if it moves the call forward; True when it did."""
-    if update.status is None or update.status not in RANK:
+    move = _forward(call, update)
+    if move is None:
         return False
-    rank = RANK[update.status]
-    earlier = [s for s, r in RANK.items() if r < rank]
-    now = utcnow()
-    values: dict[str, Any] = {"status": update.status, "updated_at": now}
+    earlier, values, duration = move
     if update.carrier_call_id and update.carrier_call_id != call.carrier_call_id:
         values["carrier_leg_id"] = update.carrier_call_id[:100]
-    if update.status == "in_progress":
-        values["answered_at"] = now
     terminal = update.status in TERMINAL
-    duration = (update.duration_seconds or 0) if update.status == "completed" else 0
     record = terminal and duration > 0 and get_settings().CALL_RECORDING_ENABLED
-    if terminal:
-        values.update(ended_at=now, duration_seconds=duration, error=update.error)
-        if record:
-            values["recording_status"] = "pending"
+    if record:
+        values["recording_status"] = "pending"
     if not await CallRepository(session).advance(call.id, earlier, values):
         return False
     if terminal:
         ended = CallEnded(
-            account, call.id, update.status, duration, call.campaign_id, call.contact_id
+            account, call.id, values["status"], duration, call.campaign_id, call.contact_id
         )
         after_commit(session, lambda: _announce(ended, math.ceil(duration / 60)))
         if record:
             after_commit(session, lambda: _fetch_recording_later(account, call.id))
     return True
+
+
+def _forward(call: Call, update: StatusUpdate) -> tuple[list[str], dict[str, Any], int] | None:
+    """A carrier status as a forward-only transition: (the statuses it may move the call on
+    from, the values it sets, the talk seconds it reports), or None for a status we ignore."""
+    if update.status is None or update.status not in RANK:
+        return None
+    rank = RANK[update.status]
+    earlier = [s for s, r in RANK.items() if r < rank]
+    now = utcnow()
+    values: dict[str, Any] = {"status": update.status, "updated_at": now}
+    if update.status == "in_progress":
+        values["answered_at"] = call.answered_at or now
+    duration = (update.duration_seconds or 0) if update.status == "completed" else 0
+    if update.status in TERMINAL:
+        values.update(ended_at=now, duration_seconds=duration, error=update.error)
+    return earlier, values, duration
 
 
 async def _announce(ended: CallEnded, minutes: int) -> None:
@@ -358,26 +368,18 @@ async def apply_inbound_status(
     once to the terminal listeners, but with no slot to release and no minutes to count. The
     recording is left to the carrier's recording callback (see `recordings.service`), unless
     the call ended without talk time."""
-    if update.status is None or update.status not in RANK:
+    move = _forward(call, update)
+    if move is None:
         return False
-    rank = RANK[update.status]
-    earlier = [s for s, r in RANK.items() if r < rank]
-    now = utcnow()
-    values: dict[str, Any] = {"status": update.status, "updated_at": now}
-    if update.status == "in_progress":
-        values["answered_at"] = call.answered_at or now
-    terminal = update.status in TERMINAL
-    duration = (update.duration_seconds or 0) if update.status == "completed" else 0
-    if terminal:
-        values.update(ended_at=now, duration_seconds=duration, error=update.error)
+    earlier, values, duration = move
     repo = CallRepository(session)
     if not await repo.advance(call.id, earlier, values):
         return False
-    if terminal and duration == 0:
-        # Nothing was said, so no recording will be reported: don't leave it "not ready".
-        await repo.drop_pending_recording(call.id)
-    if terminal:
-        ended = CallEnded(account, call.id, update.status, duration, None, None)
+    if values["status"] in TERMINAL:
+        if duration == 0:
+            # Nothing was said, so no recording will be reported: don't leave it "not ready".
+            await repo.drop_pending_recording(call.id)
+        ended = CallEnded(account, call.id, values["status"], duration, None, None)
         after_commit(session, lambda: _tell_listeners(ended))
     return True
 
