@@ -70,9 +70,16 @@ def bare_app_factory() -> object:
     return app
 
 
+async def _floor_pool() -> Any:
+    """The floors' pool: grows to the load's 16 connections, shrinks a second after it (the
+    servers of one run stay up together, within PostgreSQL's 100 connections)."""
+    return await asyncpg.create_pool(
+        os.environ["BENCH_TENANT_DSN"], min_size=1, max_size=16, max_inactive_connection_lifetime=1
+    )
+
+
 def floor_app_factory() -> object:
     """(c) The floor: asyncpg and uvicorn only, the same database work as the raw loop."""
-    import asyncpg as pg
     import orjson
 
     get_sql, post_sql = os.environ["BENCH_GET_SQL"], os.environ["BENCH_POST_SQL"]
@@ -81,14 +88,7 @@ def floor_app_factory() -> object:
     async def app(scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             while (await receive())["type"] != "lifespan.shutdown":
-                pool.append(
-                    await pg.create_pool(
-                        os.environ["BENCH_TENANT_DSN"],
-                        min_size=1,
-                        max_size=16,
-                        max_inactive_connection_lifetime=1,
-                    )
-                )
+                pool.append(await _floor_pool())
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return
@@ -128,21 +128,12 @@ def fastapi_floor_app_factory() -> object:
     """(d) The FastAPI floor: (c) as one FastAPI route per method, nothing else."""
     from contextlib import asynccontextmanager
 
-    import asyncpg as pg
-
     get_sql, post_sql = os.environ["BENCH_GET_SQL"], os.environ["BENCH_POST_SQL"]
     pool: list[Any] = []
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> Any:
-        pool.append(
-            await pg.create_pool(
-                os.environ["BENCH_TENANT_DSN"],
-                min_size=1,
-                max_size=16,
-                max_inactive_connection_lifetime=1,
-            )
-        )
+        pool.append(await _floor_pool())
         yield
 
     app = FastAPI(lifespan=lifespan)

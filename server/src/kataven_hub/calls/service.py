@@ -97,9 +97,16 @@ def on_terminal(listener: TerminalListener) -> TerminalListener:
 def webhook_urls(provider: str, account: str, session_id: str) -> CallbackUrls:
     """Our webhook URLs for one call. The account and session ride in the query string, which
     the carriers sign with the rest of the URL, so they cannot be altered."""
-    base = get_settings().public_base_url
+    return CallbackUrls(
+        webhook_url(provider, "status", account, session_id),
+        webhook_url(provider, "voice", account, session_id),
+    )
+
+
+def webhook_url(provider: str, kind: str, account: str, session_id: str) -> str:
+    """`/{provider}/{kind}` for one call (status, voice or recording)."""
     query = urlencode({"account": account, "session": session_id})
-    return CallbackUrls(f"{base}/{provider}/status?{query}", f"{base}/{provider}/voice?{query}")
+    return f"{get_settings().public_base_url}/{provider}/{kind}?{query}"
 
 
 async def originate(
@@ -122,7 +129,7 @@ async def originate(
     reach the agent runtime when the call is answered (calls/webhooks.py)."""
     # `number`: the row of `from_number` when the caller has just read it (campaigns), saving
     # the lookup; it is checked like any other.
-    if number is None or number.e164 != from_number:  # `number`: the caller already loaded it
+    if number is None or number.e164 != from_number:
         number = await telephony_service.number_by_e164(session, from_number)
     agent = None
     if number is not None:
@@ -280,13 +287,8 @@ async def _announce(ended: CallEnded, minutes: int) -> None:
     release = asyncio.ensure_future(
         limits_service.call_ended(ended.account, ended.session_id, minutes)
     )
-    ended = replace(ended, slot_released=release)
     try:
-        for listener in list(_listeners):
-            try:
-                await listener(ended)
-            except Exception:
-                log.exception("terminal-call listener failed")
+        await _tell_listeners(replace(ended, slot_released=release))
     finally:
         await release
 

@@ -296,8 +296,9 @@ async def _reply(
         return VoiceReply("busy")
     recording_url = None
     if target.record:
-        query = urlencode({"account": target.account, "session": target.session_id})
-        recording_url = f"{get_settings().public_base_url}/{target.provider}/recording?{query}"
+        recording_url = calls_service.webhook_url(
+            target.provider, "recording", target.account, target.session_id
+        )
     stream = get_settings().CALL_PROCESSOR_STREAM_URL
     if stream:
         query = urlencode(

@@ -173,12 +173,12 @@ async def _reclaim(account: str, reclaim: Reclaim) -> bool:
     if not stale:
         return False
     live = await reclaim(stale)
+    idle = settings.CALL_SLOT_IDLE_SECONDS
     freed = False
     for session_id in stale:
         if session_id in live:
-            await c.keep(account, CONCURRENT, session_id, settings.CALL_SLOT_IDLE_SECONDS)
+            await c.keep(account, CONCURRENT, session_id, idle)
         else:
-            idle = settings.CALL_SLOT_IDLE_SECONDS
             freed = await c.drop(account, CONCURRENT, session_id, idle) or freed
             log.warning("reclaimed the call slot of %s (%s): no live call", session_id, account)
     return freed
