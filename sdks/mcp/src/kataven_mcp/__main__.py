@@ -1,0 +1,3 @@
+from kataven_mcp.cli import main
+
+main()
