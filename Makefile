@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 
 .PHONY: install browser-deps run dev dispatcher test test-fast lint types migration openapi bench bench-campaigns clean
 .PHONY: test-sdk-python sdk-types bench-sdk
+.PHONY: test-mcp
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -32,6 +33,7 @@ test: install  ## the whole suite, on SQLite + in-process and on PostgreSQL + Re
 	fi
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
 	$(MAKE) test-sdk-python
+	$(MAKE) test-mcp
 
 test-fast: install  ## the suite on one process, stop at the first failure
 	$(VENV)/bin/pytest -x -q
@@ -41,10 +43,13 @@ lint: install
 	$(VENV)/bin/ruff check server
 	$(VENV)/bin/ruff format --check sdks/python
 	$(VENV)/bin/ruff check sdks/python
+	$(VENV)/bin/ruff format --check sdks/mcp
+	$(VENV)/bin/ruff check sdks/mcp
 
 types: install
 	$(VENV)/bin/mypy server/src
 	$(VENV)/bin/mypy --strict sdks/python/src sdks/python/examples
+	$(VENV)/bin/mypy --strict sdks/mcp/src
 
 migration: install  ## make migration h=tenant m="add agent voice"
 	cd server && ../$(PY) -c "from kataven_hub.core import migrate; migrate.revision('$(h)', '$(m)', 'sqlite+aiosqlite:////tmp/kataven-migration-$(h).db')"; rm -f /tmp/kataven-migration-$(h).db
@@ -72,3 +77,8 @@ sdk-types: install  ## regenerate the SDK's TypedDicts from the server's OpenAPI
 
 bench-sdk: install  ## client.agents.get beside a raw httpx loop on the same server (sync, async)
 	$(PY) bench/sdk.py
+
+# ---- the MCP server `kataven-mcp` (sdks/mcp) ----------------------------------------------------
+
+test-mcp: install  ## kataven-mcp over stdio and streamable HTTP against a real `kataven-hub api`
+	$(VENV)/bin/pytest sdks/mcp/tests -q

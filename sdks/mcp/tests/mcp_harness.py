@@ -264,15 +264,19 @@ async def http_tools(
         yield Tools(session, transcript)
 
 
-@pytest.fixture
-def connect_stdio(hub: Hub, transcript: Transcript, tmp_path: Path) -> Any:
+@pytest.fixture(scope="session")
+def connect_stdio(
+    hub: Hub, transcript: Transcript, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    logs = tmp_path_factory.mktemp("mcp-stdio")
+
     def connect(**env: str) -> Any:
-        return stdio_tools(hub, transcript, tmp_path, **env)
+        return stdio_tools(hub, transcript, logs, **env)
 
     return connect
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def connect_http(transcript: Transcript) -> Any:
     def connect(server: HttpServer, token: str | None = None) -> Any:
         return http_tools(server, transcript, token)

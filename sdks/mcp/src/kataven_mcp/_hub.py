@@ -32,7 +32,3 @@ def local_path(hub: Hub, path: str, *, must_exist: bool, instead: str) -> Path:
     if must_exist and not resolved.is_file():
         raise ToolInputError(f"No such file: {resolved}")
     return resolved
-
-
-def file_size(path: Path) -> int:
-    return path.stat().st_size

@@ -62,6 +62,14 @@ class ToolSpec:
 
 TOOLS: list[ToolSpec] = []
 
+# SDK methods deliberately without a tool, and why (the catalogue test reads this).
+NOT_TOOLS = {
+    "widget_auth.create_user_token": "authenticates with a widget key pair's secret, which "
+    "belongs on the customer's backend, never in an assistant's hands",
+}
+# Where each tool says which SDK methods it stands for, in the tool's `_meta`.
+SDK_META_KEY = "kataven/sdk_methods"
+
 
 def tool(
     sdk: str | tuple[str, ...],

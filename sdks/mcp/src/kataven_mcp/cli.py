@@ -10,7 +10,7 @@ import argparse
 import logging
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import anyio
 from kataven import AsyncKatavenClient
@@ -105,6 +105,6 @@ def _configure_logging(level: str, redactor: Redactor) -> None:
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     sys.stderr.write(f"kataven-mcp: {message}\n")
     raise SystemExit(2)

@@ -14,7 +14,7 @@ from mcp_types import CallToolResult, TextContent
 from kataven_mcp import tools as _tools  # registers every tool
 from kataven_mcp._hub import Hub, ToolInputError
 from kataven_mcp._redact import Redactor
-from kataven_mcp._registry import TOOLS, ToolSpec
+from kataven_mcp._registry import SDK_META_KEY, TOOLS, ToolSpec
 
 __all__ = ["INSTRUCTIONS", "build_server"]
 _ = _tools
@@ -46,6 +46,7 @@ def build_server(hub: Hub, redactor: Redactor, *, name: str = "kataven") -> MCPS
             title=spec.title,
             description=spec.description,
             annotations=spec.effect.annotations(spec.title, open_world=spec.open_world),
+            meta={SDK_META_KEY: list(spec.sdk_methods)},
             structured_output=False,
         )
     return server
@@ -65,8 +66,8 @@ def _bind(spec: ToolSpec, hub: Hub, redactor: Redactor) -> Any:
             return _api_error(exc, redactor)
         except APIConnectionError as exc:
             message = (
-                f"Could not reach the Kataven Hub at {hub.base_url} ({type(exc).__name__}: "
-                f"{exc}). Check KATAVEN_BASE_URL and that the Hub is running."
+                f"Could not reach the Kataven Hub at {hub.base_url} ({exc.message}). "
+                "Check KATAVEN_BASE_URL and that the Hub is running."
             )
             return _error(
                 message, {"error": {"type": "connection", "base_url": hub.base_url}}, redactor

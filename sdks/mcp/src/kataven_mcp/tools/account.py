@@ -35,6 +35,12 @@ async def list_widget_keys(hub: Hub, limit: Limit = DEFAULT_LIMIT, offset: Offse
     return window(rows, "widget_keys", limit=limit, offset=offset, tool="list_widget_keys")
 
 
+@tool("widget_keys.get", Effect.READ, "Get a widget key")
+async def get_widget_key(hub: Hub, widget_key_id: WidgetKeyId) -> Any:
+    """Read one widget key: allowed sites, pinned agent, last characters, last use."""
+    return await hub.client.widget_keys.get(widget_key_id)
+
+
 @tool("widget_keys.create", Effect.CREATE, "Create a widget key", reveals=frozenset({"secret_key"}))
 async def create_widget_key(
     hub: Hub,

@@ -28,12 +28,12 @@ _CALL_PAGE = 100
 _CALL_PAGES = 10  # a rate above 1,000 dials per minute is reported as at least that
 
 
-@tool("campaigns.list", Effect.READ, "List campaigns")
+@tool(("campaigns.list", "campaigns.iter"), Effect.READ, "List campaigns")
 async def list_campaigns(hub: Hub, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Any:
     """List the account's outbound campaigns with status and contact totals.
     Returns {campaigns, total, next_offset}."""
     result = await hub.client.campaigns.list()
-    rows = result.get("campaigns", []) if isinstance(result, dict) else list(result)
+    rows = list(result["campaigns"])
     return window(rows, "campaigns", limit=limit, offset=offset, tool="list_campaigns")
 
 
@@ -123,7 +123,8 @@ async def pause_campaign(hub: Hub, campaign_id: CampaignId) -> Any:
 
 @tool("campaigns.resume", Effect.ACTION, "Resume a campaign", open_world=True)
 async def resume_campaign(hub: Hub, campaign_id: CampaignId) -> Any:
-    """Resume a paused campaign. Returns the campaign."""
+    """Resume a paused campaign: dialling continues with the contacts not yet called.
+    Returns the campaign; then poll get_campaign_progress."""
     return await hub.client.campaigns.resume(campaign_id)
 
 
@@ -143,7 +144,11 @@ async def delete_campaign(hub: Hub, campaign_id: CampaignId) -> Any:
     return {"deleted": True, "campaign_id": campaign_id}
 
 
-@tool("campaigns.list_contacts", Effect.READ, "List a campaign's contacts")
+@tool(
+    ("campaigns.list_contacts", "campaigns.iter_contacts"),
+    Effect.READ,
+    "List a campaign's contacts",
+)
 async def list_campaign_contacts(
     hub: Hub,
     campaign_id: CampaignId,
@@ -159,20 +164,10 @@ async def list_campaign_contacts(
     result = await hub.client.campaigns.list_contacts(
         campaign_id, limit=limit, offset=offset, **given(status=status)
     )
-    if isinstance(result, dict):
-        total = result.get("total")
-        shown = len(result.get("contacts", []))
-        extra = f", status={status!r}" if status else ""
-        hint = paging_hint(
-            total if isinstance(total, int) else None,
-            shown,
-            limit,
-            offset,
-            "list_campaign_contacts",
-            extra,
-        )
-        result = {**result, **hint}
-    return result
+    extra = f", status={status!r}" if status else ""
+    shown = len(result["contacts"])
+    hint = paging_hint(result["total"], shown, limit, offset, "list_campaign_contacts", extra)
+    return {**result, **hint}
 
 
 @tool("campaigns.stream_events", Effect.READ, "Get campaign progress")

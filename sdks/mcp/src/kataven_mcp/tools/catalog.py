@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -26,24 +27,17 @@ Category = Annotated[str | None, Field(description="Only rows of this category."
 Search = Annotated[str | None, Field(description="Words to look for in names and descriptions.")]
 
 
-def _paged(result: Any, key: str, tool: str, get_tool: str, *fields: str) -> Any:
+def _paged(result: Mapping[str, Any], key: str, tool: str, get_tool: str, *fields: str) -> Any:
     """Shorten long fields of a server-paged envelope and add the paging hint."""
-    if not isinstance(result, dict):
-        return result
-    rows = [shorten(r, *fields, get_tool=get_tool) for r in result.get(key, [])]
-    out = {**result, key: rows}
-    limit, offset = int(result.get("limit", len(rows))), int(result.get("offset", 0))
-    total = result.get("total")
-    out.update(
-        paging_hint(total if isinstance(total, int) else None, len(rows), limit, offset, tool)
-    )
-    return out
+    rows = [shorten(r, *fields, get_tool=get_tool) for r in result[key]]
+    hint = paging_hint(result["total"], len(rows), result["limit"], result["offset"], tool)
+    return {**result, key: rows, **hint}
 
 
 # Tools -------------------------------------------------------------------------------------
 
 
-@tool("tools.list", Effect.READ, "List tools")
+@tool(("tools.list", "tools.iter"), Effect.READ, "List tools")
 async def list_tools(
     hub: Hub,
     category: Category = None,
@@ -89,15 +83,18 @@ async def create_tool(
     tags: Tags = None,
 ) -> Any:
     """Add a custom tool to the account's catalogue. Returns the tool with its id."""
+    fields = given(
+        schema=schema,
+        implementation_config=implementation_config,
+        implementation_code=implementation_code or None,
+        tags=tags,
+    )
     return await hub.client.tools.create(
         name=name,
         category=category,
         description=description,
-        schema=schema,
         implementation_type=implementation_type,
-        implementation_config=implementation_config,
-        implementation_code=implementation_code,
-        tags=tags,
+        **fields,
     )
 
 
@@ -138,7 +135,7 @@ async def delete_tool(hub: Hub, tool_id_or_name: ToolRef) -> Any:
 # Playbooks ---------------------------------------------------------------------------------
 
 
-@tool("playbooks.list", Effect.READ, "List playbooks")
+@tool(("playbooks.list", "playbooks.iter"), Effect.READ, "List playbooks")
 async def list_playbooks(
     hub: Hub,
     category: Category = None,
@@ -216,7 +213,7 @@ async def delete_playbook(hub: Hub, playbook_id_or_name: PlaybookRef) -> Any:
 # FAQs --------------------------------------------------------------------------------------
 
 
-@tool("faqs.list", Effect.READ, "List FAQs")
+@tool(("faqs.list", "faqs.iter"), Effect.READ, "List FAQs")
 async def list_faqs(
     hub: Hub, category: Category = None, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
 ) -> Any:
@@ -224,14 +221,14 @@ async def list_faqs(
     attach_faq. Long answers are shortened; get_faq has them whole.
     Returns {faqs, total, limit, offset, next_offset}."""
     result = await hub.client.faqs.list(**given(category=category))
-    rows = result.get("faqs", []) if isinstance(result, dict) else list(result)
+    rows = list(result["faqs"])
     rows = [shorten(f, "content", get_tool="get_faq") for f in rows]
     return window(rows, "faqs", limit=limit, offset=offset, tool="list_faqs")
 
 
 @tool("faqs.get", Effect.READ, "Get an FAQ")
 async def get_faq(hub: Hub, faq_id_or_name: FaqRef) -> Any:
-    """Read one FAQ in full."""
+    """Read one FAQ in full: title, summary, the whole answer, category and tags."""
     return await hub.client.faqs.get(faq_id_or_name)
 
 
@@ -269,6 +266,6 @@ async def update_faq(
 
 @tool("faqs.delete", Effect.REMOVE, "Delete an FAQ")
 async def delete_faq(hub: Hub, faq_id_or_name: FaqRef) -> Any:
-    """Delete an FAQ and its links to agents."""
+    """Delete an FAQ and its links to agents; agents stop answering from it. Ask first."""
     await hub.client.faqs.delete(faq_id_or_name)
     return {"deleted": True, "faq": faq_id_or_name}

@@ -41,11 +41,17 @@ async def get_template(hub: Hub, template_id: TemplateId) -> Any:
 
 
 @tool("marketplace.install", Effect.CREATE, "Install an agent template")
-async def install_template(hub: Hub, template_id: TemplateId) -> Any:
+async def install_template(
+    hub: Hub,
+    template_id: TemplateId,
+    name: Annotated[
+        str | None, Field(description="A name for the new agent (default: the template's).")
+    ] = None,
+) -> Any:
     """Create a new agent from a template, with its playbooks, FAQs and tool configs. The
     agent starts as a draft: set status='active' with update_agent before it takes calls.
     Returns the new agent."""
-    return await hub.client.marketplace.install(template_id)
+    return await hub.client.marketplace.install(template_id, **given(name=name))
 
 
 @tool("integrations.list", Effect.READ, "List integrations")

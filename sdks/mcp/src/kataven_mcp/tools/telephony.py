@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from kataven_mcp._hub import Hub, ToolInputError, file_size, local_path
+from kataven_mcp._hub import Hub, ToolInputError, local_path
 from kataven_mcp._registry import Effect, tool
 from kataven_mcp.tools._common import (
     DEFAULT_LIMIT,
@@ -72,7 +72,7 @@ async def list_numbers(
     off. A campaign or originate_call needs a number here (by id for campaigns, by E.164 for
     originate_call). Returns {numbers, total, next_offset}."""
     result = await hub.client.telephony.list_numbers(**given(agent_id=agent_id))
-    rows = result.get("numbers", []) if isinstance(result, dict) else list(result)
+    rows = list(result["numbers"])
     return window(rows, "numbers", limit=limit, offset=offset, tool="list_numbers")
 
 
@@ -164,7 +164,7 @@ async def originate_call(
     )
 
 
-@tool("calls.list", Effect.READ, "List calls")
+@tool(("calls.list", "calls.iter"), Effect.READ, "List calls")
 async def list_calls(
     hub: Hub,
     status: Annotated[
@@ -185,10 +185,7 @@ async def list_calls(
         offset=offset,
         **given(status=status, campaign_id=campaign_id, direction=direction),
     )
-    if isinstance(result, dict):
-        shown = len(result.get("calls", []))
-        result = {**result, **paging_hint(None, shown, limit, offset, "list_calls")}
-    return result
+    return {**result, **paging_hint(None, len(result["calls"]), limit, offset, "list_calls")}
 
 
 @tool("calls.get", Effect.READ, "Get a call")
@@ -214,8 +211,8 @@ async def download_recording(
     """Save a call's recording to a file on the computer running this server (local use
     only). Returns the path and its size."""
     target = local_path(hub, path, must_exist=False, instead="use get_recording_url.")
-    await hub.client.recordings.download(session_id, target)
-    return {"session_id": session_id, "path": str(target), "bytes": file_size(target)}
+    size = await hub.client.recordings.download(session_id, target)
+    return {"session_id": session_id, "path": str(target), "bytes": size}
 
 
 @tool("call_limits.get", Effect.READ, "Get call limits")
@@ -223,3 +220,26 @@ async def get_call_limits(hub: Hub) -> Any:
     """Read the account's call caps (concurrent calls, calls per minute, calls and minutes
     per day) and current usage. A call or campaign beyond them is refused with 429."""
     return await hub.client.call_limits.get()
+
+
+Cap = Annotated[int | None, Field(ge=0, description="0 blocks that dimension.")]
+
+
+@tool("call_limits.update", Effect.SET, "Update call limits")
+async def update_call_limits(
+    hub: Hub,
+    concurrent_max: Cap = None,
+    calls_per_minute: Cap = None,
+    daily_calls_max: Cap = None,
+    daily_minutes_max: Cap = None,
+) -> Any:
+    """Change the account's call caps; only the caps given change. The Hub accepts this from
+    an owner or admin signed in to the dashboard: with an API key it answers 403, so tell the
+    user to edit the caps in the Hub dashboard when that happens."""
+    fields = given(
+        concurrent_max=concurrent_max,
+        calls_per_minute=calls_per_minute,
+        daily_calls_max=daily_calls_max,
+        daily_minutes_max=daily_minutes_max,
+    )
+    return await hub.client.call_limits.update(**fields)
