@@ -133,9 +133,9 @@ class Transcript:
     results: list[str] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
 
-    def everything(self) -> str:
-        logs = [p.read_text(errors="replace") for p in self.logs if p.exists()]
-        return "\n".join(self.results + logs)
+    def log_text(self) -> str:
+        """Everything the MCP server processes of this run wrote to stderr."""
+        return "\n".join(p.read_text(errors="replace") for p in self.logs if p.exists())
 
 
 @pytest.fixture(scope="session")

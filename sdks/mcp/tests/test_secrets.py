@@ -1,0 +1,160 @@
+"""No secret ever reaches a model or a log: credentials installed through the API, credentials
+handed to tools, the API key, the HTTP bearer token. A widget key's secret appears once, in
+the result of the tool that created it, and never again."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import pytest
+from mcp_harness import HttpServer, Hub, Tools, Transcript
+from scenario import flow
+
+READS: list[tuple[str, dict[str, Any]]] = [
+    ("list_providers", {}),
+    ("list_integrations", {}),
+    ("get_integration", {"integration_id": "stripe"}),
+    ("get_integration", {"integration_id": "slack"}),
+    ("get_integration", {"integration_id": "shopify"}),
+    ("list_widget_keys", {}),
+    ("list_api_keys", {}),
+    ("list_numbers", {}),
+    ("get_call_limits", {}),
+    ("get_widget_settings", {}),
+    ("list_native_tools", {}),
+    ("list_mcp_connections", {}),
+    ("list_tools", {}),
+    ("list_playbooks", {}),
+    ("list_faqs", {}),
+    ("list_templates", {}),
+    ("list_campaigns", {}),
+    ("list_calls", {}),
+    ("list_agents", {}),
+]
+
+
+def _token(prefix: str) -> str:
+    return prefix + secrets.token_hex(16)
+
+
+@pytest.fixture(scope="module")
+def installed(hub: Hub) -> dict[str, str]:
+    """Credentials and keys installed through the API, before any tool runs."""
+    found = {
+        "twilio_auth_token": secrets.token_hex(16),
+        "stripe_secret_key": _token("sk_test_"),
+        "slack_bot_token": _token("xoxb-"),
+        "shopify_access_token": _token("shpat_"),
+    }
+    hub.api(
+        "POST",
+        "/telephony/providers",
+        json={
+            "provider": "twilio",
+            "label": "Production Twilio",
+            "credentials": {
+                "account_sid": "AC" + "1" * 32,
+                "auth_token": found["twilio_auth_token"],
+            },
+        },
+    )
+    hub.api(
+        "POST",
+        "/integrations/stripe/install",
+        json={"credentials": {"secret_key": found["stripe_secret_key"]}},
+    )
+    hub.api(
+        "POST",
+        "/integrations/slack/install",
+        json={"credentials": {"bot_token": found["slack_bot_token"]}},
+    )
+    hub.api(
+        "POST",
+        "/integrations/shopify/install",
+        json={
+            "credentials": {
+                "shop_domain": "acme.myshopify.com",
+                "access_token": found["shopify_access_token"],
+            }
+        },
+    )
+    key = hub.api(
+        "POST", "/widget-keys", json={"name": "acme.com", "domain_allowlist": ["acme.com"]}
+    )
+    found["widget_secret_key"] = key["secret_key"]
+    found["widget_key_id"] = key["id"]
+    return found
+
+
+async def _exercise(tools: Tools, installed: dict[str, str], tag: str) -> dict[str, str]:
+    """Every read a model might make, the tools that take secrets, then the whole scenario.
+    Returns the secrets handed to tools in this run."""
+    for name, arguments in READS:
+        await tools.call(name, **arguments)
+    await tools.call("get_widget_key", widget_key_id=installed["widget_key_id"])
+
+    given = {"auth_token": secrets.token_hex(16), "secret_key": _token("sk_test_given")}
+    provider = await tools.call(
+        "create_provider",
+        provider="twilio",
+        label=f"Given {tag}",
+        credentials={"account_sid": "AC" + "2" * 32, "auth_token": given["auth_token"]},
+    )
+    assert set(provider["credential_keys"]) == {"account_sid", "auth_token"}
+    integration = await tools.call(
+        "install_integration",
+        integration_id="stripe",
+        credentials={"secret_key": given["secret_key"]},
+    )
+    assert "secret_key" in integration["credential_keys_set"]
+    # The echo of a secret argument: the server may quote a bad value in an error.
+    text, _ = await tools.error(
+        "install_integration", integration_id="stripe", credentials={"nope": given["secret_key"]}
+    )
+    assert given["secret_key"] not in text
+
+    created = await tools.call("create_widget_key", name=f"Site {tag}")
+    assert created["secret_key"].startswith("sk_live_")
+    given["widget_secret_key"] = created["secret_key"]
+    keys = await tools.call("list_widget_keys", limit=100)
+    assert any(k["id"] == created["id"] for k in keys["widget_keys"])
+    await tools.call("get_widget_key", widget_key_id=created["id"])
+
+    await flow(tools, f"secrets-{tag}")
+    return given
+
+
+def _assert_absent(transcript: Transcript, values: dict[str, str], *, once: set[str]) -> None:
+    logs = transcript.log_text()
+    for label, value in values.items():
+        seen_in = [r for r in transcript.results if value in r]
+        if label in once:
+            assert len(seen_in) == 1, f"{label} should appear in its creation result only"
+            assert '"tool": "create_widget_key"' in seen_in[0]
+        else:
+            assert not seen_in, f"{label} appears in a tool result: {seen_in[0][:300]}"
+        assert value not in logs, f"{label} appears in a log"
+
+
+@pytest.mark.parametrize("http_server", [True], indirect=True)
+async def test_no_secret_in_any_result_or_log(
+    hub: Hub,
+    installed: dict[str, str],
+    connect_stdio: Any,
+    connect_http: Any,
+    http_server: HttpServer,
+    transcript: Transcript,
+) -> None:
+    async with connect_stdio() as tools:
+        over_stdio = await _exercise(tools, installed, "stdio")
+    assert http_server.token is not None
+    async with connect_http(http_server, token=http_server.token) as tools:
+        over_http = await _exercise(tools, installed, "http")
+
+    assert len(transcript.results) > 2 * (len(READS) + 20)
+    values = {k: v for k, v in installed.items() if k != "widget_key_id"}
+    values |= {"api_key": hub.api_key, "mcp_token": http_server.token}
+    values |= {f"stdio_{k}": v for k, v in over_stdio.items()}
+    values |= {f"http_{k}": v for k, v in over_http.items()}
+    _assert_absent(transcript, values, once={"stdio_widget_secret_key", "http_widget_secret_key"})
