@@ -49,7 +49,7 @@ lint: install
 types: install
 	$(VENV)/bin/mypy server/src
 	$(VENV)/bin/mypy --strict sdks/python/src sdks/python/examples
-	$(VENV)/bin/mypy --strict sdks/mcp/src
+	$(VENV)/bin/mypy --strict sdks/mcp/src sdks/mcp/tests
 
 migration: install  ## make migration h=tenant m="add agent voice"
 	cd server && ../$(PY) -c "from kataven_hub.core import migrate; migrate.revision('$(h)', '$(m)', 'sqlite+aiosqlite:////tmp/kataven-migration-$(h).db')"; rm -f /tmp/kataven-migration-$(h).db

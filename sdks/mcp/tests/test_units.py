@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from kataven_mcp._http import is_loopback
@@ -23,7 +24,7 @@ class TestRedactor:
         assert Redactor().text(f"token {other}.") == f"token {REDACTED}."
 
     def test_secret_named_fields_and_nesting(self) -> None:
-        data = {
+        data: dict[str, Any] = {
             "id": "prov_1",
             "credentials": {"auth_token": "abc123xyz", "account_sid": "AC1"},
             "rows": [{"password": "hunter22", "name": "kept"}],

@@ -85,8 +85,14 @@ async def _serve(
         app: Any = server.streamable_http_app(streamable_http_path=args.path, host=args.host)
         if token is not None:
             app = BearerAuth(app, token)
+        # log_config=None: uvicorn's records go through the root handler and its redaction.
         config = uvicorn.Config(
-            app, host=args.host, port=args.port, log_level=args.log_level.lower(), access_log=False
+            app,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level.lower(),
+            log_config=None,
+            access_log=False,
         )
         await uvicorn.Server(config).serve()
 
