@@ -258,6 +258,9 @@ def test_wrong_key_is_authentication_error(hub: Hub) -> None:
 def test_unreachable_server_is_connection_error() -> None:
     from sdk_support import free_port
 
-    with KatavenClient("k", base_url=f"http://127.0.0.1:{free_port()}", max_retries=1) as c:
-        with pytest.raises(kataven.APIConnectionError):
-            c.agents.list()
+    url = f"http://127.0.0.1:{free_port()}"
+    with (
+        KatavenClient("k", base_url=url, max_retries=1) as c,
+        pytest.raises(kataven.APIConnectionError),
+    ):
+        c.agents.list()

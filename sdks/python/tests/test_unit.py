@@ -348,7 +348,10 @@ class TestStreamReconnect:
         def handler(r: httpx.Request) -> httpx.Response:
             seen.append(r)
             if len(seen) == 1:
-                body = b'id: 7\nevent: contact\ndata: {}\n\nevent: reconnect\ndata: {"last_event_id": 7}\n\n'
+                body = (
+                    b"id: 7\nevent: contact\ndata: {}\n\n"
+                    b'event: reconnect\ndata: {"last_event_id": 7}\n\n'
+                )
             else:
                 body = b'event: end\ndata: {"status": "failed"}\n\n'
             return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
@@ -374,8 +377,9 @@ class TestPagingAndUploads:
             offsets.append(r.url.params["offset"])
             rows = [{"name": f"t{i}"} for i in range(offset, min(offset + 2, 5))]
             has_next = offset + 2 < 5
-            return httpx.Response(200, json={"tools": rows, "total": 5, "has_next": has_next,
-                                              "next_offset": offset + 2 if has_next else None})  # fmt: skip
+            nxt = offset + 2 if has_next else None
+            envelope = {"tools": rows, "total": 5, "has_next": has_next, "next_offset": nxt}
+            return httpx.Response(200, json=envelope)
 
         names = [t["name"] for t in sync_client(handler).tools.iter(page_size=2)]
         assert names == ["t0", "t1", "t2", "t3", "t4"]
