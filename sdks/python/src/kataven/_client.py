@@ -126,7 +126,7 @@ class SyncTransport(_Common):
                     for chunk in response.iter_bytes():
                         for sse in decoder.feed(chunk):
                             got_any = True
-                            last = decoder.last_id or last
+                            last = sse.id if sse.id is not None else last
                             state = self._retry_state()  # progress: failures count afresh
                             if sse.event == "reconnect":
                                 break
@@ -226,7 +226,7 @@ class AsyncTransport(_Common):
                     async for chunk in response.aiter_bytes():
                         for sse in decoder.feed(chunk):
                             got_any = True
-                            last = decoder.last_id or last
+                            last = sse.id if sse.id is not None else last
                             state = self._retry_state()
                             if sse.event == "reconnect":
                                 reconnect = True

@@ -21,7 +21,7 @@ class Calls(SyncResource):
         custom_fields: dict[str, Any] | NotGiven = NOT_GIVEN,
     ) -> CallRead:
         """Place an outbound call within the account's cost caps (`CostCapError` when a cap
-        refuses it). Returns the call row (status `queued`)."""
+        refuses it). Returns the call row."""
         body = given(
             from_number=from_number,
             to_number=to_number,
@@ -80,7 +80,7 @@ class AsyncCalls(AsyncResource):
         custom_fields: dict[str, Any] | NotGiven = NOT_GIVEN,
     ) -> CallRead:
         """Place an outbound call within the account's cost caps (`CostCapError` when a cap
-        refuses it). Returns the call row (status `queued`)."""
+        refuses it). Returns the call row."""
         body = given(
             from_number=from_number,
             to_number=to_number,

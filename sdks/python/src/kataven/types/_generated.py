@@ -774,9 +774,7 @@ class WidgetConfig(TypedDict, total=False):
     pinned: Required[bool]
     widget_enabled: Required[bool]
     auth_modes: Required[list[Literal["guest", "user"]]]
-    unavailable_reason: Required[
-        Literal["agent_required", "widget_disabled", "agent_unavailable"] | None
-    ]
+    unavailable_reason: Required[Literal["agent_required", "widget_disabled", "agent_unavailable"] | None]
 
 
 class WidgetKeyCreate(TypedDict, total=False):
