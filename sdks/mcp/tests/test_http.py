@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from typing import Any
 
 import httpx
 import pytest
@@ -63,3 +64,20 @@ def test_refuses_to_start_without_api_key(hub: Hub) -> None:
     out = subprocess.run([MCP], env=env, capture_output=True, text=True, timeout=60, input="")
     assert out.returncode == 2
     assert "KATAVEN_API_KEY" in out.stderr
+
+
+async def test_no_host_files_over_http(http_server: HttpServer, connect_http: Any) -> None:
+    async with connect_http(http_server) as tools:
+        text, structured = await tools.error(
+            "create_campaign",
+            name="From the host",
+            agent_id="agent_x",
+            phone_number_id="num_x",
+            contacts_path="/etc/passwd",
+        )
+        assert "contacts_csv" in text
+        assert structured["error"]["type"] == "invalid_arguments"
+        text, _ = await tools.error(
+            "download_recording", session_id="sess_x", path="/tmp/kataven-mcp-should-not-exist.wav"
+        )
+        assert "get_recording_url" in text
