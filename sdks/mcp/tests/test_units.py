@@ -50,6 +50,15 @@ class TestRedactor:
         redactor = Redactor("abcdef", "abcdefghij")
         assert redactor.text("xabcdefghijx") == f"x{REDACTED}x"
 
+    def test_quoted_secret_fields_in_text(self) -> None:
+        line = (
+            """args {"credentials": {"auth_token": "a\\"b c", 'Secret_Key': 'xyz'}, "label": "x"}"""
+        )
+        assert Redactor().text(line) == (
+            f"""args {{"credentials": {{"auth_token": "{REDACTED}", """
+            f"""'Secret_Key': '{REDACTED}'}}, "label": "x"}}"""
+        )
+
     def test_short_values_are_not_secrets(self) -> None:
         assert Redactor("ab").text("about") == "about"
 

@@ -3,8 +3,9 @@
 Three layers, because one missed field would leak a credential into a model's transcript:
 values the server knows are secret (the API key this server uses, the HTTP bearer token, any
 credential a tool was handed in this process) are replaced wherever they appear; string values
-under secret-sounding keys are replaced whatever they hold; and anything shaped like a Kataven
-secret key (`sk_live_…`) is replaced. The Hub itself never returns credentials; this is the
+under secret-sounding keys are replaced whatever they hold, in data and when quoted in text (a
+request body in a debug log); and anything shaped like a Kataven secret key (`sk_live_…`) is
+replaced. The Hub itself never returns credentials; this is the
 second line of defence.
 """
 
@@ -39,6 +40,11 @@ SECRET_KEYS = frozenset(
     }
 )
 _SECRET_KEY_SHAPE = re.compile(r"sk_live_[A-Za-z0-9_]{12,}")
+# A secret-named field quoted in text (a JSON body or a dict repr in a debug log line).
+_NAMES = "|".join(sorted(SECRET_KEYS))
+_QUOTED_FIELD = re.compile(
+    r"""(["'](?:""" + _NAMES + r""")["']\s*:\s*)(["'])(?:\\.|(?!\2).)*\2""", re.IGNORECASE
+)
 _MIN_SECRET_LENGTH = 6  # shorter values would blank out ordinary words
 
 
@@ -66,6 +72,7 @@ class Redactor:
         pattern = self._pattern
         if pattern is not None:
             value = pattern.sub(REDACTED, value)
+        value = _QUOTED_FIELD.sub(rf"\g<1>\g<2>{REDACTED}\g<2>", value)
         return _SECRET_KEY_SHAPE.sub(REDACTED, value)
 
     def data(self, value: Any, *, keep: frozenset[str] = frozenset()) -> Any:
