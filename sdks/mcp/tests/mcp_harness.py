@@ -184,11 +184,11 @@ def mcp_env(hub: Hub, **extra: str) -> dict[str, str]:
 
 @asynccontextmanager
 async def stdio_tools(
-    hub: Hub, transcript: Transcript, tmp: Path, **env: str
+    hub: Hub, transcript: Transcript, tmp: Path, args: list[str], env: dict[str, str]
 ) -> AsyncIterator[Tools]:
     errlog_path = tmp / f"mcp-stdio-{len(transcript.logs)}.log"
     transcript.logs.append(errlog_path)
-    params = StdioServerParameters(command=MCP, args=[], env=mcp_env(hub, **env))
+    params = StdioServerParameters(command=MCP, args=args, env=mcp_env(hub, **env))
     errlog: TextIO
     with errlog_path.open("w") as errlog:
         async with (
@@ -210,9 +210,11 @@ class HttpServer:
 def http_server(
     hub: Hub, transcript: Transcript, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[HttpServer]:
-    """`kataven-mcp --transport streamable-http` on a free loopback port; with a bearer token
-    when the test is parametrised with `token=True` (indirect)."""
-    with_token = bool(getattr(request, "param", False))
+    """`kataven-mcp --transport streamable-http` on a free loopback port. Parametrised
+    (indirect): True adds a bearer token, "debug" a token and debug logging."""
+    param = getattr(request, "param", False)
+    with_token = param is True or param == "debug"
+    log_level = ["--log-level", "DEBUG"] if param == "debug" else []
     token = "mcp-token-" + os.urandom(12).hex() if with_token else None
     port = free_port()
     env = mcp_env(hub, **({"KATAVEN_MCP_TOKEN": token} if token else {}))
@@ -220,7 +222,16 @@ def http_server(
     transcript.logs.append(log_path)
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [MCP, "--transport", "streamable-http", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            MCP,
+            "--transport",
+            "streamable-http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *log_level,
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -270,8 +281,9 @@ def connect_stdio(
 ) -> Any:
     logs = tmp_path_factory.mktemp("mcp-stdio")
 
-    def connect(**env: str) -> Any:
-        return stdio_tools(hub, transcript, logs, **env)
+    def connect(*args: str, **env: str) -> Any:
+        """`connect_stdio("--log-level", "DEBUG", KATAVEN_BASE_URL=...)`."""
+        return stdio_tools(hub, transcript, logs, list(args), env)
 
     return connect
 

@@ -137,7 +137,7 @@ def _assert_absent(transcript: Transcript, values: dict[str, str], *, once: set[
         assert value not in logs, f"{label} appears in a log"
 
 
-@pytest.mark.parametrize("http_server", [True], indirect=True)
+@pytest.mark.parametrize("http_server", ["debug"], indirect=True)
 async def test_no_secret_in_any_result_or_log(
     hub: Hub,
     installed: dict[str, str],
@@ -146,13 +146,15 @@ async def test_no_secret_in_any_result_or_log(
     http_server: HttpServer,
     transcript: Transcript,
 ) -> None:
-    async with connect_stdio() as tools:
+    # Debug logging, so that the scan below reads everything the servers could log.
+    async with connect_stdio("--log-level", "DEBUG") as tools:
         over_stdio = await _exercise(tools, installed, "stdio")
     assert http_server.token is not None
     async with connect_http(http_server, token=http_server.token) as tools:
         over_http = await _exercise(tools, installed, "http")
 
     assert len(transcript.results) > 2 * (len(READS) + 20)
+    assert len(transcript.log_text()) > 1000  # the debug logs of both servers
     values = {k: v for k, v in installed.items() if k != "widget_key_id"}
     values |= {"api_key": hub.api_key, "mcp_token": http_server.token}
     values |= {f"stdio_{k}": v for k, v in over_stdio.items()}
