@@ -115,3 +115,36 @@ def test_originate_wait_download_and_watch(hub: Hub, api_key: str, tmp_path: Pat
     assert events[-1]["event"] == "end"
     ids = [int(e["id"]) for e in events if e["id"]]
     assert ids == list(range(1, len(ids) + 1))
+
+
+def test_more_nouns(hub: Hub, api_key: str) -> None:
+    integrations = kataven(hub, api_key, "--json", "integrations", "list")
+    assert integrations.returncode == 0
+    assert json.loads(integrations.stdout)["integrations"]
+    branding = kataven(
+        hub, api_key, "--json", "widget-settings", "update", "--set", "launcher_position=bl"
+    )
+    assert json.loads(branding.stdout)["launcher_position"] == "bl"
+    capped = kataven(hub, api_key, "call-limits", "update", "--set", "concurrent_max=1")
+    assert (capped.returncode, capped.stderr) == (1, "Error: Requires Hub UI auth\n")
+    provider = json.loads(
+        kataven(hub, api_key, "--json", "telephony", "add-provider", "--provider", "sandbox").stdout
+    )
+    agent = json.loads(kataven(hub, api_key, "--json", "agents", "create", "--name", "Pin").stdout)
+    e164 = unique_e164()
+    number = json.loads(kataven(
+        hub, api_key, "--json", "telephony", "add-number", "--e164", e164, "--provider", "sandbox",
+        "--credentials", provider["id"], "--agent", agent["id"],
+    ).stdout)  # fmt: skip
+    assert number["agent_id"] == agent["id"]
+    assert (
+        kataven(hub, api_key, "telephony", "update-number", number["id"], "--unpin").returncode == 0
+    )
+    numbers = json.loads(kataven(hub, api_key, "--json", "telephony", "numbers").stdout)["numbers"]
+    assert next(n for n in numbers if n["id"] == number["id"])["agent_id"] is None
+    table = kataven(hub, api_key, "telephony", "numbers")
+    assert number["id"] in table.stdout  # ids are never cut in tables
+    assert kataven(hub, api_key, "telephony", "delete-number", number["id"]).returncode == 0
+    gone = kataven(hub, api_key, "telephony", "delete-number", number["id"])
+    assert gone.returncode == 1
+    assert gone.stderr.startswith("Error: ")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import time
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import kataven
@@ -23,8 +25,6 @@ def line(client: KatavenClient) -> tuple[str, str, str]:
 
 
 def wait_for(client: KatavenClient, session_id: str, statuses: set[str]) -> kataven.types.Call:
-    import time
-
     deadline = time.time() + 30
     while time.time() < deadline:
         call = client.calls.get(session_id)
@@ -244,6 +244,35 @@ class TestCampaigns:
             client.campaigns.create("Bad", agent_id, number_id, b"no_phone_column\n1\n")
         with pytest.raises(FileNotFoundError):
             client.campaigns.create("Missing", agent_id, number_id, csv_path.with_name("nope.csv"))
+
+
+def test_real_rate_limit_and_cost_cap(hub: Hub, fresh_key: str) -> None:
+    slug = next(s for s, k in hub.keys.items() if k == fresh_key)
+    with KatavenClient(fresh_key, base_url=hub.url) as client:
+        agent_id, _, e164 = line(client)
+        hub.cli("limits", "set", "--account", slug, "--concurrent-max", "0")
+        cap = _first_error(lambda: client.calls.originate(e164, unique_e164(), agent_id))
+        assert isinstance(cap, kataven.CostCapError)
+        assert (cap.status_code, cap.code) == (429, "call_limit_reached")
+        assert cap.retry_after is not None
+        hub.cli("limits", "set", "--account", slug, "--requests-per-minute", "2")
+        limited = _first_error(client.agents.list)
+        assert type(limited) is kataven.RateLimitError
+        assert limited.code == "rate_limited"
+        assert limited.retry_after is not None
+        assert 0 < limited.retry_after <= 60
+
+
+def _first_error(call: Callable[[], object]) -> kataven.APIStatusError:
+    """Call until the API refuses (limits may be cached for a few seconds after a change)."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            call()
+        except kataven.APIStatusError as exc:
+            return exc
+        time.sleep(0.5)
+    raise AssertionError("the API never refused")
 
 
 def test_wrong_key_is_authentication_error(hub: Hub) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from typing import Any
@@ -404,3 +405,30 @@ class TestPagingAndUploads:
         assert all(b"+14155550100" in b and b'name="max_concurrent_calls"' in b for b in bodies)
         with pytest.raises(TypeError, match="binary"), path.open("r") as text:
             sync_client(handler).campaigns.create("n", "a", "p", text)  # type: ignore[arg-type]
+
+    def test_unseekable_upload_is_sent_once(self, sleeps: list[float]) -> None:
+        bodies: list[bytes] = []
+
+        class Pipe(io.RawIOBase):
+            def __init__(self) -> None:
+                self.data = io.BytesIO(b"phone_number\n+14155550100\n")
+
+            def readable(self) -> bool:
+                return True
+
+            def seekable(self) -> bool:
+                return False
+
+            def readinto(self, buffer: Any) -> int:
+                chunk = self.data.read(len(buffer))
+                buffer[: len(chunk)] = chunk
+                return len(chunk)
+
+        def handler(r: httpx.Request) -> httpx.Response:
+            bodies.append(r.read())
+            return problem(503, "service_unavailable", "down")
+
+        with pytest.raises(kataven.ServiceUnavailableError):
+            sync_client(handler).campaigns.create("n", "a", "p", Pipe())  # type: ignore[arg-type]
+        assert len(bodies) == 1
+        assert b"+14155550100" in bodies[0]

@@ -93,21 +93,24 @@ class SyncTransport(_Common):
         url = self._url(path)
         headers = {**self._extra_headers, **idempotency_headers(method)}
         state: RetryState | None = None
+        error: KatavenError | None = None
         while True:
             parts = files() if files is not None else None
+            if files is not None and parts is None and error is not None:
+                raise error  # an upload that cannot be replayed is not retried
             try:
                 response = self._http.request(
                     method, url, params=params, json=json, files=parts, data=data, headers=headers
                 )
             except httpx.TransportError as exc:
-                error: KatavenError = _connection_error(exc)
+                error = _connection_error(exc)
             else:
                 if response.is_success:
                     return decode(response)
                 error = from_response(response)
             state = state or self._retry_state()
             wait = state.after_error(error)
-            if wait is None or (files is not None and parts is None):
+            if wait is None:
                 raise error
             time.sleep(wait)
 
@@ -193,21 +196,24 @@ class AsyncTransport(_Common):
         url = self._url(path)
         headers = {**self._extra_headers, **idempotency_headers(method)}
         state: RetryState | None = None
+        error: KatavenError | None = None
         while True:
             parts = files() if files is not None else None
+            if files is not None and parts is None and error is not None:
+                raise error  # an upload that cannot be replayed is not retried
             try:
                 response = await self._http.request(
                     method, url, params=params, json=json, files=parts, data=data, headers=headers
                 )
             except httpx.TransportError as exc:
-                error: KatavenError = _connection_error(exc)
+                error = _connection_error(exc)
             else:
                 if response.is_success:
                     return decode(response)
                 error = from_response(response)
             state = state or self._retry_state()
             wait = state.after_error(error)
-            if wait is None or (files is not None and parts is None):
+            if wait is None:
                 raise error
             await asyncio.sleep(wait)
 

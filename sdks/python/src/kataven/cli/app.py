@@ -29,7 +29,8 @@ from kataven import KatavenClient, KatavenError
 app = typer.Typer(
     help="The Kataven Hub API from the command line.", no_args_is_help=True, add_completion=True
 )
-out = Console()
+# Piped output is not cut at 80 columns (scripts should prefer --json all the same).
+out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 
@@ -80,8 +81,14 @@ def show(value: Any, columns: list[str] | None = None) -> None:
     if not rows:
         out.print("(none)")
         return
-    cols = columns or [c for c in rows[0] if not isinstance(rows[0][c], dict | list)][:7]
-    table = Table(*cols)
+    cols = columns or [c for c in rows[0] if not isinstance(rows[0][c], dict | list)][:5]
+    table = Table()
+    for col in cols:  # ids are never cut: people copy them into the next command
+        if col == "id" or col.endswith("_id"):
+            width = max(len(_cell(r.get(col))) for r in rows)
+            table.add_column(col, no_wrap=True, min_width=max(width, len(col)))
+        else:
+            table.add_column(col, no_wrap=True, overflow="ellipsis")
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in cols))
     out.print(table)
@@ -174,6 +181,32 @@ def agent_tools(agent_id: str) -> None:
         show(c.agents.list_tools(agent_id))
 
 
+@agents.command("upsert-tool")
+def upsert_tool(
+    agent_id: str,
+    tool_name: str,
+    enabled: Annotated[bool, typer.Option("--enabled/--disabled")] = True,
+    set_: Set = None,
+) -> None:
+    """Attach a tool to an agent (or change its config: --set key=value)."""
+    with client() as c:
+        show(c.agents.upsert_tool(agent_id, tool_name, config=fields(set_), enabled=enabled))
+
+
+def _link(verb: str, what: str) -> None:
+    def run(agent_id: str, item_id: str) -> None:
+        with client() as c:
+            show(getattr(c.agents, f"{verb}_{what}")(agent_id, item_id))
+
+    run.__doc__ = f"{verb.capitalize()} a {what} (agent id, {what} id)."
+    agents.command(f"{verb}-{what}")(run)
+
+
+for _verb in ("attach", "detach"):
+    for _what in ("playbook", "faq"):
+        _link(_verb, _what)
+
+
 # ---- telephony, calls, recordings ---------------------------------------------------------------
 
 telephony = group("telephony", "Carrier credentials and phone numbers")
@@ -216,6 +249,38 @@ def add_number(
     with client() as c:
         kw: dict[str, Any] = {"agent_id": agent} if agent else {}
         show(c.telephony.create_number(e164, provider, credentials_id, **kw))
+
+
+@telephony.command("update-number")
+def update_number(
+    number_id: str,
+    agent: Annotated[str | None, typer.Option("--agent", help="pin to this agent")] = None,
+    unpin: Annotated[bool, typer.Option("--unpin", help="detach the number")] = False,
+    inbound: Annotated[bool | None, typer.Option("--inbound/--no-inbound")] = None,
+    outbound: Annotated[bool | None, typer.Option("--outbound/--no-outbound")] = None,
+) -> None:
+    kw: dict[str, Any] = {}
+    if agent is not None or unpin:
+        kw["agent_id"] = None if unpin else agent
+    if inbound is not None:
+        kw["inbound_enabled"] = inbound
+    if outbound is not None:
+        kw["outbound_enabled"] = outbound
+    with client() as c:
+        c.telephony.update_number(number_id, **kw)
+        show({"id": number_id, **kw} if not state.as_json else None)
+
+
+@telephony.command("delete-number")
+def delete_number(number_id: str) -> None:
+    with client() as c:
+        c.telephony.delete_number(number_id)
+
+
+@telephony.command("delete-provider")
+def delete_provider(provider_id: str) -> None:
+    with client() as c:
+        c.telephony.delete_provider(provider_id)
 
 
 calls = group("calls", "Calls")
@@ -426,6 +491,13 @@ def limits_get() -> None:
         show(c.call_limits.get())
 
 
+@limits.command("update")
+def limits_update(set_: Set = None) -> None:
+    """Change caps (--set concurrent_max=5); Hub UI owners and admins only."""
+    with client() as c:
+        show(c.call_limits.update(**fields(set_)))
+
+
 keys = group("api-keys", "API keys (read only)")
 
 
@@ -450,6 +522,90 @@ def install(template_id: str, name: str | None = None) -> None:
         show(c.marketplace.install(template_id, **({"name": name} if name else {})))
 
 
+integrations = group("integrations", "Integrations, native tools and MCP connections")
+
+
+@integrations.command("list")
+def integrations_list(category: str | None = None) -> None:
+    with client() as c:
+        show(c.integrations.list(category=category), ["id", "name", "category", "installed"])
+
+
+@integrations.command("get")
+def integrations_get(integration_id: str) -> None:
+    with client() as c:
+        show(c.integrations.get(integration_id))
+
+
+@integrations.command("install")
+def integrations_install(integration_id: str, set_: Set = None) -> None:
+    """Install with credentials: --set api_key=…"""
+    with client() as c:
+        show(c.integrations.install(integration_id, fields(set_)))
+
+
+@integrations.command("uninstall")
+def integrations_uninstall(integration_id: str) -> None:
+    with client() as c:
+        show(c.integrations.uninstall(integration_id))
+
+
+@integrations.command("native-tools")
+def native_tools() -> None:
+    with client() as c:
+        show(c.integrations.native_tools())
+
+
+@integrations.command("mcp-connections")
+def mcp_connections() -> None:
+    with client() as c:
+        show(c.integrations.mcp_connections())
+
+
+widget_settings = group("widget-settings", "Widget branding and per-agent widget settings")
+
+
+@widget_settings.command("get")
+def branding_get() -> None:
+    with client() as c:
+        show(c.widget_settings.get())
+
+
+@widget_settings.command("update")
+def branding_update(set_: Set = None) -> None:
+    """--set primary_color=#112233 --set launcher_position=bl"""
+    with client() as c:
+        show(c.widget_settings.update(**fields(set_)))
+
+
+@widget_settings.command("get-agent")
+def agent_widget_get(agent_id: str) -> None:
+    with client() as c:
+        show(c.widget_settings.get_agent(agent_id))
+
+
+@widget_settings.command("update-agent")
+def agent_widget_update(agent_id: str, set_: Set = None) -> None:
+    """--set widget_enabled=true --set auth_mode=both"""
+    with client() as c:
+        show(c.widget_settings.update_agent(agent_id, **fields(set_)))
+
+
+widget_auth = group("widget-auth", "User tokens for the widget (with the widget's secret key)")
+
+
+@widget_auth.command("user-token")
+def user_token(
+    external_user_id: str,
+    display_name: Annotated[str | None, typer.Option("--display-name")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+) -> None:
+    """Mint a user token: run with --api-key set to the widget key pair's secret."""
+    kw = {k: v for k, v in {"display_name": display_name, "email": email}.items() if v}
+    with client() as c:
+        show(c.widget_auth.create_user_token(external_user_id, **kw))
+
+
 # ---- running -----------------------------------------------------------------------------------
 
 
@@ -471,7 +627,6 @@ def run(argv: list[str] | None = None) -> None:
         if isinstance(exit_code, int) and hasattr(exc, "show"):  # click's usage errors
             exc.show()
             sys.exit(exit_code)
-        if isinstance(exc, OSError):
-            sys.stderr.write(f"Error: {exc}\n")
-            sys.exit(1)
-        raise
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        sys.stderr.write(f"Error: {detail}\n")  # never a traceback
+        sys.exit(1)
