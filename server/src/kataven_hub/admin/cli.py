@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
@@ -156,14 +157,19 @@ def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
 def _api(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from kataven_hub.core.settings import get_settings
+    from kataven_hub.core import settings as settings_mod
 
-    settings = get_settings()
+    settings = settings_mod.get_settings()
+    host, port = args.host or settings.HOST, args.port or settings.PORT
+    # The served address is the process's HOST/PORT: without KATAVEN_PUBLIC_BASE_URL, carrier
+    # callback and recording URLs are built from it (workers and reloads inherit it too).
+    os.environ["KATAVEN_HOST"], os.environ["KATAVEN_PORT"] = host, str(port)
+    settings_mod.configure()
     uvicorn.run(
         "kataven_hub.main:create_app",
         factory=True,
-        host=args.host or settings.HOST,
-        port=args.port or settings.PORT,
+        host=host,
+        port=port,
         workers=args.workers,
         reload=args.reload,
         log_config=None,

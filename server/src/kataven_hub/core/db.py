@@ -6,7 +6,7 @@ account). Dialect-specific choices live here and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, NewType
@@ -77,20 +77,37 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> AsyncEngine:
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pool_timeout: float = 30.0,
+    async_creator: Callable[[], Awaitable[Any]] | None = None,
+) -> AsyncEngine:
+    """An engine on SQLite or PostgreSQL. On PostgreSQL a pooled connection is pinged when it is
+    checked out (one round trip): one the server closed (a restart, `pg_terminate_backend`, an
+    idle timeout) is replaced instead of failing the request that drew it. `async_creator`
+    opens new connections (the tenant connection budget goes through it)."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
+    extra: dict[str, Any] = {} if async_creator is None else {"async_creator": async_creator}
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=False,
+        pool_timeout=pool_timeout,
+        pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"server_settings": {"application_name": "kataven-hub"}},
+        connect_args={"server_settings": {"application_name": APPLICATION_NAME}},
+        **extra,
     )
+
+
+APPLICATION_NAME = "kataven-hub"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
