@@ -82,7 +82,8 @@ class Stack:
             "KATAVEN_DATABASE_URL":
                 f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/kht{run_id}_control",
             "KATAVEN_TENANT_DB_PREFIX": f"kht{run_id}_t_", "KATAVEN_REDIS_URL": redis.url,
-            "KATAVEN_REDIS_KEY_PREFIX": f"kht{run_id}", "KATAVEN_API_KEY_PEPPER": "pepper-" + run_id,
+            "KATAVEN_REDIS_KEY_PREFIX": f"kht{run_id}",
+            "KATAVEN_API_KEY_PEPPER": "pepper-" + run_id,
             "KATAVEN_BOOTSTRAP_DEMO_ACCOUNT": "false", "KATAVEN_BUILTIN_ISSUER_ENABLED": "true",
             "KATAVEN_LOG_LEVEL": "WARNING", "KATAVEN_PUBLIC_BASE_URL": self.url,
             "KATAVEN_DB_POOL_SIZE": "2", "KATAVEN_DB_MAX_OVERFLOW": "4",
@@ -144,7 +145,8 @@ class Stack:
                                 "--owner-password", password)  # fmt: skip
         if generous:
             limits = ["--requests-per-minute", "100000", "--requests-per-hour", "1000000",
-                      "--requests-per-day", "10000000", "--concurrent-requests", "1000"]  # fmt: skip
+                      "--requests-per-day", "10000000",
+                      "--concurrent-requests", "1000"]  # fmt: skip
             await asyncio.to_thread(self.cli, "limits", "set", "--account", slug, *limits)
         r = await http.post("/api/login", json={"email": email, "password": password})
         assert r.status_code == 200, r.text

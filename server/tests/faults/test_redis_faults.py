@@ -14,9 +14,9 @@ import pytest
 
 from tests.factories.campaigns import action, created
 from tests.factories.telephony import Line, make_line, set_limits
+from tests.faults.stack import RedisServer, Stack, close_stack, new_stack
 from tests.fixtures.app import Tenant
 from tests.fixtures.carriers import CarrierServer
-from tests.faults.stack import RedisServer, Stack, close_stack, new_stack
 
 
 @pytest.fixture(scope="module")
