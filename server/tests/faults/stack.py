@@ -72,8 +72,9 @@ class RedisServer:
 
 
 class Stack:
-    def __init__(self, tmp: Path, run_id: str, redis: RedisServer, **env: str) -> None:
-        self.tmp, self.run_id, self.redis = tmp, run_id, redis
+    def __init__(self, tmp: Path, run_id: str, redis: RedisServer | None, **env: str) -> None:
+        self.tmp, self.run_id = tmp, run_id
+        self.redis: RedisServer = redis  # type: ignore[assignment]  (None: not used)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -81,7 +82,8 @@ class Stack:
             "KATAVEN_ENV": "testing", "KATAVEN_DATA_DIR": str(tmp),
             "KATAVEN_DATABASE_URL":
                 f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/kht{run_id}_control",
-            "KATAVEN_TENANT_DB_PREFIX": f"kht{run_id}_t_", "KATAVEN_REDIS_URL": redis.url,
+            "KATAVEN_TENANT_DB_PREFIX": f"kht{run_id}_t_",
+            "KATAVEN_REDIS_URL": redis.url if redis else "",
             "KATAVEN_REDIS_KEY_PREFIX": f"kht{run_id}",
             "KATAVEN_API_KEY_PEPPER": "pepper-" + run_id,
             "KATAVEN_BOOTSTRAP_DEMO_ACCOUNT": "false", "KATAVEN_BUILTIN_ISSUER_ENABLED": "true",

@@ -83,18 +83,23 @@ def make_engine(
     pool_size: int = 5,
     max_overflow: int = 10,
     pool_timeout: float = 30.0,
-    async_creator: Callable[[], Awaitable[Any]] | None = None,
+    connect: Callable[..., Awaitable[Any]] | None = None,
 ) -> AsyncEngine:
     """An engine on SQLite or PostgreSQL. On PostgreSQL a pooled connection is pinged when it is
     checked out (one round trip): one the server closed (a restart, `pg_terminate_backend`, an
-    idle timeout) is replaced instead of failing the request that drew it. `async_creator`
-    opens new connections (the tenant connection budget goes through it)."""
+    idle timeout) is replaced instead of failing the request that drew it. `connect` opens new
+    driver connections in place of `asyncpg.connect`, with the same arguments (those of the
+    URL included); the tenant connection budget goes through it."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    extra: dict[str, Any] = {} if async_creator is None else {"async_creator": async_creator}
+    connect_args: dict[str, Any] = {"server_settings": {"application_name": APPLICATION_NAME}}
+    if connect is not None:
+        # The asyncpg dialect's hook for its connect function (what `async_creator` uses),
+        # given the URL's connection arguments unlike `async_creator` itself.
+        connect_args["async_creator_fn"] = connect
     return create_async_engine(
         url,
         pool_size=pool_size,
@@ -102,8 +107,7 @@ def make_engine(
         pool_timeout=pool_timeout,
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"server_settings": {"application_name": APPLICATION_NAME}},
-        **extra,
+        connect_args=connect_args,
     )
 
 

@@ -134,13 +134,13 @@ class Tenancy:
             if engine is not None:
                 return engine
             url = self.tenant_url(database)
-            creator = self._budgeted_creator(slug) if self.settings.is_postgres else None
+            connect = self._budgeted_connect(slug) if self.settings.is_postgres else None
             engine = db.make_engine(
                 url,
                 pool_size=self.settings.DB_POOL_SIZE,
                 max_overflow=self.settings.DB_MAX_OVERFLOW,
                 pool_timeout=self.settings.DB_CONNECT_WAIT_SECONDS,
-                async_creator=creator,
+                connect=connect,
             )
             self._engines[slug] = engine
             self._used[slug] = time.monotonic()
@@ -176,23 +176,15 @@ class Tenancy:
         engines = [*self._engines.values(), *self._retired]
         return sum(_open_connections(e.sync_engine.pool) for e in engines)
 
-    def _budgeted_creator(self, slug: str) -> Any:
-        """Opens a connection for `slug`'s pool once the budget has room for it. The URL's
-        connection arguments are the dialect's own (as the engine would use them)."""
-        holder: dict[str, AsyncEngine] = {}
+    def _budgeted_connect(self, slug: str) -> Any:
+        """`asyncpg.connect` for `slug`'s pool, once the budget has room for one more."""
 
-        async def connect() -> Any:
+        async def connect(*args: Any, **kwargs: Any) -> Any:
             import asyncpg  # type: ignore[import-untyped]
 
             await self._admit(slug)
-            engine = holder.get("engine") or self._engines.get(slug)
-            assert engine is not None
-            holder["engine"] = engine
-            _, opts = engine.dialect.create_connect_args(engine.url)
-            opts.pop("prepared_statement_cache_size", None)
-            opts.setdefault("server_settings", {"application_name": db.APPLICATION_NAME})
-            opts.setdefault("timeout", self.settings.DB_CONNECT_WAIT_SECONDS)
-            return await asyncpg.connect(**opts)
+            kwargs.setdefault("timeout", self.settings.DB_CONNECT_WAIT_SECONDS)
+            return await asyncpg.connect(*args, **kwargs)
 
         return connect
 
