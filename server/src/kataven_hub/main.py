@@ -49,6 +49,7 @@ from kataven_hub.rate_limits import service as rate_limits_service
 from kataven_hub.rate_limits.service import RateLimited
 from kataven_hub.recordings import storage as recordings_storage
 from kataven_hub.widget import keys_service as widget_keys_service
+from kataven_hub.widget import origins as widget_origins
 from kataven_hub.widget.cors import WidgetCors
 
 log = logging.getLogger("kataven_hub")
@@ -148,7 +149,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     _operational_routes(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(WidgetCors, allows_origin=widget_keys_service.allows_origin)
+    app.add_middleware(
+        WidgetCors,
+        allows_origin=widget_keys_service.allows_origin,
+        allowed_anywhere=widget_origins.allowed_anywhere,
+    )
     # Outermost last: aliases → metrics → request id, body cap, response-end actions → keyed
     # writes (inside the body cap, so a keyed body is never read past MAX_BODY_BYTES).
     app.add_middleware(IdempotencyMiddleware)

@@ -189,6 +189,7 @@ def _migrate(args: argparse.Namespace) -> int:
     async def work(session: Any) -> list[str]:
         from kataven_hub.accounts import service as accounts_service
         from kataven_hub.core import migrate, tenancy
+        from kataven_hub.widget import origins as widget_origins
 
         done = []
         for account in await accounts_service.list_accounts(session):
@@ -196,6 +197,7 @@ def _migrate(args: argparse.Namespace) -> int:
             assert engine is not None
             await migrate.upgrade(engine, "tenant")
             await accounts_service.seed_tenant(engine)  # defaults added by newer releases
+            await widget_origins.rebuild(account.slug, engine)  # the CORS origin index
             done.append(account.slug)
         return done
 
