@@ -255,3 +255,44 @@ async def test_a_second_contacts_file_is_refused(
     assert listed["campaigns"] == []  # nothing stored
     r = await client.post("/api/v1/campaigns", data=data, files=files[:1], headers=tenant.headers)
     assert r.status_code == 201, r.text
+
+
+async def test_a_write_whose_connection_dies_is_a_503(
+    backend: Backend, new_tenant: Any, client: httpx.AsyncClient
+) -> None:
+    """PostgreSQL: the server ends the connection in the middle of a write transaction (after
+    its checkout ping). Not retried (the write may not be repeatable): 503 with Retry-After,
+    rendered by the same handler every route uses. (SQLite has no server to lose.)"""
+    from kataven_hub.core import errors, tenancy
+    from kataven_hub.core.db import new_session
+    from sqlalchemy import text
+    from starlette.requests import Request
+
+    from tests.fixtures.backends import pg_admin
+
+    tenant: Tenant = await new_tenant()
+    engine = await tenancy.get().engine_for(tenant.slug)
+    assert engine is not None
+    if not backend.is_postgres:
+        assert engine.dialect.name == "sqlite"
+        return
+    caught: BaseException | None = None
+    async with new_session(engine) as session:
+        pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        admin = await pg_admin()
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await admin.close()
+        try:
+            await session.execute(text("UPDATE agents SET name = name WHERE false"))
+        except Exception as exc:
+            caught = exc
+    assert caught is not None
+    assert errors.database_unavailable(caught)
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": [], "state": {}}
+    response = errors.render_unexpected(Request(scope), caught)  # type: ignore[arg-type]
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    r = await client.get("/api/v1/agents", headers=tenant.headers)  # the pool healed
+    assert r.status_code == 200
