@@ -14,8 +14,9 @@ the call row itself just before asking the carrier). An `originated` contact wit
 after `DISPATCH_IN_DOUBT_SECONDS` (a crash, an unexpected error) is settled by the call rows:
 with no call recorded for the attempt the carrier was never asked, so the contact goes back to
 pending and its attempt is given back; with one, the carrier request may or may not have gone
-out, so it is never dialled again and is marked `failed` with reason `outcome_unknown`. A call that exists but went silent
-for `DISPATCH_RECONCILE_AFTER_SECONDS` is looked up at the carrier by its carrier id.
+out, so it is never dialled again and is marked `failed` with reason `outcome_unknown`. A call
+that exists but went silent for `DISPATCH_RECONCILE_AFTER_SECONDS` is looked up at the carrier
+by its carrier id.
 """
 
 from __future__ import annotations
