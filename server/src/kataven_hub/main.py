@@ -36,6 +36,7 @@ from kataven_hub.core import (
     metrics,
     migrate,
     redis,
+    secrets,
     tenancy,
 )
 from kataven_hub.core import logging as log_setup
@@ -48,6 +49,7 @@ from kataven_hub.rate_limits import service as rate_limits_service
 from kataven_hub.rate_limits.service import RateLimited
 from kataven_hub.recordings import storage as recordings_storage
 from kataven_hub.widget import keys_service as widget_keys_service
+from kataven_hub.widget import origins as widget_origins
 from kataven_hub.widget.cors import WidgetCors
 
 log = logging.getLogger("kataven_hub")
@@ -147,7 +149,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     _operational_routes(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(WidgetCors, allows_origin=widget_keys_service.allows_origin)
+    app.add_middleware(
+        WidgetCors,
+        allows_origin=widget_keys_service.allows_origin,
+        allowed_anywhere=widget_origins.allowed_anywhere,
+    )
     # Outermost last: aliases → metrics → request id, body cap, response-end actions → keyed
     # writes (inside the body cap, so a keyed body is never read past MAX_BODY_BYTES).
     app.add_middleware(IdempotencyMiddleware)
@@ -181,11 +187,12 @@ def _operational_routes(app: FastAPI) -> None:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> PlainTextResponse:
-        try:
-            async with tenancy.get().control_engine.connect() as conn:
-                await asyncio.wait_for(conn.execute(text("SELECT 1")), 2.0)
-        except Exception:
-            return PlainTextResponse("control database unreachable", status_code=503)
+        """200 `ok` when every dependency this process needs answers; else 503 naming each
+        one that failed (`control database`, `redis`, `keyring`), one per line."""
+        failed = [name for name, ok in await _dependencies() if not ok]
+        if failed:
+            body = "".join(f"{name}: unavailable\n" for name in failed)
+            return PlainTextResponse(body, status_code=503)
         return PlainTextResponse("ok")
 
     @app.get("/.well-known/jwks.json", include_in_schema=False)
@@ -193,6 +200,32 @@ def _operational_routes(app: FastAPI) -> None:
         return JSONResponse(auth.jwks())
 
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
+
+
+async def _dependencies() -> list[tuple[str, bool]]:
+    """(dependency, answered) for the control database, Redis (when configured), keyring."""
+
+    async def control() -> bool:
+        async with tenancy.get().control_engine.connect() as conn:
+            try:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), 2.0)
+            except BaseException:
+                # A query cut short must not go back to the pool mid-operation (the next user
+                # would get asyncpg's "another operation is in progress").
+                await conn.invalidate()
+                raise
+        return True
+
+    async def cache() -> bool:
+        client = redis.client()
+        return client is None or bool(await asyncio.wait_for(client.ping(), 2.0))
+
+    async def keyring() -> bool:
+        return secrets.keyring() is not None
+
+    checks = {"control database": control(), "redis": cache(), "keyring": keyring()}
+    results = await asyncio.gather(*checks.values(), return_exceptions=True)
+    return [(name, result is True) for name, result in zip(checks, results, strict=True)]
 
 
 _AUTH_ERRORS = errors.errors_doc(errors.Unauthorized, errors.Forbidden)

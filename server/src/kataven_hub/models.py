@@ -15,6 +15,7 @@ from kataven_hub.widget.models import (
     AgentWidgetPolicy,
     WidgetBranding,
     WidgetKey,
+    WidgetOrigin,
     WidgetRefreshToken,
     WidgetTokenRedemption,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "User",
     "WidgetBranding",
     "WidgetKey",
+    "WidgetOrigin",
     "WidgetRefreshToken",
     "WidgetTokenRedemption",
 ]

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
@@ -156,14 +157,19 @@ def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
 def _api(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from kataven_hub.core.settings import get_settings
+    from kataven_hub.core import settings as settings_mod
 
-    settings = get_settings()
+    settings = settings_mod.get_settings()
+    host, port = args.host or settings.HOST, args.port or settings.PORT
+    # The served address is the process's HOST/PORT: without KATAVEN_PUBLIC_BASE_URL, carrier
+    # callback and recording URLs are built from it (workers and reloads inherit it too).
+    os.environ["KATAVEN_HOST"], os.environ["KATAVEN_PORT"] = host, str(port)
+    settings_mod.configure()
     uvicorn.run(
         "kataven_hub.main:create_app",
         factory=True,
-        host=args.host or settings.HOST,
-        port=args.port or settings.PORT,
+        host=host,
+        port=port,
         workers=args.workers,
         reload=args.reload,
         log_config=None,
@@ -183,6 +189,7 @@ def _migrate(args: argparse.Namespace) -> int:
     async def work(session: Any) -> list[str]:
         from kataven_hub.accounts import service as accounts_service
         from kataven_hub.core import migrate, tenancy
+        from kataven_hub.widget import origins as widget_origins
 
         done = []
         for account in await accounts_service.list_accounts(session):
@@ -190,6 +197,7 @@ def _migrate(args: argparse.Namespace) -> int:
             assert engine is not None
             await migrate.upgrade(engine, "tenant")
             await accounts_service.seed_tenant(engine)  # defaults added by newer releases
+            await widget_origins.rebuild(account.slug, engine)  # the CORS origin index
             done.append(account.slug)
         return done
 

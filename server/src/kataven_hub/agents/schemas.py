@@ -78,6 +78,13 @@ class _AgentFields(RequestModel):
 
 class AgentCreate(_AgentFields):
     name: Name = Field(examples=["Front Desk"])
+    template_id: str | None = Field(
+        default=None,
+        max_length=100,
+        description="The marketplace template this agent is based on (recorded on the agent; "
+        "400 unless it names a template of GET /marketplace/templates). Installing a template "
+        "with its playbooks and FAQs is POST /marketplace/templates/{id}/install.",
+    )
 
 
 class AgentUpdate(UpdateModel, _AgentFields):

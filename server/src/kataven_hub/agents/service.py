@@ -53,6 +53,13 @@ async def create(
     session: TenantSession, principal: Principal, body: AgentCreate, template_id: str | None = None
 ) -> dict[str, Any]:
     values = body.model_dump(exclude_none=True)
+    requested = values.pop("template_id", None)
+    if requested is not None:
+        from kataven_hub.marketplace.templates import BY_ID
+
+        if requested not in BY_ID:
+            raise InvalidRequest(f"template_id {requested!r} names no marketplace template")
+        template_id = template_id or requested
     agent = Agent(
         id=new_id("agent"), created_by=principal.subject, template_id=template_id, **values
     )

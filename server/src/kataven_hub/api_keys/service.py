@@ -11,6 +11,7 @@ import re
 import secrets
 import string
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from kataven_hub.api_keys.models import ApiKey
@@ -94,7 +95,12 @@ async def _get(session: TenantSession, key_id: str) -> ApiKey:
     return key
 
 
-async def update(session: TenantSession, key_id: str, body: ApiKeyUpdate) -> ApiKey:
+async def update(
+    session: TenantSession,
+    key_id: str,
+    body: ApiKeyUpdate,
+    not_announced: Callable[[], None] | None = None,
+) -> ApiKey:
     key = await _get(session, key_id)
     if body.name is not None:
         key.name = body.name
@@ -103,11 +109,13 @@ async def update(session: TenantSession, key_id: str, body: ApiKeyUpdate) -> Api
     elif body.disabled is False:
         key.disabled_at = None
     await session.flush()
-    _invalidate_after_commit(session, key)
+    _invalidate_after_commit(session, key, not_announced)
     return key
 
 
-async def delete(session: TenantSession, key_id: str) -> ApiKey:
+async def delete(
+    session: TenantSession, key_id: str, not_announced: Callable[[], None] | None = None
+) -> ApiKey:
     key = await _get(session, key_id)
     repo = ApiKeyRepository(session)
     if key.last_used_at is None:
@@ -115,13 +123,27 @@ async def delete(session: TenantSession, key_id: str) -> ApiKey:
     elif key.disabled_at is None:
         key.disabled_at = datetime.now(UTC)
         await session.flush()
-    _invalidate_after_commit(session, key)
+    _invalidate_after_commit(session, key, not_announced)
     return key
 
 
-def _invalidate_after_commit(session: TenantSession, key: ApiKey) -> None:
+# Said on the answer when the change could not be announced to the other API processes.
+NOT_ANNOUNCED = (
+    '199 kataven-hub "Saved. Other API processes could not be told at once (event bus '
+    'unavailable); they check keys against the database until it is back."'
+)
+
+
+def _invalidate_after_commit(
+    session: TenantSession, key: ApiKey, not_announced: Callable[[], None] | None
+) -> None:
     digest = key.digest
-    after_commit(session, lambda: auth.key_changed(digest))
+
+    async def announce() -> None:
+        if not await auth.key_changed(digest) and not_announced is not None:
+            not_announced()
+
+    after_commit(session, announce)
 
 
 async def lookup(account: str, digest: str) -> auth.KeyRecord | None:

@@ -26,8 +26,11 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+from sqlalchemy import select
 
 from kataven_hub.agents import service as agents_service
 from kataven_hub.calls import tasks
@@ -166,6 +169,8 @@ async def originate(
     except BaseException:
         await limits_service.unreserve(account, session_id)
         raise
+    # From here on the carrier may have the call: a failure is in doubt, not "never dialled".
+    session.info["carrier_asked"] = True
     try:
         placed = await carrier.place_call(
             creds,
@@ -231,6 +236,23 @@ async def get_or_none(session: TenantSession, session_id: str) -> Call | None:
     if not looks_like("sess", session_id):
         return None
     return await CallRepository(session).get(session_id)
+
+
+async def exists_for_contact(
+    session: TenantSession, campaign_id: str, contact_id: str, since: datetime
+) -> bool:
+    """Whether a call was recorded for this campaign contact since `since` (originate records
+    the call before it asks the carrier: no call means the carrier was never asked)."""
+    stmt = (
+        select(Call.id)
+        .where(
+            Call.campaign_id == campaign_id,
+            Call.contact_id == contact_id,
+            Call.created_at >= since - timedelta(seconds=1),
+        )
+        .limit(1)
+    )
+    return (await session.execute(stmt)).first() is not None
 
 
 async def get(session: TenantSession, session_id: str) -> Call:

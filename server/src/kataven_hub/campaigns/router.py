@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from kataven_hub.campaigns import service as campaigns_service
@@ -59,6 +59,7 @@ async def list_campaigns(principal: PrincipalDep, session: TenantSessionDep) -> 
 async def create_campaign(
     principal: PrincipalDep,
     session: TenantSessionDep,
+    request: Request,
     name: Annotated[str, Form(description="Campaign name")],
     agent_id: Annotated[str, Form(description="The agent that handles the calls")],
     phone_number_id: Annotated[str, Form(description="The caller-ID number (outbound enabled)")],
@@ -77,6 +78,11 @@ async def create_campaign(
     numbers keep their first row (`duplicates_skipped`). Any bad row → 400 naming the first
     20 bad rows, and nothing is stored. Dialling starts with `start`."""
     settings = get_settings()
+    if len((await request.form()).getlist("contacts")) > 1:  # parsed once, cached
+        raise InvalidRequest(
+            "Send one contacts file per campaign",
+            errors=[{"field": "contacts", "message": "more than one file"}],
+        )
     if retry_delay_seconds < settings.CAMPAIGN_MIN_RETRY_DELAY_SECONDS:
         floor = settings.CAMPAIGN_MIN_RETRY_DELAY_SECONDS
         raise InvalidRequest(

@@ -152,10 +152,18 @@ class KeyCache:
 key_cache = KeyCache()
 
 
-async def key_changed(digest: str) -> None:
-    """Call after a key is revoked, re-enabled, renamed or deleted (after the commit)."""
+async def key_changed(digest: str) -> bool:
+    """Call after a key is revoked, re-enabled, renamed or deleted (after the commit). False
+    when the other processes could not be told (the bus is down): they bypass their key cache
+    while their own feed is lost, and clear it when it is back, so the change still applies
+    to them on their next request."""
     key_cache.evict(digest)
-    await events.bus().publish(_KEY_CHANNEL, digest.encode())
+    try:
+        await events.bus().publish(_KEY_CHANNEL, digest.encode())
+    except Exception:
+        log.warning("key change not announced: the event bus is unavailable")
+        return False
+    return True
 
 
 async def account_removed(account: str) -> None:

@@ -16,8 +16,9 @@ Window kinds:
 - `slots`: named holders (a call's session id, the `member` of `acquire`), each taken with the
   time it was taken; `keep()` marks a holder as confirmed, `drop()` gives its slot back (twice
   is harmless), and `unkept()` lists holders never confirmed, so a caller that crashed between
-  taking a slot and confirming it can be found and its slot reclaimed. The set expires after
-  `seconds` without change.
+  taking a slot and confirming it can be found and its slot reclaimed, and `kept()` lists the
+  confirmed ones (checked against the database when a release may have been lost). The set
+  expires after `seconds` without change.
 A limit of 0 blocks the dimension. `cost=0` only checks (e.g. "minutes used today < budget").
 """
 
@@ -74,6 +75,10 @@ class Counters(Protocol):
 
     async def unkept(self, scope: str, name: str, taken_before: float) -> list[str]:
         """Holders of a `slots` window taken before `taken_before` and never confirmed."""
+        ...
+
+    async def kept(self, scope: str, name: str) -> list[str]:
+        """Holders of a `slots` window that were confirmed."""
         ...
 
     async def set_slots(
@@ -204,6 +209,10 @@ class LocalCounters:
     async def unkept(self, scope: str, name: str, taken_before: float) -> list[str]:
         holders = self._slots.get((scope, name), ({}, 0.0))[0]
         return [m for m, taken in holders.items() if taken <= taken_before]
+
+    async def kept(self, scope: str, name: str) -> list[str]:
+        holders = self._slots.get((scope, name), ({}, 0.0))[0]
+        return [m for m, taken in holders.items() if taken == math.inf]
 
     async def set_slots(
         self, scope: str, name: str, members: dict[str, float | None], idle_seconds: int
@@ -358,6 +367,11 @@ class RedisCounters:
     async def unkept(self, scope: str, name: str, taken_before: float) -> list[str]:
         key = redis_mod.key(scope, "ctr", name)
         members = await self._redis.zrangebyscore(key, "-inf", repr(taken_before))
+        return [m.decode() if isinstance(m, bytes) else str(m) for m in members]
+
+    async def kept(self, scope: str, name: str) -> list[str]:
+        key = redis_mod.key(scope, "ctr", name)
+        members = await self._redis.zrangebyscore(key, "+inf", "+inf")
         return [m.decode() if isinstance(m, bytes) else str(m) for m in members]
 
     async def set_slots(

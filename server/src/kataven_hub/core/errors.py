@@ -14,7 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -244,9 +245,54 @@ def _render_integrity(request: Request, exc: Exception) -> Response:
     )
 
 
+# Failures to reach the database (the server closed the connection, refused a new one, or no
+# pooled connection was free in time) are not the request's fault: 503, retry shortly. A write
+# that failed this way was rolled back (its transaction died with the connection).
+_UNAVAILABLE_SQLSTATES = frozenset({"53300", "57P01", "57P02", "57P03", "08000", "08003", "08006"})
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached (as opposed to a bad statement or a constraint)."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        exc = exc.orig if exc.orig is not None else exc
+    sqlstate = getattr(exc, "sqlstate", None)
+    if sqlstate in _UNAVAILABLE_SQLSTATES:
+        return True
+    name = type(exc).__name__
+    return name in {"ConnectionDoesNotExistError", "InterfaceError", "InternalClientError"} or (
+        isinstance(exc, OSError | ConnectionError)
+    )
+
+
+def _render_database(request: Request, exc: Exception) -> Response:
+    if not database_unavailable(exc):
+        return _render_unexpected(request, exc)
+    log.warning("database unavailable, answered 503: %s", type(exc).__name__)
+    return render(
+        request,
+        503,
+        "database_unavailable",
+        "Service unavailable",
+        "The database is not reachable right now; retry shortly",
+        {"Retry-After": "1"},
+    )
+
+
 def _render_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     return render(request, 500, "internal_error", "Internal error", "Internal server error")
+
+
+def render_unexpected(request: Request, exc: Exception) -> Response:
+    """The answer to an exception no handler took: 503 when the database is unreachable, else
+    a plain 500 (logged with its traceback)."""
+    if database_unavailable(exc):
+        return _render_database(request, exc)
+    return _render_unexpected(request, exc)
 
 
 def install(app: FastAPI) -> None:
@@ -254,6 +300,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _render_validation)
     app.add_exception_handler(StarletteHTTPException, _render_http)
     app.add_exception_handler(IntegrityError, _render_integrity)
+    app.add_exception_handler(DBAPIError, _render_database)
+    app.add_exception_handler(PoolTimeout, _render_database)
     app.add_exception_handler(Exception, _render_unexpected)
 
 

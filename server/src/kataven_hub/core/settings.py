@@ -141,6 +141,22 @@ class Settings(BaseSettings):
         default_factory=lambda: ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"]
     )
 
+    # Behaviour under faults. Tenant pools share one budget of PostgreSQL connections per
+    # process (the control database has its own pool beside it); a tenant pool idle this long
+    # is closed; a request that cannot get a connection within DB_CONNECT_WAIT_SECONDS gets
+    # 503 with Retry-After.
+    DB_TENANT_CONNECTIONS_MAX: int = 40
+    DB_TENANT_POOL_IDLE_SECONDS: float = 60.0
+    DB_CONNECT_WAIT_SECONDS: float = 5.0
+    # Confirmed call slots are checked against the calls table (calls in flight) when the
+    # concurrent cap refuses a call, at most this often per account: a slot whose release was
+    # lost (Redis restarted) comes back.
+    CALL_SLOT_RECONCILE_SECONDS: float = 5.0
+    # Failed sign-ins (POST /api/login) per account and per caller IP: past the first limit the
+    # caller waits out a short window, past the second a longer one (429 with Retry-After).
+    LOGIN_FAILURES_PER_ACCOUNT: tuple[int, int] = (5, 20)  # per minute, per hour
+    LOGIN_FAILURES_PER_IP: tuple[int, int] = (20, 100)  # per minute, per hour
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.ENV == "production":
@@ -148,6 +164,16 @@ class Settings(BaseSettings):
             if pepper.lower() in _PLACEHOLDERS or len(pepper) < 16:
                 raise ValueError(
                     "KATAVEN_API_KEY_PEPPER must be set to a real secret in production"
+                )
+            url_secret = (
+                self.RECORDINGS_URL_SECRET.get_secret_value() if self.RECORDINGS_URL_SECRET else ""
+            )
+            if self.RECORDINGS_BACKEND == "local" and (
+                url_secret.lower() in _PLACEHOLDERS or len(url_secret) < 16
+            ):
+                # Every replica must sign and check recording URLs with the same key.
+                raise ValueError(
+                    "KATAVEN_RECORDINGS_URL_SECRET must be set to a real secret in production"
                 )
         return self
 
