@@ -130,7 +130,7 @@ async def _bootstrap(registry: tenancy.Tenancy) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    log_setup.setup(settings.LOG_LEVEL)
+    log_setup.setup(settings.LOG_LEVEL, settings.LOG_FORMAT, production=not settings.is_development)
     app = FastAPI(
         title="Kataven Hub API",
         version=kataven_hub.__version__,

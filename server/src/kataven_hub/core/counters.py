@@ -109,6 +109,11 @@ def _fixed_slot(window: Window, now: float) -> tuple[int, int]:
     return index, max(1, math.ceil((index + 1) * window.seconds - now))
 
 
+def seconds_left(window: Window, now: float | None = None) -> int:
+    """Whole seconds until a fixed window turns over (at least 1)."""
+    return _fixed_slot(window, time.time() if now is None else now)[1]
+
+
 class LocalCounters:
     _SWEEP_SECONDS = 60.0
 

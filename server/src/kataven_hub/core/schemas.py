@@ -197,11 +197,11 @@ class RequestModel(BaseModel):
 
 
 def _read_names(model: type[BaseModel]) -> frozenset[str]:
-    names = set(model.model_fields) | set(model.model_computed_fields)
-    for info in model.model_fields.values():
-        if info.serialization_alias:
-            names.add(info.serialization_alias)
-    return frozenset(names)
+    """The names a read schema shows on the wire (a field's serialisation alias, if any)."""
+    names = {
+        info.serialization_alias or info.alias or name for name, info in model.model_fields.items()
+    }
+    return frozenset(names | set(model.model_computed_fields))
 
 
 def add_read_only_fields(body: type[RequestModel], read: type[BaseModel]) -> None:

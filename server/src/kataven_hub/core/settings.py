@@ -141,6 +141,10 @@ class Settings(BaseSettings):
         default_factory=lambda: ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"]
     )
 
+    # Newcomer experience. Logs: `auto` is readable lines on a terminal and JSON otherwise
+    # (always JSON in production); `text` or `json` force one.
+    LOG_FORMAT: Literal["auto", "text", "json"] = "auto"
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.ENV == "production":

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import time
 from dataclasses import asdict, dataclass
 
@@ -40,7 +39,7 @@ from redis.exceptions import RedisError
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.core import metrics, tenancy
 from kataven_hub.core.auth import Principal
-from kataven_hub.core.counters import Window, counters
+from kataven_hub.core.counters import Window, counters, seconds_left
 from kataven_hub.core.db import ControlSession, new_session
 from kataven_hub.core.errors import LimitExceeded, NotFound
 from kataven_hub.core.middleware import at_response_end, set_response_headers
@@ -194,7 +193,7 @@ async def admit(request: Request, principal: Principal) -> None:
 def _headers(window: Window, remaining: int, checked: list[Window]) -> dict[str, str]:
     """RateLimit-* headers (draft-ietf-httpapi-ratelimit-headers) for the window closest to
     exhaustion, and RateLimit-Policy listing every window."""
-    reset = _fixed_reset(window)
+    reset = seconds_left(window)
     policy = ", ".join(f"{w.limit};w={w.seconds}" for w in checked if w.kind == "fixed")
     return {
         "RateLimit-Limit": str(window.limit),
@@ -202,10 +201,6 @@ def _headers(window: Window, remaining: int, checked: list[Window]) -> dict[str,
         "RateLimit-Reset": str(reset),
         "RateLimit-Policy": policy,
     }
-
-
-def _fixed_reset(window: Window) -> int:
-    return max(1, math.ceil((int(time.time() // window.seconds) + 1) * window.seconds - time.time()))
 
 
 def _quota_headers(checked: list[Window], usage: list[int]) -> dict[str, str]:
