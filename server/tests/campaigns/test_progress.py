@@ -46,9 +46,7 @@ async def _snapshot(http: httpx.AsyncClient, url: str, headers: dict[str, str]) 
             buffer += chunk
             while "\n\n" in buffer:
                 block, buffer = buffer.split("\n\n", 1)
-                lines = dict(
-                    line.split(": ", 1) for line in block.split("\n") if ": " in line
-                )
+                lines = dict(line.split(": ", 1) for line in block.split("\n") if ": " in line)
                 if "data" in lines and "event" not in lines:
                     data = json.loads(lines["data"])
                     if data["in_flight"] == 2:

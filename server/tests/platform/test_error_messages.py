@@ -37,7 +37,9 @@ class TestNotFound:
     async def test_names_the_resource_and_id(
         self, client: httpx.AsyncClient, tenant_a: Tenant
     ) -> None:
-        r = await client.get("/api/v1/agents/agent_01HZZZZZZZZZZZZZZZZZZZZZZZ", headers=tenant_a.headers)
+        r = await client.get(
+            "/api/v1/agents/agent_01HZZZZZZZZZZZZZZZZZZZZZZZ", headers=tenant_a.headers
+        )
         assert r.status_code == 404
         assert r.text == "Agent 'agent_01HZZZZZZZZZZZZZZZZZZZZZZZ' not found"
 

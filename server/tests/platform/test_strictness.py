@@ -34,7 +34,9 @@ class TestUnknownBodyFields:
         assert problem["errors"] == [
             {"field": "model", "message": "unknown field 'model'; did you mean 'llm_model'?"}
         ]
-        names = [a["name"] for a in (await client.get("/api/v1/agents", headers=tenant_a.headers)).json()]
+        names = [
+            a["name"] for a in (await client.get("/api/v1/agents", headers=tenant_a.headers)).json()
+        ]
         assert "A" not in names  # nothing stored
 
     async def test_every_unknown_field_is_named(
@@ -70,7 +72,9 @@ class TestUnknownBodyFields:
     ) -> None:
         agent = await create_agent(client, tenant_a, status="draft")
         edited = {**agent, "description": "edited"}  # id, created_at, playbooks, faqs…
-        r = await client.patch(f"/api/v1/agents/{agent['id']}", json=edited, headers=tenant_a.headers)
+        r = await client.patch(
+            f"/api/v1/agents/{agent['id']}", json=edited, headers=tenant_a.headers
+        )
         assert r.status_code == 200, r.text
         assert r.json()["description"] == "edited"
         assert r.json()["id"] == agent["id"]
@@ -79,9 +83,7 @@ class TestUnknownBodyFields:
     async def test_read_fields_of_the_resource_tolerated_on_a_204_route(
         self, client: httpx.AsyncClient, tenant_a: Tenant
     ) -> None:
-        provider = await add_provider(
-            client, tenant_a, "sandbox", {}, label="strict"
-        )
+        provider = await add_provider(client, tenant_a, "sandbox", {}, label="strict")
         body = {"e164": unique_e164(), "provider": "sandbox", "credentials_id": provider["id"]}
         number = (
             await client.post("/api/v1/telephony/numbers", json=body, headers=tenant_a.headers)
@@ -161,9 +163,7 @@ class TestFormBodies:
     async def test_unknown_form_field(self, client: httpx.AsyncClient, tenant_a: Tenant) -> None:
         files = {"contacts": ("c.csv", csv_of(contact_numbers(1)), "text/csv")}
         data = {"name": "x", "agent_id": "agent_x", "phone_number_id": "num_x", "retries": "2"}
-        r = await client.post(
-            "/api/v1/campaigns", data=data, files=files, headers=tenant_a.headers
-        )
+        r = await client.post("/api/v1/campaigns", data=data, files=files, headers=tenant_a.headers)
         assert r.status_code == 400
         assert r.text.startswith(
             "unknown form field 'retries'; did you mean 'retries_per_contact'?"

@@ -231,7 +231,9 @@ async def ingest(
         shown = "; ".join(e["message"] for e in parser.errors)
         more = " (first 20 shown)" if len(parser.errors) >= MAX_ERRORS else ""
         if any("phone number" in e["message"] for e in parser.errors):
-            shown += _PHONE_HINT if default_region is None else f" (default_region {default_region})"
+            shown += (
+                _PHONE_HINT if default_region is None else f" (default_region {default_region})"
+            )
         raise InvalidCsv(f"Invalid CSV{more}: {shown}", errors=parser.errors)
     if parser.total == 0:
         raise InvalidCsv("Invalid CSV: no contacts (only a header row)")

@@ -7,7 +7,6 @@ from pydantic import Field
 from kataven_hub.campaigns.models import CONTACT_DONE, CONTACT_STATUSES, IN_FLIGHT
 from kataven_hub.core.schemas import ResponseModel, Timestamp
 
-
 CampaignStatus = Literal["draft", "scheduled", "running", "paused", "completed", "failed"]
 
 

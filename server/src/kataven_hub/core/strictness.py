@@ -19,8 +19,8 @@ from types import UnionType
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.params import File, Form
 from fastapi.dependencies.models import Dependant
+from fastapi.params import File, Form
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 

@@ -204,7 +204,9 @@ def _headers(window: Window, remaining: int, checked: list[Window]) -> dict[str,
 
 
 def _quota_headers(checked: list[Window], usage: list[int]) -> dict[str, str]:
-    fixed = [(w, w.limit - used) for w, used in zip(checked, usage, strict=False) if w.kind == "fixed"]
+    fixed = [
+        (w, w.limit - used) for w, used in zip(checked, usage, strict=False) if w.kind == "fixed"
+    ]
     if not fixed:
         return {}
     window, remaining = min(fixed, key=lambda item: (item[1], item[0].seconds))

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 import re
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
