@@ -6,9 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # uv on PATH, else one bootstrapped into .tools/ (a venv of its own: the system Python is never
 # written to, which Debian's Python refuses anyway).
-# uv's package cache too stays in the checkout unless UV_CACHE_DIR says otherwise.
-export UV_CACHE_DIR ?= $(CURDIR)/.tools/uv-cache
 UV := $(or $(shell uv --version >/dev/null 2>&1 && command -v uv),$(CURDIR)/.tools/bin/uv)
+ifeq ($(UV),$(CURDIR)/.tools/bin/uv)
+# The bootstrapped uv keeps its package cache in the checkout too (unless UV_CACHE_DIR is set).
+export UV_CACHE_DIR ?= $(CURDIR)/.tools/uv-cache
+endif
 
 .PHONY: install install-serve browser-deps run dev dispatcher test test-announce test-fast lint types migration openapi bench bench-campaigns clean
 
