@@ -50,6 +50,7 @@ class TestListFilters:
         for params in (
             {"from": "yesterday"},
             {"from": "2026-01-01T00:00:00"},  # no time zone
+            {"to": "0.5"},  # not a Unix timestamp either
             {"from": "2026-01-02T00:00:00Z", "to": "2026-01-01T00:00:00Z"},
             {"direction": "sideways"},
         ):
