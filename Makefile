@@ -13,6 +13,7 @@ export UV_CACHE_DIR ?= $(CURDIR)/.tools/uv-cache
 endif
 
 .PHONY: install install-serve browser-deps run dev dispatcher test test-announce test-fast lint types migration openapi bench bench-campaigns clean
+.PHONY: test-sdk-python sdk-types bench-sdk
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "Bootstrapping uv into .tools/ (a venv inside this checkout)"
@@ -52,6 +53,7 @@ test: test-announce install  ## the whole suite, on SQLite + in-process and on P
 	  else echo "The widget browser test needs Chromium at /usr/bin/chromium: run 'sudo make browser-deps' (apt-get install chromium). It will fail without it." >&2; fi; \
 	fi
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
+	$(MAKE) test-sdk-python
 
 test-fast: install  ## the suite on one process, stop at the first failure
 	$(VENV)/bin/pytest -x -q
@@ -59,9 +61,12 @@ test-fast: install  ## the suite on one process, stop at the first failure
 lint: install
 	$(VENV)/bin/ruff format --check server
 	$(VENV)/bin/ruff check server
+	$(VENV)/bin/ruff format --check sdks/python
+	$(VENV)/bin/ruff check sdks/python
 
 types: install
 	$(VENV)/bin/mypy server/src
+	$(VENV)/bin/mypy --strict sdks/python/src sdks/python/examples
 
 migration: install  ## make migration h=tenant m="add agent voice"
 	cd server && ../$(PY) -c "from kataven_hub.core import migrate; migrate.revision('$(h)', '$(m)', 'sqlite+aiosqlite:////tmp/kataven-migration-$(h).db')"; rm -f /tmp/kataven-migration-$(h).db
@@ -78,3 +83,14 @@ bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (P
 
 clean:
 	rm -rf $(VENV) .tools data .pytest_cache server/tests/openapi_tools/node_modules
+
+# ---- the Python SDK and the `kataven` command (sdks/python) -------------------------------------
+
+test-sdk-python: install  ## the SDK's suite: unit tests, then a real `kataven-hub api` process
+	$(VENV)/bin/pytest sdks/python/tests -p no:cacheprovider -q
+
+sdk-types: install  ## regenerate the SDK's TypedDicts from the server's OpenAPI document
+	$(PY) sdks/python/scripts/generate_types.py
+
+bench-sdk: install  ## client.agents.get beside a raw httpx loop on the same server (sync, async)
+	$(PY) bench/sdk.py

@@ -1,0 +1,923 @@
+"""TypedDicts for the Hub API's JSON, generated from its OpenAPI document by
+sdks/python/scripts/generate_types.py (`make sdk-types`). Do not edit by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Required, TypedDict
+
+
+class AccountList(TypedDict, total=False):
+    accounts: Required[list[AccountRead]]
+
+
+class AccountRead(TypedDict, total=False):
+    account: Required[str]
+    name: Required[str]
+    created_at: Required[str]
+
+
+class AccountValidation(TypedDict, total=False):
+    account: Required[str]
+    valid: Required[bool]
+    exists: Required[bool]
+
+
+class AgentCreate(TypedDict, total=False):
+    description: str | None
+    category: Literal["customer_support", "sales", "operations", "custom"] | None
+    status: Literal["draft", "active", "paused", "archived"] | None
+    system_prompt: str | None
+    active_prompt_id: str | None
+    greeting_message: str | None
+    greeting_mode: Literal["interruptible", "locked"] | None
+    llm_model: Literal["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"] | None
+    voice_provider: Literal["cartesia", "elevenlabs", "deepgram"] | None
+    voice_id: str | None
+    auth_mode: Literal["public", "authenticated"] | None
+    ringing_enabled: bool | None
+    background_audio_enabled: bool | None
+    background_audio_volume: float | None
+    noise_suppression_enabled: bool | None
+    name: Required[str]
+
+
+class AgentCreateFields(TypedDict, total=False):
+    description: str | None
+    category: Literal["customer_support", "sales", "operations", "custom"] | None
+    status: Literal["draft", "active", "paused", "archived"] | None
+    system_prompt: str | None
+    active_prompt_id: str | None
+    greeting_message: str | None
+    greeting_mode: Literal["interruptible", "locked"] | None
+    llm_model: Literal["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"] | None
+    voice_provider: Literal["cartesia", "elevenlabs", "deepgram"] | None
+    voice_id: str | None
+    auth_mode: Literal["public", "authenticated"] | None
+    ringing_enabled: bool | None
+    background_audio_enabled: bool | None
+    background_audio_volume: float | None
+    noise_suppression_enabled: bool | None
+
+
+class AgentFace(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    greeting: Required[str]
+
+
+class AgentRead(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    description: Required[str]
+    category: Required[str]
+    status: Required[str]
+    system_prompt: Required[str]
+    active_prompt_id: Required[str | None]
+    greeting_message: Required[str]
+    greeting_mode: Required[str]
+    llm_model: Required[str]
+    voice_provider: Required[str]
+    voice_id: Required[str]
+    auth_mode: Required[str]
+    ringing_enabled: Required[bool]
+    background_audio_enabled: Required[bool]
+    background_audio_volume: Required[float]
+    noise_suppression_enabled: Required[bool]
+    template_id: Required[str | None]
+    playbooks: list[AgentsPlaybookSummary]
+    faqs: list[FaqSummary]
+    created_by: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+
+
+class AgentToolRead(TypedDict, total=False):
+    agent_id: Required[str]
+    tool_name: Required[str]
+    config: Required[dict[str, Any]]
+    enabled: Required[bool]
+    created_at: Required[str]
+    updated_at: Required[str]
+
+
+class AgentToolUpsert(TypedDict, total=False):
+    tool_name: Required[str]
+    config: dict[str, JsonValue]
+    enabled: bool
+    agent_id: str | None
+
+
+class AgentUpdate(TypedDict, total=False):
+    description: str
+    category: Literal["customer_support", "sales", "operations", "custom"]
+    status: Literal["draft", "active", "paused", "archived"]
+    system_prompt: str
+    active_prompt_id: str | None
+    greeting_message: str
+    greeting_mode: Literal["interruptible", "locked"]
+    llm_model: Literal["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"]
+    voice_provider: Literal["cartesia", "elevenlabs", "deepgram"]
+    voice_id: str
+    auth_mode: Literal["public", "authenticated"]
+    ringing_enabled: bool
+    background_audio_enabled: bool
+    background_audio_volume: float
+    noise_suppression_enabled: bool
+    name: str
+
+
+class AgentWidgetSettingsRead(TypedDict, total=False):
+    agent_id: Required[str]
+    widget_enabled: Required[bool]
+    auth_mode: Required[Literal["guest", "user", "both"]]
+    auth_mode_source: Required[Literal["agent", "widget"]]
+    greeting_override: Required[str | None]
+    updated_at: Required[str | None]
+
+
+class AgentWidgetSettingsUpdate(TypedDict, total=False):
+    widget_enabled: bool | None
+    auth_mode: Literal["guest", "user", "both"] | None
+    greeting_override: str | None
+
+
+class AgentsPlaybookSummary(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    display_name: Required[str]
+    category: Required[str]
+    description: Required[str]
+    tool_names: Required[list[str]]
+
+
+class ApiKeyCreate(TypedDict, total=False):
+    name: Required[str]
+    expiry: str | None
+
+
+class ApiKeyCreateFields(TypedDict, total=False):
+    expiry: str | None
+
+
+class ApiKeyCreated(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    last8: Required[str]
+    created_by: Required[str | None]
+    created_at: Required[str]
+    expires_at: Required[str | None]
+    disabled_at: Required[str | None]
+    last_used_at: Required[str | None]
+    key: Required[str]
+    disabled: Required[bool]
+
+
+class ApiKeyRead(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    last8: Required[str]
+    created_by: Required[str | None]
+    created_at: Required[str]
+    expires_at: Required[str | None]
+    disabled_at: Required[str | None]
+    last_used_at: Required[str | None]
+    disabled: Required[bool]
+
+
+class ApiKeyUpdate(TypedDict, total=False):
+    name: str | None
+    disabled: bool | None
+
+
+class AttachFaq(TypedDict, total=False):
+    faq_id: Required[str]
+
+
+class AttachPlaybook(TypedDict, total=False):
+    playbook_id: Required[str]
+
+
+class BrandingRead(TypedDict, total=False):
+    primary_color: Required[str]
+    accent_color: Required[str]
+    logo_url: Required[str | None]
+    launcher_position: Required[Literal["br", "bl", "tr", "tl"]]
+    launcher_label: Required[str]
+    privacy_notice: Required[str | None]
+    updated_at: Required[str | None]
+
+
+class BrandingUpdate(TypedDict, total=False):
+    """Fields present are changed; `null` restores a field's default."""
+
+    primary_color: str | None
+    accent_color: str | None
+    logo_url: str | None
+    launcher_position: Literal["br", "bl", "tr", "tl"] | None
+    launcher_label: str | None
+    privacy_notice: str | None
+
+
+class CallLimitsRead(TypedDict, total=False):
+    concurrent_max: Required[int]
+    calls_per_minute: Required[int]
+    daily_calls_max: Required[int]
+    daily_minutes_max: Required[int]
+
+
+class CallLimitsUpdate(TypedDict, total=False):
+    concurrent_max: int | None
+    calls_per_minute: int | None
+    daily_calls_max: int | None
+    daily_minutes_max: int | None
+
+
+class CallList(TypedDict, total=False):
+    calls: Required[list[CallRead]]
+    limit: Required[int]
+    offset: Required[int]
+
+
+class CallRead(TypedDict, total=False):
+    session_id: Required[str]
+    direction: Required[str]
+    status: Required[str]
+    from_number: Required[str]
+    to_number: Required[str]
+    agent_id: Required[str | None]
+    provider: Required[str]
+    campaign_id: Required[str | None]
+    contact_id: Required[str | None]
+    custom_fields: Required[dict[str, Any]]
+    duration_seconds: Required[int | None]
+    error: Required[str | None]
+    recording_status: Required[str | None]
+    created_at: Required[str]
+    answered_at: Required[str | None]
+    ended_at: Required[str | None]
+    updated_at: Required[str]
+
+
+class CampaignList(TypedDict, total=False):
+    campaigns: Required[list[CampaignRead]]
+
+
+class CampaignRead(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    agent_id: Required[str]
+    phone_number_id: Required[str]
+    max_concurrent_calls: Required[int]
+    retries_per_contact: Required[int]
+    retry_delay_seconds: Required[int]
+    scheduled_at: Required[str | None]
+    status: Required[str]
+    failure_reason: Required[str | None]
+    contacts_total: Required[int]
+    duplicates_skipped: Required[int]
+    created_by: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+    started_at: Required[str | None]
+    completed_at: Required[str | None]
+    stopped_at: Required[str | None]
+
+
+class ContactList(TypedDict, total=False):
+    contacts: Required[list[ContactRead]]
+    total: Required[int]
+    limit: Required[int]
+    offset: Required[int]
+
+
+class ContactRead(TypedDict, total=False):
+    id: Required[str]
+    campaign_id: Required[str]
+    phone_number: Required[str]
+    custom_fields: Required[dict[str, Any]]
+    status: Required[str]
+    attempts: Required[int]
+    next_attempt_at: Required[str | None]
+    call_id: Required[str | None]
+    last_outcome: Required[str | None]
+    failure_reason: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+    completed_at: Required[str | None]
+
+
+class CredentialField(TypedDict, total=False):
+    name: Required[str]
+    label: Required[str]
+    description: Required[str]
+
+
+class ExchangeRequest(TypedDict, total=False):
+    client_key: str | None
+    user_token: str | None
+    agent_id: str | None
+
+
+class FaqCreate(TypedDict, total=False):
+    title: Required[str]
+    name: str | None
+    summary: str
+    content: str
+    category: str
+    tags: list[str]
+
+
+class FaqCreateFields(TypedDict, total=False):
+    name: str | None
+    summary: str
+    content: str
+    category: str
+    tags: list[str]
+
+
+class FaqList(TypedDict, total=False):
+    faqs: Required[list[FaqRead]]
+    count: Required[int]
+
+
+class FaqRead(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    title: Required[str]
+    summary: Required[str]
+    content: Required[str]
+    category: Required[str]
+    tags: Required[list[str]]
+    created_at: Required[str]
+    updated_at: Required[str]
+
+
+class FaqSummary(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    title: Required[str]
+    summary: Required[str]
+    content: Required[str]
+    category: Required[str]
+
+
+class FaqUpdate(TypedDict, total=False):
+    """Partial update; `name` is immutable (sending a different one is a 400)."""
+
+    name: str | None
+    title: str | None
+    summary: str | None
+    content: str | None
+    category: str | None
+    tags: list[str] | None
+
+
+class GuestAuthRequest(TypedDict, total=False):
+    client_key: str | None
+    agent_id: str | None
+
+
+class IntegrationInstall(TypedDict, total=False):
+    credentials: Required[dict[str, str]]
+
+
+class IntegrationList(TypedDict, total=False):
+    integrations: Required[list[IntegrationRead]]
+    category_counts: Required[dict[str, int]]
+
+
+class IntegrationRead(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    display_name: Required[str]
+    category: Required[str]
+    description: Required[str]
+    docs_url: Required[str]
+    credential_keys: Required[list[str]]
+    credential_fields: Required[list[CredentialField]]
+    tools: Required[list[IntegrationTool]]
+    installed: Required[bool]
+    credential_keys_set: Required[list[str]]
+    installed_at: Required[str | None]
+    updated_at: Required[str | None]
+
+
+class IntegrationTool(TypedDict, total=False):
+    name: Required[str]
+    display_name: Required[str]
+    description: Required[str]
+
+
+JsonValue = Any
+
+
+class LoginRequest(TypedDict, total=False):
+    email: Required[str]
+    password: Required[str]
+
+
+class LoginResponse(TypedDict, total=False):
+    token: Required[str]
+    token_type: str
+    expires_at: Required[str]
+    accounts: Required[list[MembershipRead]]
+
+
+class McpConnectionList(TypedDict, total=False):
+    mcp_connections: Required[list[dict[str, Any]]]
+
+
+class MembershipRead(TypedDict, total=False):
+    account: Required[str]
+    name: Required[str]
+    role: Required[str]
+
+
+class NativeToolList(TypedDict, total=False):
+    native_tools: Required[list[ToolRead]]
+    count: Required[int]
+
+
+class NumberCreate(TypedDict, total=False):
+    e164: Required[str]
+    provider: Required[str]
+    credentials_id: Required[str]
+    agent_id: str | None
+    inbound_enabled: bool
+    outbound_enabled: bool
+
+
+class NumberCreateFields(TypedDict, total=False):
+    agent_id: str | None
+    inbound_enabled: bool
+    outbound_enabled: bool
+
+
+class NumberList(TypedDict, total=False):
+    numbers: Required[list[NumberRead]]
+
+
+class NumberRead(TypedDict, total=False):
+    id: Required[str]
+    e164: Required[str]
+    provider: Required[str]
+    credentials_id: Required[str]
+    agent_id: Required[str | None]
+    inbound_enabled: Required[bool]
+    outbound_enabled: Required[bool]
+    created_at: Required[str]
+    updated_at: Required[str]
+
+
+class NumberUpdate(TypedDict, total=False):
+    agent_id: str | None
+    inbound_enabled: bool | None
+    outbound_enabled: bool | None
+
+
+class OriginateRequest(TypedDict, total=False):
+    from_number: Required[str]
+    to_number: Required[str]
+    agent_id: Required[str]
+    custom_fields: dict[str, str] | None
+
+
+class OriginateRequestFields(TypedDict, total=False):
+    custom_fields: dict[str, str] | None
+
+
+class PlaybookCreate(TypedDict, total=False):
+    display_name: Required[str]
+    name: str | None
+    category: str
+    description: str
+    tool_names: list[str]
+    tags: list[str]
+    content: str
+
+
+class PlaybookCreateFields(TypedDict, total=False):
+    name: str | None
+    category: str
+    description: str
+    tool_names: list[str]
+    tags: list[str]
+    content: str
+
+
+class PlaybookList(TypedDict, total=False):
+    """Like the tools envelope; rows carry no `content` (GET one does)."""
+
+    playbooks: Required[list[PlaybooksPlaybookSummary]]
+    count: Required[int]
+    total: Required[int]
+    limit: Required[int]
+    offset: Required[int]
+    has_next: Required[bool]
+    has_prev: Required[bool]
+    next_offset: Required[int]
+    prev_offset: Required[int]
+    category_counts: Required[dict[str, int]]
+
+
+class PlaybookRead(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    display_name: Required[str]
+    category: Required[str]
+    description: Required[str]
+    tool_names: Required[list[str]]
+    tags: Required[list[str]]
+    is_default: Required[bool]
+    modified_from_default: Required[bool]
+    default_version: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+    content: Required[str]
+
+
+class PlaybookUpdate(TypedDict, total=False):
+    """Partial update; `name` is immutable (sending a different one is a 400)."""
+
+    name: str | None
+    display_name: str | None
+    category: str | None
+    description: str | None
+    tool_names: list[str] | None
+    tags: list[str] | None
+    content: str | None
+
+
+class PlaybooksPlaybookSummary(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    display_name: Required[str]
+    category: Required[str]
+    description: Required[str]
+    tool_names: Required[list[str]]
+    tags: Required[list[str]]
+    is_default: Required[bool]
+    modified_from_default: Required[bool]
+    default_version: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+
+
+class Problem(TypedDict, total=False):
+    """RFC 9457 problem details, sent when the client accepts JSON."""
+
+    type: Required[str]
+    title: Required[str]
+    status: Required[int]
+    detail: Required[str]
+    code: Required[str]
+    request_id: str | None
+    errors: list[dict[str, Any]] | None
+
+
+class ProviderCreate(TypedDict, total=False):
+    provider: Required[str]
+    label: str
+    credentials: dict[str, str]
+
+
+class ProviderCreateFields(TypedDict, total=False):
+    label: str
+    credentials: dict[str, str]
+
+
+class ProviderList(TypedDict, total=False):
+    providers: Required[list[ProviderRead]]
+
+
+class ProviderRead(TypedDict, total=False):
+    id: Required[str]
+    provider: Required[str]
+    label: Required[str]
+    credential_keys: Required[list[str]]
+    created_at: Required[str]
+    updated_at: Required[str]
+
+
+class PublicBranding(TypedDict, total=False):
+    primary_color: Required[str]
+    accent_color: Required[str]
+    logo_url: Required[str | None]
+    launcher_position: Required[Literal["br", "bl", "tr", "tl"]]
+    launcher_label: Required[str]
+    privacy_notice: Required[str | None]
+
+
+class RecordingRead(TypedDict, total=False):
+    url: Required[str]
+    expires_at: Required[str]
+    content_type: Required[str]
+    duration_seconds: Required[int | None]
+
+
+class RefreshRequest(TypedDict, total=False):
+    refresh_token: str | None
+    client_key: str | None
+
+
+class TemplateFaq(TypedDict, total=False):
+    name: Required[str]
+    title: Required[str]
+
+
+class TemplateInstall(TypedDict, total=False):
+    name: str | None
+
+
+class TemplateList(TypedDict, total=False):
+    templates: Required[list[TemplateRead]]
+    count: Required[int]
+    category_counts: Required[dict[str, int]]
+
+
+class TemplateRead(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    category: Required[str]
+    description: Required[str]
+    tags: Required[list[str]]
+    agent_category: Required[str]
+    llm_model: Required[str]
+    voice_provider: Required[str]
+    voice_id: Required[str]
+    greeting_message: Required[str]
+    system_prompt: Required[str]
+    playbooks: Required[list[str]]
+    faqs: Required[list[TemplateFaq]]
+    tools: Required[list[TemplateToolConfig]]
+    setup_steps: Required[list[str]]
+
+
+class TemplateToolConfig(TypedDict, total=False):
+    tool_name: Required[str]
+    config: Required[dict[str, Any]]
+
+
+class ToolCreate(TypedDict, total=False):
+    name: Required[str]
+    category: Required[str]
+    display_name: str | None
+    description: str
+    schema: dict[str, JsonValue]
+    implementation_type: Literal["python", "http"]
+    implementation_config: dict[str, JsonValue]
+    implementation_code: str
+    tags: list[str]
+
+
+class ToolCreateFields(TypedDict, total=False):
+    display_name: str | None
+    description: str
+    schema: dict[str, JsonValue]
+    implementation_type: Literal["python", "http"]
+    implementation_config: dict[str, JsonValue]
+    implementation_code: str
+    tags: list[str]
+
+
+class ToolList(TypedDict, total=False):
+    tools: Required[list[ToolRead]]
+    count: Required[int]
+    total: Required[int]
+    limit: Required[int]
+    offset: Required[int]
+    has_next: Required[bool]
+    has_prev: Required[bool]
+    next_offset: Required[int]
+    prev_offset: Required[int]
+    category_counts: Required[dict[str, int]]
+
+
+class ToolRead(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    display_name: Required[str]
+    category: Required[str]
+    description: Required[str]
+    schema: Required[dict[str, Any]]
+    implementation_type: Required[str]
+    implementation_config: Required[dict[str, Any]]
+    implementation_code: Required[str]
+    tags: Required[list[str]]
+    is_default: Required[bool]
+    modified_from_default: Required[bool]
+    default_version: Required[str | None]
+    integration_id: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+
+
+class ToolUpdate(TypedDict, total=False):
+    """Partial update; `name` is immutable (sending a different one is a 400)."""
+
+    name: str | None
+    category: str | None
+    display_name: str | None
+    description: str | None
+    schema: dict[str, JsonValue] | None
+    implementation_type: Literal["python", "http"] | None
+    implementation_config: dict[str, JsonValue] | None
+    implementation_code: str | None
+    tags: list[str] | None
+
+
+class UserOrg(TypedDict, total=False):
+    user: Required[UserRead]
+    accounts: Required[list[MembershipRead]]
+
+
+class UserRead(TypedDict, total=False):
+    id: Required[str]
+    email: Required[str]
+    name: Required[str]
+
+
+class UserTokenRead(TypedDict, total=False):
+    user_token: Required[str]
+    expires_at: Required[str]
+    expires_in: Required[int]
+
+
+class UserTokenRequest(TypedDict, total=False):
+    external_user_id: Required[str]
+    display_name: str | None
+    email: str | None
+
+
+class UserTokenRequestFields(TypedDict, total=False):
+    display_name: str | None
+    email: str | None
+
+
+class VisitorSession(TypedDict, total=False):
+    token: Required[str]
+    token_type: Literal["Bearer"]
+    expires_at: Required[str]
+    expires_in: Required[int]
+    refresh_token: Required[str]
+    refresh_expires_at: Required[str]
+    mode: Required[Literal["guest", "user"]]
+    agent_id: Required[str]
+    visitor_id: Required[str]
+    session_id: Required[str]
+
+
+class WidgetConfig(TypedDict, total=False):
+    branding: Required[PublicBranding]
+    agent: Required[AgentFace | None]
+    pinned: Required[bool]
+    widget_enabled: Required[bool]
+    auth_modes: Required[list[Literal["guest", "user"]]]
+    unavailable_reason: Required[Literal["agent_required", "widget_disabled", "agent_unavailable"] | None]
+
+
+class WidgetKeyCreate(TypedDict, total=False):
+    name: Required[str]
+    domain_allowlist: list[str]
+    agent_id: str | None
+
+
+class WidgetKeyCreateFields(TypedDict, total=False):
+    domain_allowlist: list[str]
+    agent_id: str | None
+
+
+class WidgetKeyCreated(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    last8: Required[str]
+    secret_last8: Required[str]
+    domain_allowlist: Required[list[str]]
+    agent_id: Required[str | None]
+    created_by: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+    disabled_at: Required[str | None]
+    last_used_at: Required[str | None]
+    public_key: Required[str]
+    secret_key: Required[str]
+    disabled: Required[bool]
+
+
+class WidgetKeyRead(TypedDict, total=False):
+    id: Required[str]
+    name: Required[str]
+    last8: Required[str]
+    secret_last8: Required[str]
+    domain_allowlist: Required[list[str]]
+    agent_id: Required[str | None]
+    created_by: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+    disabled_at: Required[str | None]
+    last_used_at: Required[str | None]
+    disabled: Required[bool]
+
+
+class WidgetKeyUpdate(TypedDict, total=False):
+    name: str | None
+    domain_allowlist: list[str] | None
+    agent_id: str | None
+    disabled: bool | None
+
+
+__all__ = [
+    "AccountList",
+    "AccountRead",
+    "AccountValidation",
+    "AgentCreate",
+    "AgentCreateFields",
+    "AgentFace",
+    "AgentRead",
+    "AgentToolRead",
+    "AgentToolUpsert",
+    "AgentUpdate",
+    "AgentWidgetSettingsRead",
+    "AgentWidgetSettingsUpdate",
+    "AgentsPlaybookSummary",
+    "ApiKeyCreate",
+    "ApiKeyCreateFields",
+    "ApiKeyCreated",
+    "ApiKeyRead",
+    "ApiKeyUpdate",
+    "AttachFaq",
+    "AttachPlaybook",
+    "BrandingRead",
+    "BrandingUpdate",
+    "CallLimitsRead",
+    "CallLimitsUpdate",
+    "CallList",
+    "CallRead",
+    "CampaignList",
+    "CampaignRead",
+    "ContactList",
+    "ContactRead",
+    "CredentialField",
+    "ExchangeRequest",
+    "FaqCreate",
+    "FaqCreateFields",
+    "FaqList",
+    "FaqRead",
+    "FaqSummary",
+    "FaqUpdate",
+    "GuestAuthRequest",
+    "IntegrationInstall",
+    "IntegrationList",
+    "IntegrationRead",
+    "IntegrationTool",
+    "JsonValue",
+    "LoginRequest",
+    "LoginResponse",
+    "McpConnectionList",
+    "MembershipRead",
+    "NativeToolList",
+    "NumberCreate",
+    "NumberCreateFields",
+    "NumberList",
+    "NumberRead",
+    "NumberUpdate",
+    "OriginateRequest",
+    "OriginateRequestFields",
+    "PlaybookCreate",
+    "PlaybookCreateFields",
+    "PlaybookList",
+    "PlaybookRead",
+    "PlaybookUpdate",
+    "PlaybooksPlaybookSummary",
+    "Problem",
+    "ProviderCreate",
+    "ProviderCreateFields",
+    "ProviderList",
+    "ProviderRead",
+    "PublicBranding",
+    "RecordingRead",
+    "RefreshRequest",
+    "TemplateFaq",
+    "TemplateInstall",
+    "TemplateList",
+    "TemplateRead",
+    "TemplateToolConfig",
+    "ToolCreate",
+    "ToolCreateFields",
+    "ToolList",
+    "ToolRead",
+    "ToolUpdate",
+    "UserOrg",
+    "UserRead",
+    "UserTokenRead",
+    "UserTokenRequest",
+    "UserTokenRequestFields",
+    "VisitorSession",
+    "WidgetConfig",
+    "WidgetKeyCreate",
+    "WidgetKeyCreateFields",
+    "WidgetKeyCreated",
+    "WidgetKeyRead",
+    "WidgetKeyUpdate",
+]
