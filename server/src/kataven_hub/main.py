@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
@@ -35,8 +35,10 @@ from kataven_hub.core import (
     idempotency_store,
     metrics,
     migrate,
+    openapi,
     redis,
     secrets,
+    strictness,
     tenancy,
 )
 from kataven_hub.core import logging as log_setup
@@ -130,7 +132,7 @@ async def _bootstrap(registry: tenancy.Tenancy) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    log_setup.setup(settings.LOG_LEVEL)
+    log_setup.setup(settings.LOG_LEVEL, settings.LOG_FORMAT, production=not settings.is_development)
     app = FastAPI(
         title="Kataven Hub API",
         version=kataven_hub.__version__,
@@ -142,11 +144,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Our own metrics and logs cover requests; FastAPI's OpenTelemetry hooks would only
         # add per-request work when no exporter is configured.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+        # Unknown query parameters and form fields are a 400 on every operation (bodies refuse
+        # unknown fields in core.schemas.RequestModel).
+        dependencies=[Depends(strictness.refuse_unknown_parameters)],
+        generate_unique_id_function=openapi.operation_id,
     )
     errors.install(app)
     idempotency.install(app)
     for router in routers:
         app.include_router(router)
+    strictness.register_read_schemas(app)
     _operational_routes(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(
@@ -324,5 +331,6 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 responses.setdefault("409", in_flight)
                 responses.setdefault("422", reused)
     _dict_keys_as_property_names(schema)
+    openapi.polish(schema)
     app.openapi_schema = schema
     return schema

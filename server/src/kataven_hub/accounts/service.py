@@ -87,6 +87,24 @@ async def list_accounts(session: ControlSession) -> list[Account]:
     return await AccountRepository(session).list()
 
 
+async def list_users(session: ControlSession, account: str | None = None) -> list[dict[str, Any]]:
+    """Users and their roles (operator command `users list`)."""
+    if account is not None and await AccountRepository(session).get_by_slug(account) is None:
+        raise NotFound(f"Account {account!r} not found")
+    rows = await UserRepository(session).with_memberships(account)
+    return [
+        {
+            "email": user.email,
+            "name": user.name,
+            "account": slug,
+            "role": role,
+            "login": "password" if user.password_hash else "oidc" if user.oidc_subject else "-",
+            "user_id": user.id,
+        }
+        for user, slug, role in rows
+    ]
+
+
 async def validate(session: ControlSession, slug: str) -> dict[str, Any]:
     if not tenancy.SLUG_RE.match(slug):
         raise InvalidRequest("invalid account name")

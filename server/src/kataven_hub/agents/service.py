@@ -38,14 +38,14 @@ async def list_agents(session: TenantSession) -> list[dict[str, Any]]:
 async def get(session: TenantSession, agent_id: str) -> Agent:
     agent = await AgentRepository(session).get(agent_id) if looks_like("agent", agent_id) else None
     if agent is None:
-        raise NotFound("Agent not found")
+        raise NotFound(f"Agent {agent_id[:100]!r} not found")
     return agent
 
 
 async def read(session: TenantSession, agent_id: str) -> dict[str, Any]:
     found = await _read(session, agent_id) if looks_like("agent", agent_id) else []
     if not found:
-        raise NotFound("Agent not found")
+        raise NotFound(f"Agent {agent_id[:100]!r} not found")
     return found[0]
 
 

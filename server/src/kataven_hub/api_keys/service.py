@@ -13,6 +13,7 @@ import string
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from kataven_hub.api_keys.models import ApiKey
 from kataven_hub.api_keys.repository import ApiKeyRepository
@@ -21,7 +22,7 @@ from kataven_hub.core import auth, tenancy
 from kataven_hub.core.db import TenantSession, new_session
 from kataven_hub.core.errors import InvalidRequest, NotFound
 from kataven_hub.core.ids import looks_like, new_id
-from kataven_hub.core.sessions import after_commit
+from kataven_hub.core.sessions import after_commit, commit
 
 _ALPHABET = string.ascii_letters + string.digits
 _EXPIRY_RE = re.compile(r"^(?:(\d{1,4})d|(\d{1,2})y)$")
@@ -86,6 +87,27 @@ async def create_for_account(
         )
         await session.commit()
     return plaintext
+
+
+async def _operator_engine(account: str) -> Any:
+    engine = await tenancy.get().engine_for(account)
+    if engine is None:
+        raise NotFound(f"Account {account!r} not found")
+    return engine
+
+
+async def list_for_account(account: str) -> list[ApiKey]:
+    """Operator path (`kataven-hub keys list`)."""
+    async with new_session(await _operator_engine(account)) as session:
+        return await list_keys(TenantSession(session))
+
+
+async def revoke_for_account(account: str, key_id: str) -> ApiKey:
+    """Operator path (`kataven-hub keys revoke`): disabled at once, in every API process."""
+    async with new_session(await _operator_engine(account)) as session:
+        key = await update(TenantSession(session), key_id, ApiKeyUpdate(disabled=True))
+        await commit(session)
+        return key
 
 
 async def _get(session: TenantSession, key_id: str) -> ApiKey:

@@ -24,6 +24,10 @@ class CallRepository:
         status: str | None,
         campaign_id: str | None,
         direction: str | None = None,
+        *,
+        agent_id: str | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
     ) -> list[Call]:
         stmt = (
             select(Call)
@@ -37,6 +41,12 @@ class CallRepository:
             stmt = stmt.where(Call.campaign_id == campaign_id)
         if direction is not None:
             stmt = stmt.where(Call.direction == direction)
+        if agent_id is not None:
+            stmt = stmt.where(Call.agent_id == agent_id)
+        if created_from is not None:
+            stmt = stmt.where(Call.created_at >= created_from)
+        if created_to is not None:
+            stmt = stmt.where(Call.created_at < created_to)
         return list(await self.session.scalars(stmt))
 
     async def inbound_by_carrier_id(

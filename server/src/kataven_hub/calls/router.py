@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BeforeValidator
 
 from kataven_hub.calls import service as calls_service
 from kataven_hub.calls.models import Call
@@ -24,6 +26,18 @@ from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute
 from kataven_hub.limits.service import CallLimitReached
 
 router = APIRouter(prefix="/calls", tags=["Calls"], route_class=TransactionalRoute)
+
+
+def _rfc3339(value: object) -> object:
+    # A bare number would otherwise pass as a Unix timestamp.
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", value):
+        raise ValueError(
+            "must be an RFC 3339 timestamp with a time zone, e.g. 2026-01-01T00:00:00Z"
+        )
+    return value
+
+
+Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 
 
 @router.post(
@@ -64,12 +78,21 @@ async def list_calls(
     status: CallStatus | None = Query(default=None),
     campaign_id: str | None = Query(default=None, max_length=100),
     direction: CallDirection | None = Query(default=None),
+    agent_id: str | None = Query(default=None, max_length=100),
+    created_from: Rfc3339 | None = Query(
+        default=None, alias="from", description="Created at or after (RFC 3339)"
+    ),
+    created_to: Rfc3339 | None = Query(
+        default=None, alias="to", description="Created before (RFC 3339)"
+    ),
 ) -> dict[str, Any]:
-    """Calls of the account, outbound and inbound, newest first; filter by `status`,
-    `campaign_id` or `direction`."""
+    """Calls of the account, outbound and inbound, newest first. Filters combine: `status`,
+    `direction`, `agent_id`, `campaign_id`, and the creation time `from` (inclusive) and
+    `to` (exclusive), e.g. `?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`."""
     return await calls_service.list_calls(
-        session, limit, offset, status, campaign_id, direction=direction
-    )
+        session, limit, offset, status, campaign_id, direction=direction,
+        agent_id=agent_id, created_from=created_from, created_to=created_to,
+    )  # fmt: skip
 
 
 @router.get("/{session_id}", response_model=CallRead, responses=errors_doc(NotFound))

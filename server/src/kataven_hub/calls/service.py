@@ -39,7 +39,13 @@ from kataven_hub.calls.repository import CallRepository
 from kataven_hub.carriers import registry
 from kataven_hub.carriers.base import RANK, TERMINAL, CallbackUrls, StatusUpdate
 from kataven_hub.core.db import TenantSession, utcnow
-from kataven_hub.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
+from kataven_hub.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    ServiceUnavailable,
+)
 from kataven_hub.core.ids import looks_like, new_id
 from kataven_hub.core.sessions import after_commit, commit
 from kataven_hub.core.settings import get_settings
@@ -140,12 +146,20 @@ async def originate(
             agent = await agents_service.get(session, agent_id)
         except NotFound:
             agent = None
-    if number is None or agent is None:
-        raise NumberOrAgentNotFound("Phone number or agent not found")
+    if number is None:
+        raise NumberOrAgentNotFound(
+            f"from_number {from_number} is not a phone number of this account "
+            "(register it: POST /api/v1/telephony/numbers)"
+        )
+    if agent is None:
+        raise NumberOrAgentNotFound(f"Agent {agent_id[:100]!r} not found")
     if not number.outbound_enabled:
         raise OutboundDisabled("Outbound calling is disabled for this number")
     if agent.status != "active":
-        raise AgentNotActive(f"Agent is {agent.status}; only active agents place calls")
+        raise AgentNotActive(
+            f"Agent is {agent.status}; only active agents place calls (activate it: PATCH "
+            f'/api/v1/agents/{agent.id} {{"status": "active"}})'
+        )
     limits = await limits_service.limits_for_calls(account)
     repo = CallRepository(session)
     session_id = new_id("sess")
@@ -227,8 +241,20 @@ async def list_calls(
     status: str | None,
     campaign_id: str | None,
     direction: str | None = None,
+    *,
+    agent_id: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
 ) -> dict[str, Any]:
-    calls = await CallRepository(session).page(limit, offset, status, campaign_id, direction)
+    if created_from is not None and created_to is not None and created_from >= created_to:
+        raise InvalidRequest(
+            "`from` must be earlier than `to`",
+            errors=[{"field": "from", "message": "must be earlier than `to`"}],
+        )
+    calls = await CallRepository(session).page(
+        limit, offset, status, campaign_id, direction,
+        agent_id=agent_id, created_from=created_from, created_to=created_to,
+    )  # fmt: skip
     return {"calls": calls, "limit": limit, "offset": offset}
 
 
@@ -258,7 +284,7 @@ async def exists_for_contact(
 async def get(session: TenantSession, session_id: str) -> Call:
     call = await get_or_none(session, session_id)
     if call is None:
-        raise NotFound("Call not found")
+        raise NotFound(f"Call {session_id[:100]!r} not found")
     return call
 
 

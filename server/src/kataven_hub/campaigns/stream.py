@@ -28,8 +28,9 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.campaigns.events import channel, iso
-from kataven_hub.campaigns.models import CAMPAIGN_TERMINAL, CONTACT_DONE, IN_FLIGHT, RUNNING
+from kataven_hub.campaigns.models import CAMPAIGN_TERMINAL, RUNNING
 from kataven_hub.campaigns.repository import CampaignRepository
+from kataven_hub.campaigns.schemas import progress_of
 from kataven_hub.core import events as bus_mod
 from kataven_hub.core import sse
 from kataven_hub.core.db import TenantSession, new_session, utcnow
@@ -174,16 +175,10 @@ async def _snapshot(engine: AsyncEngine, campaign_id: str, state: _State) -> dic
         if campaign is None:
             return None
         counts = await repo.counts(campaign_id)
-    total = sum(counts.values())
-    done = sum(counts.get(k, 0) for k in CONTACT_DONE)
     return {
         "campaign_id": campaign_id,
         "status": campaign.status,
-        "counts": counts,
-        "in_flight": sum(counts.get(k, 0) for k in IN_FLIGHT),
-        "total": total,
-        "done": done,
-        "progress": round(done / total, 4) if total else 1.0,
+        **progress_of(counts),
         "event_seq": campaign.event_seq,
         "at": iso(utcnow()),
     }

@@ -192,7 +192,7 @@ class SandboxCarrier:
         return TwilioCarrier().parse_recording(params)
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
-        return twiml(reply), "application/xml"
+        return twiml(reply), "text/xml"
 
 
 async def shutdown() -> None:

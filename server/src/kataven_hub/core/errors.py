@@ -172,10 +172,21 @@ def _clean_loc(loc: tuple[Any, ...]) -> str:
 def validation_errors(errors: Any) -> list[dict[str, Any]]:
     out = []
     for err in errors:
+        loc = tuple(err.get("loc", ()))
+        ctx = err.get("ctx") or {}
+        if err.get("type") == "unknown_field" and ctx.get("fields"):
+            # One error per unknown field, at its own location (core.schemas.RequestModel).
+            parent = [p for p in loc if p not in ("body", "query", "path", "header")]
+            for name, message in zip(ctx["fields"], ctx["messages"], strict=False):
+                field = ".".join(str(p) for p in [*parent, name])
+                out.append({"field": field, "message": str(message)[:200], "unknown": True})
+            continue
         msg = str(err.get("msg", "invalid"))
         if err.get("type") == "json_invalid":
             msg = "Malformed JSON"
-        out.append({"field": _clean_loc(tuple(err.get("loc", ()))), "message": msg[:200]})
+        elif err.get("type") == "extra_forbidden":
+            msg = f"unknown field {str(loc[-1])!r}" if loc else "unknown field"
+        out.append({"field": _clean_loc(loc), "message": msg[:200]})
     return out[:20]
 
 
@@ -185,7 +196,11 @@ def _render_validation(request: Request, exc: Exception) -> Response:
     if any(e["message"] == "Malformed JSON" for e in errors):
         detail = "Malformed JSON body"
     else:
-        detail = "Invalid request: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        # An unknown field's message names it already ("unknown field 'model'; did you mean…").
+        detail = "Invalid request: " + "; ".join(
+            e["message"] if e.pop("unknown", False) else f"{e['field']}: {e['message']}"
+            for e in errors
+        )
     return render(request, 400, "invalid_request", "Invalid request", detail[:1000], None, errors)
 
 
@@ -205,6 +220,11 @@ def _render_http(request: Request, exc: Exception) -> Response:
     code, title = _HTTP_CODES.get(exc.status_code, ("error", "Error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
     headers = dict(exc.headers or {})
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = (
+            f"No such route: {request.method} {request.url.path} (the API's routes are listed "
+            "at /docs and /openapi.json)"
+        )
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request))
     return render(request, exc.status_code, code, title, detail, headers)

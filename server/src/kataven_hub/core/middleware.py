@@ -23,6 +23,15 @@ def at_response_end(request: HTTPConnection, action: Callable[[], Awaitable[Any]
     request.scope.setdefault("state", {}).setdefault(_FINALIZERS, []).append(action)
 
 
+_RESPONSE_HEADERS = "kataven.response_headers"
+
+
+def set_response_headers(request: HTTPConnection, headers: dict[str, str]) -> None:
+    """Headers added to this request's response, whatever builds it (a handler, an error
+    handler, a stream): e.g. the RateLimit-* headers of an authenticated request."""
+    request.scope.setdefault("state", {}).setdefault(_RESPONSE_HEADERS, {}).update(headers)
+
+
 async def _run_finalizers(scope: Scope) -> None:
     for action in scope.get("state", {}).pop(_FINALIZERS, []):
         try:
@@ -113,7 +122,16 @@ class RequestContext:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 started_response = True
-                message = {**message, "headers": [*message.get("headers", []), header]}
+                extra = [header]
+                added = scope.get("state", {}).get(_RESPONSE_HEADERS)
+                if added:
+                    present = {name.lower() for name, _ in message.get("headers", [])}
+                    extra += [
+                        (name.lower().encode(), value.encode())
+                        for name, value in added.items()
+                        if name.lower().encode() not in present
+                    ]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         try:

@@ -157,6 +157,10 @@ class Settings(BaseSettings):
     LOGIN_FAILURES_PER_ACCOUNT: tuple[int, int] = (5, 20)  # per minute, per hour
     LOGIN_FAILURES_PER_IP: tuple[int, int] = (20, 100)  # per minute, per hour
 
+    # Newcomer experience. Logs: `auto` is readable lines on a terminal and JSON otherwise
+    # (always JSON in production); `text` or `json` force one.
+    LOG_FORMAT: Literal["auto", "text", "json"] = "auto"
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.ENV == "production":

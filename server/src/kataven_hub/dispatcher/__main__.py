@@ -20,7 +20,7 @@ async def serve() -> None:
     from kataven_hub.dispatcher.loop import Dispatcher
 
     settings = get_settings()
-    log_setup.setup(settings.LOG_LEVEL)
+    log_setup.setup(settings.LOG_LEVEL, settings.LOG_FORMAT, production=not settings.is_development)
     tenancy.init(settings)
     events.reset()
     counters.reset()
