@@ -20,6 +20,7 @@ from kataven_hub.recordings.router import media_router as recording_media_router
 from kataven_hub.recordings.router import router as recordings_router
 from kataven_hub.telephony.router import router as telephony_router
 from kataven_hub.tools.router import router as tools_router
+from kataven_hub.webhooks.router import router as webhooks_router
 from kataven_hub.widget.router import router as widget_router
 from kataven_hub.widget.router import script_router as widget_script_router
 
@@ -38,6 +39,7 @@ v1.include_router(faqs_router)
 v1.include_router(marketplace_router)
 v1.include_router(integrations_router)
 v1.include_router(integration_extras_router)
+v1.include_router(webhooks_router)
 
 public = APIRouter(prefix="/api")
 public.include_router(accounts_router)

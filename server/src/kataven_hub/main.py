@@ -86,6 +86,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = asyncio.Event()
     listener = asyncio.create_task(auth.listen_for_key_changes(stop))
     dispatcher = _start_dispatcher(stop) if settings.dispatcher_embedded else None
+    deliveries = _start_webhook_worker(stop) if settings.dispatcher_embedded else None
     try:
         yield
     finally:
@@ -96,6 +97,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if dispatcher is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(dispatcher, 30)
+        if deliveries is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(deliveries, 30)
         await sandbox.shutdown()
         await call_tasks.drain()
         await carrier_http.close()
@@ -108,6 +112,15 @@ def _start_dispatcher(stop: asyncio.Event) -> asyncio.Task[None]:
     from kataven_hub.dispatcher.loop import Dispatcher
 
     return asyncio.create_task(Dispatcher().run(stop), name="dispatcher")
+
+
+def _start_webhook_worker(stop: asyncio.Event) -> asyncio.Task[None] | None:
+    """Webhook deliveries are sent wherever the dispatcher runs (here, on the embedded default)."""
+    from kataven_hub.webhooks.worker import DeliveryWorker
+
+    if not get_settings().WEBHOOKS_WORKER_ENABLED:
+        return None
+    return asyncio.create_task(DeliveryWorker().run(stop), name="webhook-deliveries")
 
 
 async def _bootstrap(registry: tenancy.Tenancy) -> None:

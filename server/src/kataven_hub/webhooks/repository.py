@@ -1,0 +1,240 @@
+"""Every statement on the webhook tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from kataven_hub.core.db import ControlSession, TenantSession
+from kataven_hub.core.ids import new_id
+from kataven_hub.webhooks.models import (
+    DELIVERED,
+    FAILED,
+    PENDING,
+    WebhookAccount,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+
+
+class WebhookRepository:
+    def __init__(self, session: TenantSession) -> None:
+        self.session = session
+
+    # -- endpoints -------------------------------------------------------------------------
+    async def add_endpoint(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+        self.session.add(endpoint)
+        await self.session.flush()
+        return endpoint
+
+    async def endpoint(self, endpoint_id: str, *, lock: bool = False) -> WebhookEndpoint | None:
+        stmt = select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
+        if lock and self.session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
+    async def endpoints(self) -> list[WebhookEndpoint]:
+        stmt = select(WebhookEndpoint).order_by(
+            WebhookEndpoint.created_at.desc(), WebhookEndpoint.id.desc()
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def delete_endpoint(self, endpoint_id: str) -> None:
+        await self.session.execute(delete(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
+
+    async def enabled_filters(self) -> list[tuple[str, list[str]]]:
+        stmt = select(WebhookEndpoint.id, WebhookEndpoint.events).where(
+            WebhookEndpoint.disabled.is_(False)
+        )
+        return [(r[0], list(r[1] or [])) for r in await self.session.execute(stmt)]
+
+    async def set_endpoint(self, endpoint_id: str, values: dict[str, Any]) -> None:
+        await self.session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    # -- events and deliveries -------------------------------------------------------------
+    async def add_events(
+        self, events: list[tuple[str, str, dict[str, Any], list[str]]], now: datetime
+    ) -> None:
+        """Events (id, type, payload, endpoint ids) and one pending delivery per endpoint."""
+        await self.session.execute(
+            insert(WebhookEvent),
+            [{"id": i, "type": t, "payload": p, "created_at": now} for i, t, p, _ in events],
+        )
+        rows = [
+            {
+                "id": new_id("whdl"), "endpoint_id": e, "event_id": event_id,
+                "event_type": event_type, "status": PENDING, "attempts": 0,
+                "next_attempt_at": now, "created_at": now, "updated_at": now,
+            }
+            for event_id, event_type, _, targets in events
+            for e in targets
+        ]  # fmt: skip
+        await self.session.execute(insert(WebhookDelivery), rows)
+
+    async def deliveries(
+        self, endpoint_id: str, status: str | None, limit: int, offset: int
+    ) -> list[WebhookDelivery]:
+        stmt = (
+            select(WebhookDelivery)
+            .where(WebhookDelivery.endpoint_id == endpoint_id)
+            .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        if status is not None:
+            stmt = stmt.where(WebhookDelivery.status == status)
+        return list(await self.session.scalars(stmt))
+
+    async def delivery(self, endpoint_id: str, delivery_id: str) -> WebhookDelivery | None:
+        stmt = select(WebhookDelivery).where(
+            WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint_id
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def delivery_of(self, endpoint_id: str, event_id: str) -> WebhookDelivery | None:
+        stmt = select(WebhookDelivery).where(
+            WebhookDelivery.event_id == event_id, WebhookDelivery.endpoint_id == endpoint_id
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def reschedule(self, delivery_id: str, now: datetime) -> WebhookDelivery | None:
+        """A manual retry: due now, whatever its state (a lease in progress keeps running:
+        the row is only freed for the next claim once that lease ends)."""
+        stmt = (
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id)
+            .values(status=PENDING, next_attempt_at=now, updated_at=now)
+            .returning(WebhookDelivery)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def claim(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[dict[str, Any]]:
+        """Lease up to `limit` due attempts of enabled endpoints to `owner`; each claim counts
+        as an attempt. PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent workers take
+        different rows; SQLite: one writer at a time (BEGIN IMMEDIATE)."""
+        due = (
+            select(WebhookDelivery.id)
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+            .where(
+                WebhookDelivery.status == PENDING,
+                WebhookDelivery.next_attempt_at <= now,
+                or_(
+                    WebhookDelivery.lease_expires_at.is_(None),
+                    WebhookDelivery.lease_expires_at < now,
+                ),
+                WebhookEndpoint.disabled.is_(False),
+            )
+            .order_by(WebhookDelivery.next_attempt_at)
+            .limit(limit)
+        )
+        stmt = update(WebhookDelivery).execution_options(synchronize_session=False)
+        if self.session.get_bind().dialect.name == "postgresql":
+            picked = due.with_for_update(of=WebhookDelivery, skip_locked=True).cte("due")
+            stmt = stmt.where(WebhookDelivery.id == picked.c.id)
+        else:
+            stmt = stmt.where(WebhookDelivery.id.in_(due.scalar_subquery()))
+        stmt = stmt.values(
+            lease_owner=owner,
+            lease_expires_at=lease_until,
+            attempts=WebhookDelivery.attempts + 1,
+            last_attempt_at=now,
+            updated_at=now,
+        ).returning(
+            WebhookDelivery.id, WebhookDelivery.endpoint_id, WebhookDelivery.event_id,
+            WebhookDelivery.attempts, WebhookDelivery.created_at,
+        )  # fmt: skip
+        return [dict(r._mapping) for r in await self.session.execute(stmt)]
+
+    async def payloads(self, event_ids: list[str]) -> dict[str, dict[str, Any]]:
+        stmt = select(WebhookEvent.id, WebhookEvent.payload).where(WebhookEvent.id.in_(event_ids))
+        return {r[0]: r[1] for r in await self.session.execute(stmt)}
+
+    async def endpoints_by_id(self, ids: list[str]) -> dict[str, WebhookEndpoint]:
+        stmt = select(WebhookEndpoint).where(WebhookEndpoint.id.in_(ids))
+        return {e.id: e for e in await self.session.scalars(stmt)}
+
+    async def finish(
+        self, delivery_id: str, owner: str, attempt: int, values: dict[str, Any]
+    ) -> bool:
+        """Record an attempt's outcome, only while this owner still holds that attempt."""
+        stmt = (
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.id == delivery_id,
+                WebhookDelivery.lease_owner == owner,
+                WebhookDelivery.attempts == attempt,
+            )
+            .values(lease_owner=None, lease_expires_at=None, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return (await self.session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined]
+
+    async def endpoint_failed(self, endpoint_id: str, now: datetime) -> datetime:
+        """Start (or continue) the endpoint's run of failures; returns when it began."""
+        await self.session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.failing_since.is_(None))
+            .values(failing_since=now)
+            .execution_options(synchronize_session=False)
+        )
+        since = await self.session.scalar(
+            select(WebhookEndpoint.failing_since).where(WebhookEndpoint.id == endpoint_id)
+        )
+        return since or now
+
+    async def endpoint_succeeded(self, endpoint_id: str) -> None:
+        await self.session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.failing_since.is_not(None))
+            .values(failing_since=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def disable_failing(self, endpoint_id: str, reason: str, now: datetime) -> None:
+        await self.session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.disabled.is_(False))
+            .values(disabled=True, disabled_reason=reason[:300], updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def purge(self, before: datetime) -> None:
+        """Forget settled deliveries and their events older than `before`."""
+        await self.session.execute(
+            delete(WebhookDelivery).where(
+                WebhookDelivery.status.in_((DELIVERED, FAILED)),
+                WebhookDelivery.created_at < before,
+            )
+        )
+        orphan = (
+            ~select(WebhookDelivery.id).where(WebhookDelivery.event_id == WebhookEvent.id).exists()
+        )
+        await self.session.execute(
+            delete(WebhookEvent).where(and_(WebhookEvent.created_at < before, orphan))
+        )
+
+
+class WebhookAccountRepository:
+    def __init__(self, session: ControlSession) -> None:
+        self.session = session
+
+    async def add(self, account: str) -> None:
+        make = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        stmt = make(WebhookAccount).values(account=account).on_conflict_do_nothing()
+        await self.session.execute(stmt)
+
+    async def accounts(self) -> list[str]:
+        return list(await self.session.scalars(select(WebhookAccount.account)))
