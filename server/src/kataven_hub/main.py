@@ -22,6 +22,7 @@ import kataven_hub
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.api import routers
 from kataven_hub.api_keys import service as api_keys_service
+from kataven_hub.audit.middleware import AuditTrail
 from kataven_hub.calls import tasks as call_tasks
 from kataven_hub.calls import webhooks
 from kataven_hub.carriers import http as carrier_http
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(WidgetCors, allows_origin=widget_keys_service.allows_origin)
     # Outermost last: aliases → metrics → request id, body cap, response-end actions → keyed
     # writes (inside the body cap, so a keyed body is never read past MAX_BODY_BYTES).
+    app.add_middleware(AuditTrail)  # innermost: sees the matched route and the principal
     app.add_middleware(IdempotencyMiddleware)
     csv_upload = settings.CAMPAIGN_CSV_MAX_BYTES + 1024 * 1024  # the file + the form around it
     app.add_middleware(

@@ -50,10 +50,14 @@ async def validate_account(
     response_model=LoginResponse,
     responses=errors_doc(InvalidRequest, Unauthorized, NotFound),
 )
-async def login(body: LoginRequest, session: ControlSessionDep) -> dict[str, Any]:
+async def login(body: LoginRequest, request: Request, session: ControlSessionDep) -> dict[str, Any]:
     """Development login with the built-in issuer: e-mail and password → a JWT (send it with
     `X-Account-ID`). 404 when the built-in issuer is disabled (production uses OIDC)."""
-    return await accounts_service.login(session, body.email, body.password)
+    client = request.client.host if request.client else None
+    request_id = request.scope.get("state", {}).get("request_id")
+    return await accounts_service.login(
+        session, body.email, body.password, request_id=request_id, ip=client
+    )
 
 
 @router.get("/user/org", response_model=UserOrg, responses=errors_doc(Unauthorized))

@@ -65,6 +65,16 @@ class AgentNotActive(Conflict):
     description = "The agent is not active"
 
 
+class CallAlreadyEnded(Conflict):
+    code = "call_already_ended"
+    description = "The call has already ended"
+
+
+class CallNotPlacedYet(Conflict):
+    code = "call_not_placed_yet"
+    description = "The carrier has not taken the call yet"
+
+
 class CallNotRecorded(Exception):
     """The carrier took the call, but recording its answer failed: whoever retries must not
     place it again (the call stays `queued` and is reconciled as in doubt)."""
@@ -244,6 +254,29 @@ async def get(session: TenantSession, session_id: str) -> Call:
     return call
 
 
+async def hang_up(session: TenantSession, account: str, session_id: str) -> Call:
+    """Ask the call's carrier to end it (Twilio: update to completed; Plivo/Vobiz: delete the
+    call, or cancel the request while it rings; sandbox: end the simulation). The status does
+    not change here: the carrier's final callback moves the call on as for any other ending.
+    409 once the call is terminal, or while the carrier has not answered the originate yet."""
+    call = await get(session, session_id)
+    if call.status in TERMINAL:
+        raise CallAlreadyEnded(f"The call has already ended ({call.status})")
+    carrier_id = call.carrier_leg_id or call.carrier_call_id
+    if carrier_id is None or call.credentials_id is None:
+        raise CallNotPlacedYet("The carrier has not taken the call yet; try again shortly")
+    carrier = registry.get(call.provider)
+    if carrier is None:
+        raise ServiceUnavailable(f"Carrier {call.provider} is not enabled")
+    creds = await telephony_service.credentials(session, account, call.credentials_id)
+    # No transaction stays open (on SQLite: the write lock) while the carrier answers; the
+    # row read is kept as it is (a rollback would expire it).
+    session.expunge(call)
+    await session.rollback()
+    await carrier.hang_up(creds, carrier_id)
+    return call
+
+
 async def apply_status(
     session: TenantSession, account: str, call: Call, update: StatusUpdate
 ) -> bool:
@@ -317,6 +350,21 @@ async def set_recording(
             data = event_data(call, {})
             data["recording_duration_seconds"] = values.get("recording_duration_seconds")
             await webhooks_outbox.emit(session, account, "call.recording_ready", data)
+
+
+# -- usage ------------------------------------------------------------------------------------
+async def usage_started(
+    session: TenantSession, start: datetime, end: datetime, granularity: str
+) -> list[tuple[str, str, str, bool, int]]:
+    """(period, direction, status, answered, count) of calls created in [start, end)."""
+    return await CallRepository(session).started_by_period(start, end, granularity)
+
+
+async def usage_minutes(
+    session: TenantSession, start: datetime, end: datetime, granularity: str
+) -> list[tuple[str, str, int]]:
+    """(period, direction, whole talk minutes) of calls that ended completed in [start, end)."""
+    return await CallRepository(session).minutes_by_period(start, end, granularity)
 
 
 # -- webhook events ---------------------------------------------------------------------------
