@@ -52,7 +52,7 @@ class AuditTrail:
 
 
 async def _record(scope: Scope, principal: Any, route: Any, status: int, body: bytes) -> None:
-    template = str(getattr(route, "path_format", None) or getattr(route, "path", ""))
+    template = _template(scope, route)
     resource_type, resource_id = audit_service.resource_of(template, scope.get("path_params", {}))
     if resource_id is None and 200 <= status < 300 and body:
         resource_id = _id_in(body)
@@ -69,6 +69,18 @@ async def _record(scope: Scope, principal: Any, route: Any, status: int, body: b
         ip=client[0] if client else None,
     )
     await audit_service.record(principal.account, entry)
+
+
+def _template(scope: Scope, route: Any) -> str:
+    """The full route template. A route of an included router may know only its own part
+    (`/agents/{agent_id}`): the prefix is the matching leading segments of the path."""
+    own = str(getattr(route, "path_format", None) or getattr(route, "path", ""))
+    path = str(scope.get("path", ""))
+    if own.startswith("/api/") or not path.startswith("/api/"):
+        return own
+    own_parts, path_parts = own.strip("/").split("/"), path.strip("/").split("/")
+    prefix = path_parts[: max(0, len(path_parts) - len(own_parts))]
+    return "/" + "/".join([*prefix, *own_parts])
 
 
 def _id_in(body: bytes) -> str | None:

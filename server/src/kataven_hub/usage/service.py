@@ -32,6 +32,8 @@ async def usage(
     """Rows for every period from the one holding `start` up to the one holding `end`
     (defaults: the last 30 days, or the last 24 hours), empty periods included."""
     step = _STEP[granularity]
+    if end is not None and end.tzinfo is None:
+        end = end.replace(tzinfo=UTC)  # times without an offset are UTC
     end_floor = _floor(end or utcnow(), granularity)
     last = end_floor if end is None or _floor(end, granularity) != end else end_floor - step
     first = _floor(start, granularity) if start else last - _DEFAULT_SPAN[granularity] + step
