@@ -40,6 +40,8 @@ class Receiver:
     script: list[int] = field(default_factory=list)
     default_status: int = 200
     delay_seconds: float = 0.0
+    # While set and not open, every request waits for it (a receiver that hangs).
+    gate: asyncio.Event | None = None
     redirect_to: str | None = None
     received: list[Received] = field(default_factory=list)
     port: int = 0
@@ -66,6 +68,8 @@ class Receiver:
         self.received.append(Received(request.url.path, headers, body, verified))
         if self.delay_seconds:
             await asyncio.sleep(self.delay_seconds)
+        if self.gate is not None:
+            await self.gate.wait()
         if self.redirect_to is not None:
             return Response(status_code=302, headers={"location": self.redirect_to})
         status = self.script.pop(0) if self.script else self.default_status
