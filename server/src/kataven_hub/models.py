@@ -56,7 +56,6 @@ from kataven_hub.webhooks.models import (
     WebhookAccount,
     WebhookDelivery,
     WebhookEndpoint,
-    WebhookEvent,
 )
 
 __all__ += [
@@ -64,5 +63,4 @@ __all__ += [
     "WebhookAccount",
     "WebhookDelivery",
     "WebhookEndpoint",
-    "WebhookEvent",
 ]

@@ -239,7 +239,7 @@ class TestOutbox:
         await wait_for(lambda: receiver.received)
         await asyncio.sleep(0.5)
         assert [r.event["id"] for r in receiver.received] == [committed]
-        assert await count_rows(tenant.slug, "webhook_events") == 1
+        assert await count_rows(tenant.slug, "webhook_deliveries") == 1
 
     async def test_refused_originate_emits_nothing(
         self, client: httpx.AsyncClient, new_tenant: Any, receiver: Receiver, carrier_server: Any
@@ -254,7 +254,7 @@ class TestOutbox:
         assert r.status_code == 502
         await asyncio.sleep(0.5)
         assert receiver.received == []
-        assert await count_rows(tenant.slug, "webhook_events") == 0
+        assert await count_rows(tenant.slug, "webhook_deliveries") == 0
 
     async def test_filter_respected(
         self, client: httpx.AsyncClient, new_tenant: Any, receiver: Receiver
@@ -265,7 +265,7 @@ class TestOutbox:
         tenant = await new_tenant()
         await endpoint_for(client, tenant, receiver, events=["call.completed"])
         async with tenant_session(tenant.slug) as session:
-            assert await outbox.emit(session, tenant.slug, "call.ringing", {}) is None
+            await outbox.emit(session, tenant.slug, "call.ringing", {})
             wanted = await outbox.emit(session, tenant.slug, "call.completed", {})
             await commit(session)
         await wait_for(lambda: receiver.received)

@@ -2,7 +2,7 @@
 
 Revision ID: t0008
 Revises: t0007
-Create Date: 2026-12-06 07:22:30.664205
+Create Date: 2026-12-06 08:04:36.690429
 """
 
 import kataven_hub.core.db
@@ -53,6 +53,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
             nullable=False,
         ),
+        sa.Column("event_filter", sa.String(length=1000), nullable=False),
         sa.Column("disabled", sa.Boolean(), nullable=False),
         sa.Column("disabled_reason", sa.String(length=300), nullable=True),
         sa.Column("secret", sa.Text(), nullable=False),
@@ -73,28 +74,16 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "webhook_events",
-        sa.Column("id", sa.String(length=40), nullable=False),
-        sa.Column("type", sa.String(length=50), nullable=False),
+        "webhook_deliveries",
+        sa.Column("id", sa.String(length=90), nullable=False),
+        sa.Column("endpoint_id", sa.String(length=40), nullable=False),
+        sa.Column("event_id", sa.String(length=40), nullable=False),
+        sa.Column("event_type", sa.String(length=50), nullable=False),
         sa.Column(
             "payload",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("created_at", kataven_hub.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_events")),
-    )
-    with op.batch_alter_table("webhook_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_webhook_events_created_at"), ["created_at"], unique=False
-        )
-
-    op.create_table(
-        "webhook_deliveries",
-        sa.Column("id", sa.String(length=40), nullable=False),
-        sa.Column("endpoint_id", sa.String(length=40), nullable=False),
-        sa.Column("event_id", sa.String(length=40), nullable=False),
-        sa.Column("event_type", sa.String(length=50), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", kataven_hub.core.db.UTCDateTime(timezone=True), nullable=True),
@@ -113,12 +102,6 @@ def upgrade() -> None:
             ["endpoint_id"],
             ["webhook_endpoints.id"],
             name=op.f("fk_webhook_deliveries_endpoint_id_webhook_endpoints"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["event_id"],
-            ["webhook_events.id"],
-            name=op.f("fk_webhook_deliveries_event_id_webhook_events"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
@@ -149,10 +132,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_webhook_deliveries_endpoint_id_created_at")
 
     op.drop_table("webhook_deliveries")
-    with op.batch_alter_table("webhook_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_webhook_events_created_at"))
-
-    op.drop_table("webhook_events")
     with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_endpoints_created_at"))
 

@@ -1,7 +1,8 @@
 """Emitting events: the transactional outbox.
 
-`emit` writes the event and one delivery row per subscribed endpoint into the session of the
-change it reports, so both commit together: a rolled-back change sends nothing, a committed one
+`emit` writes one delivery row per subscribed endpoint (carrying the event's body) into the
+session of the change it reports, in one INSERT … SELECT over the endpoints, so the event and
+the change commit together: a rolled-back change sends nothing, a committed one
 is delivered (at least once) by a worker, even if this process dies right after the commit.
 Committing wakes the workers through the bus; they also poll, so a lost wake-up only delays.
 """
@@ -46,8 +47,9 @@ def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
-def matches(subscribed: list[str], event_type: str) -> bool:
-    return "*" in subscribed or event_type in subscribed
+def event_filter(events: list[str]) -> str:
+    """The stored form of an endpoint's event list that `queue` matches with LIKE."""
+    return ",*," if "*" in events else "," + ",".join(events) + ","
 
 
 async def emit(
@@ -59,51 +61,51 @@ async def emit(
     endpoint_id: str | None = None,
 ) -> str | None:
     """Queue `event_type` for every enabled endpoint subscribed to it (or only `endpoint_id`,
-    whatever its filters: the test ping) in `session`'s transaction. Returns the event id, or
-    None when no endpoint wants it (nothing is written)."""
-    ids = await emit_many(session, account, [(event_type, data)], endpoint_id=endpoint_id)
-    return ids[0] if ids else None
+    whatever its filters: the test ping) in `session`'s transaction. Returns the event id
+    (None: the ping's endpoint is gone)."""
+    event = _event(account, event_type, data)
+    repo = WebhookRepository(session)
+    if endpoint_id is not None:
+        if not await repo.queue_for(endpoint_id, event, utcnow()):
+            return None
+    else:
+        await repo.queue([event], utcnow())
+    _wake_after_commit(session, account)
+    return str(event["id"])
 
 
 async def emit_many(
-    session: TenantSession,
-    account: str,
-    items: list[tuple[str, dict[str, Any]]],
-    *,
-    endpoint_id: str | None = None,
+    session: TenantSession, account: str, items: list[tuple[str, dict[str, Any]]]
 ) -> list[str]:
-    """`emit` for several events of one transaction (one look at the endpoints, one insert
-    per table). Returns the ids of the events written."""
+    """`emit` for several events of one transaction (one batched statement). Returns the
+    events' ids."""
     if not items:
         return []
-    repo = WebhookRepository(session)
-    filters = [(endpoint_id, ["*"])] if endpoint_id else await repo.enabled_filters()
-    if not filters:
-        return []
-    now = utcnow()
-    created = iso(now)
-    events: list[tuple[str, str, dict[str, Any], list[str]]] = []
-    for event_type, data in items:
-        targets = [e for e, subscribed in filters if e and matches(subscribed, event_type)]
-        if targets:
-            event_id = new_id("evt")
-            payload = {
-                "id": event_id, "type": event_type, "created_at": created, "account": account,
-                "data": data,
-            }  # fmt: skip
-            events.append((event_id, event_type, payload, targets))
-    if not events:
-        return []
-    await repo.add_events(events, now)
-    if not session.info.get(_WAKE_PENDING):
-        session.info[_WAKE_PENDING] = True
+    events = [_event(account, event_type, data) for event_type, data in items]
+    await WebhookRepository(session).queue(events, utcnow())
+    _wake_after_commit(session, account)
+    return [str(e["id"]) for e in events]
 
-        async def wake_once() -> None:
-            session.info.pop(_WAKE_PENDING, None)
-            await wake(account)
 
-        after_commit(session, wake_once)
-    return [e[0] for e in events]
+def _event(account: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    event_id = new_id("evt")
+    payload = {
+        "id": event_id, "type": event_type, "created_at": iso(utcnow()), "account": account,
+        "data": data,
+    }  # fmt: skip
+    return {"id": event_id, "type": event_type, "payload": payload}
+
+
+def _wake_after_commit(session: TenantSession, account: str) -> None:
+    if session.info.get(_WAKE_PENDING):
+        return
+    session.info[_WAKE_PENDING] = True
+
+    async def wake_once() -> None:
+        session.info.pop(_WAKE_PENDING, None)
+        await wake(account)
+
+    after_commit(session, wake_once)
 
 
 async def wake(account: str) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import String, bindparam, delete, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from kataven_hub.core.db import ControlSession, TenantSession
-from kataven_hub.core.ids import new_id
+from kataven_hub.core.db import ControlSession, JSONType, TenantSession, UTCDateTime
 from kataven_hub.webhooks.models import (
     DELIVERED,
     FAILED,
@@ -18,7 +17,6 @@ from kataven_hub.webhooks.models import (
     WebhookAccount,
     WebhookDelivery,
     WebhookEndpoint,
-    WebhookEvent,
 )
 
 
@@ -62,24 +60,54 @@ class WebhookRepository:
         )
 
     # -- events and deliveries -------------------------------------------------------------
-    async def add_events(
-        self, events: list[tuple[str, str, dict[str, Any], list[str]]], now: datetime
-    ) -> None:
-        """Events (id, type, payload, endpoint ids) and one pending delivery per endpoint."""
-        await self.session.execute(
-            insert(WebhookEvent),
-            [{"id": i, "type": t, "payload": p, "created_at": now} for i, t, p, _ in events],
+    async def queue(self, events: list[dict[str, Any]], now: datetime) -> int:
+        """Queue events ({id, type, payload}) for the enabled endpoints whose filter takes
+        them: one INSERT … SELECT per event (executed as a batch), no row for an event nobody
+        wants. Returns the rows written (-1 when the driver cannot tell)."""
+        await self.session.execute(self._queue_statement(only_endpoint=False), [
+            {"eid": e["id"], "prefix": e["id"] + ".", "etype": e["type"], "payload": e["payload"],
+             "pattern": f"%,{e['type']},%", "now": now}
+            for e in events
+        ])  # fmt: skip
+        return -1
+
+    async def queue_for(self, endpoint_id: str, event: dict[str, Any], now: datetime) -> bool:
+        """Queue one event for one endpoint, whatever its filter (the test ping)."""
+        result = await self.session.execute(
+            self._queue_statement(only_endpoint=True),
+            {"eid": event["id"], "prefix": event["id"] + ".", "etype": event["type"],
+             "payload": event["payload"], "now": now, "endpoint": endpoint_id},
+        )  # fmt: skip
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def _queue_statement(self, *, only_endpoint: bool) -> Any:
+        e = WebhookEndpoint
+        now = bindparam("now", type_=UTCDateTime())
+        source = select(
+            bindparam("prefix", type_=String()) + e.id,
+            e.id,
+            bindparam("eid", type_=String()),
+            bindparam("etype", type_=String()),
+            bindparam("payload", type_=JSONType),
+            literal(PENDING),
+            literal(0),
+            now,
+            now,
+            now,
         )
-        rows = [
-            {
-                "id": new_id("whdl"), "endpoint_id": e, "event_id": event_id,
-                "event_type": event_type, "status": PENDING, "attempts": 0,
-                "next_attempt_at": now, "created_at": now, "updated_at": now,
-            }
-            for event_id, event_type, _, targets in events
-            for e in targets
+        if only_endpoint:
+            source = source.where(e.id == bindparam("endpoint"))
+        else:
+            source = source.where(
+                e.disabled.is_(False),
+                or_(e.event_filter == ",*,", e.event_filter.like(bindparam("pattern"))),
+            )
+        columns = [
+            "id", "endpoint_id", "event_id", "event_type", "payload", "status", "attempts",
+            "next_attempt_at", "created_at", "updated_at",
         ]  # fmt: skip
-        await self.session.execute(insert(WebhookDelivery), rows)
+        # The Core table, not the entity: an ORM insert with parameters is a bulk insert.
+        return insert(WebhookDelivery.__table__).from_select(columns, source)
 
     async def deliveries(
         self, endpoint_id: str, status: str | None, limit: int, offset: int
@@ -154,13 +182,9 @@ class WebhookRepository:
             updated_at=now,
         ).returning(
             WebhookDelivery.id, WebhookDelivery.endpoint_id, WebhookDelivery.event_id,
-            WebhookDelivery.attempts, WebhookDelivery.created_at,
+            WebhookDelivery.attempts, WebhookDelivery.created_at, WebhookDelivery.payload,
         )  # fmt: skip
         return [dict(r._mapping) for r in await self.session.execute(stmt)]
-
-    async def payloads(self, event_ids: list[str]) -> dict[str, dict[str, Any]]:
-        stmt = select(WebhookEvent.id, WebhookEvent.payload).where(WebhookEvent.id.in_(event_ids))
-        return {r[0]: r[1] for r in await self.session.execute(stmt)}
 
     async def endpoints_by_id(self, ids: list[str]) -> dict[str, WebhookEndpoint]:
         stmt = select(WebhookEndpoint).where(WebhookEndpoint.id.in_(ids))
@@ -212,18 +236,12 @@ class WebhookRepository:
         )
 
     async def purge(self, before: datetime) -> None:
-        """Forget settled deliveries and their events older than `before`."""
+        """Forget settled deliveries older than `before`."""
         await self.session.execute(
             delete(WebhookDelivery).where(
                 WebhookDelivery.status.in_((DELIVERED, FAILED)),
                 WebhookDelivery.created_at < before,
             )
-        )
-        orphan = (
-            ~select(WebhookDelivery.id).where(WebhookDelivery.event_id == WebhookEvent.id).exists()
-        )
-        await self.session.execute(
-            delete(WebhookEvent).where(and_(WebhookEvent.created_at < before, orphan))
         )
 
 

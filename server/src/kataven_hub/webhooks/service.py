@@ -64,6 +64,7 @@ async def create(
         id=endpoint_id,
         url=url,
         events=body.events,
+        event_filter=outbox.event_filter(body.events),
         description=body.description,
         disabled=body.disabled,
         secret=ENDPOINT_SECRET.encrypt(secret, account=account, row_id=endpoint_id),
@@ -101,6 +102,8 @@ async def update(
     changes = body.model_dump(exclude_unset=True)
     if "url" in changes:
         changes["url"] = await _checked_url(changes["url"])
+    if "events" in changes:
+        changes["event_filter"] = outbox.event_filter(changes["events"])
     if changes.get("disabled") is False:
         # Enabled again by hand: the failure streak starts over.
         changes.update(disabled_reason=None, failing_since=None)

@@ -219,13 +219,11 @@ class DeliveryWorker:
                 await session.rollback()
                 await self._purge(session, account)
                 return 0
-            payloads = await repo.payloads(sorted({c["event_id"] for c in claimed}))
             endpoints = await repo.endpoints_by_id(sorted({c["endpoint_id"] for c in claimed}))
             await commit(session)
         jobs = []
         for c in claimed:
-            endpoint, payload = endpoints.get(c["endpoint_id"]), payloads.get(c["event_id"])
-            jobs.append(self._attempt(account, endpoint, payload, now))
+            jobs.append(self._attempt(account, endpoints.get(c["endpoint_id"]), c["payload"], now))
         outcomes = await asyncio.gather(*jobs)
         await self._record(engine, account, claimed, endpoints, outcomes)
         return len(claimed)
