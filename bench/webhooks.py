@@ -1,7 +1,7 @@
 """Webhook delivery throughput and the outbox's cost on the originate path.
 
-    .venv/bin/python bench/webhooks.py [--backend postgres|sqlite] [--runs 3] [--events 500]
-                                       [--calls 200] [--concurrency 10]
+    .venv/bin/python bench/webhooks.py [--backend postgres|sqlite] [--runs 3] [--rounds 6]
+                                       [--events 100] [--calls 40] [--concurrency 10]
 
 1. deliveries/s: `--events` events committed to the outbox at once, then sent by the delivery
    worker (claim with a lease, decrypt the endpoint secret, check the destination, sign, POST,
@@ -12,9 +12,10 @@
    the local carrier server) with an endpoint subscribed to every event, so each originate
    writes a `call.queued` event and its delivery row in its transaction, beside the same
    originates with the outbox switched off. Target: cost <= 10%.
-Each figure is the median of `--runs` runs (alternating the two sides). Needs PostgreSQL on
-127.0.0.1:5432 and Redis on 127.0.0.1:6379 for the postgres backend; everything it creates is
-dropped.
+Each figure is the median of `--runs` runs; within a run the two sides of each comparison
+alternate in `--rounds` short rounds, so a shared machine's changing load hits both alike.
+Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 for the postgres backend;
+everything it creates is dropped.
 """
 
 from __future__ import annotations
@@ -230,8 +231,9 @@ async def bench(args: argparse.Namespace) -> None:
 
         # -- originates ----------------------------------------------------------------------
         creds = server.new_twilio_account()
-        prov = (await client.post("/api/v1/telephony/providers", headers=headers,
-                                  json={"provider": "twilio", "credentials": creds})).json()  # fmt: skip
+        providers = "/api/v1/telephony/providers"
+        twilio = {"provider": "twilio", "credentials": creds}
+        prov = (await client.post(providers, headers=headers, json=twilio)).json()
         agent = (await client.post("/api/v1/agents", headers=headers,
                                    json={"name": "B", "status": "active"})).json()  # fmt: skip
         number = (await client.post("/api/v1/telephony/numbers", headers=headers, json={
@@ -244,29 +246,63 @@ async def bench(args: argparse.Namespace) -> None:
             r = await client.post("/api/v1/calls/originate", json=body, headers=headers)
             assert r.status_code == 200, r.text
 
-        real_emit_many = outbox.emit_many
+        real = (outbox.emit, outbox.emit_many)
 
-        async def no_outbox(*_: Any, **__: Any) -> list[str]:
+        async def no_emit(*_: Any, **__: Any) -> None:
+            return None
+
+        async def no_emit_many(*_: Any, **__: Any) -> list[str]:
             return []
 
+        def use(emit: Any, emit_many: Any) -> None:
+            outbox.emit, outbox.emit_many = emit, emit_many  # type: ignore[assignment]
+
+        # The machine's load drifts: each run interleaves the two sides of a comparison in
+        # short rounds (order alternating) and compares their summed times.
+        async def interleaved(sides: list[tuple[str, Any]], rounds: int) -> dict[str, float]:
+            took = {name: 0.0 for name, _ in sides}
+            for i in range(rounds):
+                for name, one in sides if i % 2 == 0 else reversed(sides):
+                    rate, count = await one()
+                    took[name] += count / rate
+            return took
+
+        async def originates(emit: Any, emit_many: Any) -> tuple[float, int]:
+            use(emit, emit_many)
+            try:
+                return await timed(args.calls, args.concurrency, originate), args.calls
+            finally:
+                use(*real)
+
+        async def worker_side() -> tuple[float, int]:
+            return await worker_run(), n
+
+        async def raw_side() -> tuple[float, int]:
+            return await raw_run(), n
+
         results: dict[str, list[float]] = {k: [] for k in ("dl", "dl_raw", "orig", "orig_off")}
-        for run in range(args.runs):
-            results["dl"].append(await worker_run())
-            results["dl_raw"].append(await raw_run())
-            await timed(args.concurrency, args.concurrency, originate)  # warm both paths up
-            sides = [("orig", real_emit_many), ("orig_off", no_outbox)]
-            for name, emit_many in sides if run % 2 == 0 else reversed(sides):
-                outbox.emit_many = emit_many  # type: ignore[assignment]
-                results[name].append(await timed(args.calls, args.concurrency, originate))
-            outbox.emit_many = real_emit_many  # type: ignore[assignment]
+        await timed(args.concurrency, args.concurrency, originate)  # warm up
+        for _ in range(args.runs):
+            took = await interleaved([("dl", worker_side), ("dl_raw", raw_side)], args.rounds)
+            for name, seconds in took.items():
+                results[name].append(n * args.rounds / seconds)
+            took = await interleaved(
+                [
+                    ("orig", lambda: originates(*real)),
+                    ("orig_off", lambda: originates(no_emit, no_emit_many)),
+                ],
+                args.rounds,
+            )
+            for name, seconds in took.items():
+                results[name].append(args.calls * args.rounds / seconds)
         await client.aclose()
         await receiver.stop()
         await server.stop()
 
     med = {k: statistics.median(v) for k, v in results.items()}
     print(  # noqa: T201
-        f"backend={args.backend} events/run={n} originates/run={args.calls} "
-        f"concurrency={args.concurrency} runs={args.runs} (medians)"
+        f"backend={args.backend} runs={args.runs} rounds={args.rounds} events/round={n} "
+        f"originates/round={args.calls} concurrency={args.concurrency} (medians)"
     )
     ratio = med["dl"] / med["dl_raw"]
     print(  # noqa: T201
@@ -286,7 +322,8 @@ if __name__ == "__main__":
     )
     parser.add_argument("--backend", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--events", type=int, default=500)
-    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--events", type=int, default=100)
+    parser.add_argument("--calls", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per run")
     asyncio.run(main(parser.parse_args()))

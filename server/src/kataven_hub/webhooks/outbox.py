@@ -10,6 +10,7 @@ Committing wakes the workers through the bus; they also poll, so a lost wake-up 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -47,7 +48,7 @@ def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
-def event_filter(events: list[str]) -> str:
+def event_filter(events: Sequence[str]) -> str:
     """The stored form of an endpoint's event list that `queue` matches with LIKE."""
     return ",*," if "*" in events else "," + ",".join(events) + ","
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import String, bindparam, delete, insert, literal, or_, select, update
+from sqlalchemy import String, Table, bindparam, delete, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -107,7 +107,7 @@ class WebhookRepository:
             "next_attempt_at", "created_at", "updated_at",
         ]  # fmt: skip
         # The Core table, not the entity: an ORM insert with parameters is a bulk insert.
-        return insert(WebhookDelivery.__table__).from_select(columns, source)
+        return insert(cast(Table, WebhookDelivery.__table__)).from_select(columns, source)
 
     async def deliveries(
         self, endpoint_id: str, status: str | None, limit: int, offset: int
@@ -204,7 +204,7 @@ class WebhookRepository:
             .values(lease_owner=None, lease_expires_at=None, **values)
             .execution_options(synchronize_session=False)
         )
-        return (await self.session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined]
+        return bool((await self.session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
 
     async def endpoint_failed(self, endpoint_id: str, now: datetime) -> datetime:
         """Start (or continue) the endpoint's run of failures; returns when it began."""

@@ -36,10 +36,14 @@ def _unique(events: list[str]) -> list[str]:
     return list(dict.fromkeys(events))
 
 
+def _all_events() -> list[EventType]:
+    return ["*"]
+
+
 class WebhookEndpointCreate(RequestModel):
     url: Text(2000, 1) = Field(description=_URL_DOC, examples=["https://example.com/hooks/kataven"])  # type: ignore[valid-type]
     events: list[EventType] = Field(
-        default_factory=lambda: ["*"], min_length=1, max_length=20, description=_EVENTS_DOC
+        default_factory=_all_events, min_length=1, max_length=20, description=_EVENTS_DOC
     )
     description: Text(500) = ""  # type: ignore[valid-type]
     disabled: bool = False

@@ -72,7 +72,7 @@ def backoff(attempt: int) -> float:
         settings.WEBHOOKS_RETRY_MAX_SECONDS,
         settings.WEBHOOKS_RETRY_BASE_SECONDS * 2 ** max(0, attempt - 1),
     )
-    return delay / 2 + random.uniform(0, delay / 2)
+    return float(delay / 2 + random.uniform(0, delay / 2))
 
 
 def new_client() -> httpx.AsyncClient:
