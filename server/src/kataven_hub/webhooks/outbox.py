@@ -9,6 +9,7 @@ Committing wakes the workers through the bus; they also poll, so a lost wake-up 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -42,6 +43,7 @@ EVENT_TYPES = (*CALL_EVENTS, *CAMPAIGN_EVENTS)
 PING = "ping"
 WAKE_CHANNEL = "webhooks:wake"
 _WAKE_PENDING = "webhooks_wake_pending"
+_waking: set[asyncio.Task[None]] = set()
 
 
 def iso(value: datetime | None) -> str | None:
@@ -70,7 +72,7 @@ async def emit(
         if not await repo.queue_for(endpoint_id, event, utcnow()):
             return None
     else:
-        await repo.queue([event], utcnow())
+        await repo.queue(event, utcnow())
     _wake_after_commit(session, account)
     return str(event["id"])
 
@@ -78,13 +80,13 @@ async def emit(
 async def emit_many(
     session: TenantSession, account: str, items: list[tuple[str, dict[str, Any]]]
 ) -> list[str]:
-    """`emit` for several events of one transaction (one batched statement). Returns the
-    events' ids."""
+    """`emit` for several events of one transaction (one look at the endpoints, one batched
+    insert). Returns the events' ids."""
     if not items:
         return []
     events = [_event(account, event_type, data) for event_type, data in items]
-    await WebhookRepository(session).queue(events, utcnow())
-    _wake_after_commit(session, account)
+    if await WebhookRepository(session).queue_many(events, utcnow()):
+        _wake_after_commit(session, account)
     return [str(e["id"]) for e in events]
 
 
@@ -103,8 +105,11 @@ def _wake_after_commit(session: TenantSession, account: str) -> None:
     session.info[_WAKE_PENDING] = True
 
     async def wake_once() -> None:
+        # Sent in the background: the request that made the change does not wait for it.
         session.info.pop(_WAKE_PENDING, None)
-        await wake(account)
+        task = asyncio.create_task(wake(account))
+        _waking.add(task)
+        task.add_done_callback(_waking.discard)
 
     after_commit(session, wake_once)
 

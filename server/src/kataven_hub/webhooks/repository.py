@@ -45,12 +45,6 @@ class WebhookRepository:
     async def delete_endpoint(self, endpoint_id: str) -> None:
         await self.session.execute(delete(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
 
-    async def enabled_filters(self) -> list[tuple[str, list[str]]]:
-        stmt = select(WebhookEndpoint.id, WebhookEndpoint.events).where(
-            WebhookEndpoint.disabled.is_(False)
-        )
-        return [(r[0], list(r[1] or [])) for r in await self.session.execute(stmt)]
-
     async def set_endpoint(self, endpoint_id: str, values: dict[str, Any]) -> None:
         await self.session.execute(
             update(WebhookEndpoint)
@@ -60,16 +54,52 @@ class WebhookRepository:
         )
 
     # -- events and deliveries -------------------------------------------------------------
-    async def queue(self, events: list[dict[str, Any]], now: datetime) -> int:
-        """Queue events ({id, type, payload}) for the enabled endpoints whose filter takes
-        them: one INSERT … SELECT per event (executed as a batch), no row for an event nobody
-        wants. Returns the rows written (-1 when the driver cannot tell)."""
-        await self.session.execute(self._queue_statement(only_endpoint=False), [
-            {"eid": e["id"], "prefix": e["id"] + ".", "etype": e["type"], "payload": e["payload"],
-             "pattern": f"%,{e['type']},%", "now": now}
+    async def queue(self, event: dict[str, Any], now: datetime) -> None:
+        """Queue one event ({id, type, payload}) for the enabled endpoints whose filter takes
+        it, in one INSERT … SELECT (no row when nobody wants it)."""
+        await self.session.execute(
+            self._queue_statement(only_endpoint=False),
+            {"eid": event["id"], "prefix": event["id"] + ".", "etype": event["type"],
+             "payload": event["payload"], "pattern": f"%,{event['type']},%", "now": now},
+        )  # fmt: skip
+
+    async def queue_many(self, events: list[dict[str, Any]], now: datetime) -> int:
+        """`queue` for many events: one look at the endpoints, then one batched insert of the
+        matching rows. Returns the rows written."""
+        stmt = select(WebhookEndpoint.id, WebhookEndpoint.event_filter).where(
+            WebhookEndpoint.disabled.is_(False)
+        )
+        filters = [(r[0], r[1]) for r in await self.session.execute(stmt)]
+        rows = [
+            {
+                "id": f"{e['id']}.{endpoint_id}", "endpoint_id": endpoint_id,
+                "event_id": e["id"], "event_type": e["type"], "payload": e["payload"],
+                "status": PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now,
+                "updated_at": now,
+            }
             for e in events
-        ])  # fmt: skip
-        return -1
+            for endpoint_id, accepted in filters
+            if accepted == ",*," or f",{e['type']}," in accepted
+        ]  # fmt: skip
+        if rows:
+            await self.session.execute(insert(cast(Table, WebhookDelivery.__table__)), rows)
+        return len(rows)
+
+    async def has_due(self, now: datetime) -> bool:
+        """Whether any delivery may be claimed now (a plain read: no lock, no write)."""
+        stmt = (
+            select(WebhookDelivery.id)
+            .where(
+                WebhookDelivery.status == PENDING,
+                WebhookDelivery.next_attempt_at <= now,
+                or_(
+                    WebhookDelivery.lease_expires_at.is_(None),
+                    WebhookDelivery.lease_expires_at < now,
+                ),
+            )
+            .limit(1)
+        )
+        return (await self.session.scalar(stmt)) is not None
 
     async def queue_for(self, endpoint_id: str, event: dict[str, Any], now: datetime) -> bool:
         """Queue one event for one endpoint, whatever its filter (the test ping)."""
@@ -253,6 +283,9 @@ class WebhookAccountRepository:
         make = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         stmt = make(WebhookAccount).values(account=account).on_conflict_do_nothing()
         await self.session.execute(stmt)
+
+    async def remove(self, account: str) -> None:
+        await self.session.execute(delete(WebhookAccount).where(WebhookAccount.account == account))
 
     async def accounts(self) -> list[str]:
         return list(await self.session.scalars(select(WebhookAccount.account)))

@@ -206,18 +206,24 @@ class DeliveryWorker:
     async def serve(self, account: str) -> int:
         """Claim, send and record one batch of `account`'s due deliveries."""
         engine = await tenancy.get().engine_for(account)
-        if engine is None:
+        if engine is None:  # the account was deleted
+            async with new_session(tenancy.get().control_engine) as control:
+                await WebhookAccountRepository(ControlSession(control)).remove(account)
+                await control.commit()
             return 0
         settings = get_settings()
         now = utcnow()
+        async with new_session(engine) as raw:
+            due = await WebhookRepository(TenantSession(raw)).has_due(now)
+        if not due:
+            await self._purge(engine, account)
+            return 0
         lease_until = now + timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
         async with new_session(sqlite_immediate(engine)) as raw:
             session = TenantSession(raw)
             repo = WebhookRepository(session)
             claimed = await repo.claim(self.owner, now, lease_until, settings.WEBHOOKS_BATCH)
             if not claimed:
-                await session.rollback()
-                await self._purge(session, account)
                 return 0
             endpoints = await repo.endpoints_by_id(sorted({c["endpoint_id"] for c in claimed}))
             await commit(session)
@@ -304,10 +310,12 @@ class DeliveryWorker:
             )
             await repo.disable_failing(endpoint.id, reason, now)
 
-    async def _purge(self, session: TenantSession, account: str) -> None:
+    async def _purge(self, engine: Any, account: str) -> None:
         due = self._next_purge.get(account, 0.0)
         if time.monotonic() < due:
             return
         self._next_purge[account] = time.monotonic() + _PURGE_EVERY_SECONDS
-        await WebhookRepository(session).purge(utcnow() - timedelta(seconds=_KEEP_SECONDS))
-        await commit(session)
+        async with new_session(sqlite_immediate(engine)) as raw:
+            session = TenantSession(raw)
+            await WebhookRepository(session).purge(utcnow() - timedelta(seconds=_KEEP_SECONDS))
+            await commit(session)
