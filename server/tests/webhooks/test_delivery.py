@@ -420,3 +420,34 @@ class TestSandboxCampaign:
         kinds = sorted(e["type"] for e in receiver.verified_events())
         assert kinds == ["campaign.paused", "campaign.resumed"]
         await action(client, line, campaign["id"], "stop")
+
+
+class TestLeases:
+    async def test_concurrent_workers_send_each_attempt_once(
+        self, client: httpx.AsyncClient, new_tenant: Any, receiver: Receiver
+    ) -> None:
+        """Two more workers race the app's own for the same deliveries: each event is sent
+        exactly once (the receiver answers 200 at once, so nothing is retried)."""
+        from collections import Counter
+
+        from kataven_hub.core.sessions import commit
+        from kataven_hub.webhooks import outbox
+        from kataven_hub.webhooks.worker import DeliveryWorker, new_client
+
+        tenant = await new_tenant()
+        await endpoint_for(client, tenant, receiver)
+        async with tenant_session(tenant.slug) as session:
+            items = [("call.completed", {"n": i}) for i in range(40)]
+            ids = await outbox.emit_many(session, tenant.slug, items)
+            await commit(session)
+        async with new_client() as http:
+            workers = [DeliveryWorker(owner=f"racer-{i}", client=http) for i in range(2)]
+            for _ in range(50):
+                await asyncio.gather(*(w.serve(tenant.slug) for w in workers))
+                if len(receiver.received) >= len(ids):
+                    break
+        await wait_for(lambda: len(receiver.received) >= len(ids))
+        await asyncio.sleep(0.5)
+        counts = Counter(r.headers["webhook-id"] for r in receiver.received)
+        assert set(counts) == set(ids)
+        assert set(counts.values()) == {1}
