@@ -22,6 +22,7 @@ import kataven_hub
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.api import routers
 from kataven_hub.api_keys import service as api_keys_service
+from kataven_hub.audit.middleware import AuditTrail
 from kataven_hub.calls import tasks as call_tasks
 from kataven_hub.calls import webhooks
 from kataven_hub.carriers import http as carrier_http
@@ -90,6 +91,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = asyncio.Event()
     listener = asyncio.create_task(auth.listen_for_key_changes(stop))
     dispatcher = _start_dispatcher(stop) if settings.dispatcher_embedded else None
+    deliveries = _start_webhook_worker(stop) if settings.dispatcher_embedded else None
     try:
         yield
     finally:
@@ -100,6 +102,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if dispatcher is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(dispatcher, 30)
+        if deliveries is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(deliveries, 30)
         await sandbox.shutdown()
         await call_tasks.drain()
         await carrier_http.close()
@@ -112,6 +117,15 @@ def _start_dispatcher(stop: asyncio.Event) -> asyncio.Task[None]:
     from kataven_hub.dispatcher.loop import Dispatcher
 
     return asyncio.create_task(Dispatcher().run(stop), name="dispatcher")
+
+
+def _start_webhook_worker(stop: asyncio.Event) -> asyncio.Task[None] | None:
+    """Webhook deliveries are sent wherever the dispatcher runs (here, on the embedded default)."""
+    from kataven_hub.webhooks.worker import DeliveryWorker
+
+    if not get_settings().WEBHOOKS_WORKER_ENABLED:
+        return None
+    return asyncio.create_task(DeliveryWorker().run(stop), name="webhook-deliveries")
 
 
 async def _bootstrap(registry: tenancy.Tenancy) -> None:
@@ -163,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Outermost last: aliases → metrics → request id, body cap, response-end actions → keyed
     # writes (inside the body cap, so a keyed body is never read past MAX_BODY_BYTES).
+    app.add_middleware(AuditTrail)  # innermost: sees the matched route and the principal
     app.add_middleware(IdempotencyMiddleware)
     csv_upload = settings.CAMPAIGN_CSV_MAX_BYTES + 1024 * 1024  # the file + the form around it
     app.add_middleware(

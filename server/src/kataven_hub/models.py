@@ -53,3 +53,16 @@ __all__ = [
 from kataven_hub.rate_limits.models import AccountRateLimit
 
 __all__ = ["Account", "AccountRateLimit", "Agent", "AgentTool", "ApiKey", "Membership", "User"]
+from kataven_hub.audit.models import AuditEvent
+from kataven_hub.webhooks.models import (
+    WebhookAccount,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+__all__ += [
+    "AuditEvent",
+    "WebhookAccount",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

@@ -73,8 +73,12 @@ async def login(body: LoginRequest, request: Request, session: ControlSessionDep
     `X-Account-ID`). 404 when the built-in issuer is disabled (production uses OIDC). Failed
     attempts are throttled per account and per caller IP: 429 with `Retry-After`."""
     await throttle.check(request, body.email)
+    client = request.client.host if request.client else None
+    request_id = request.scope.get("state", {}).get("request_id")
     try:
-        return await accounts_service.login(session, body.email, body.password)
+        return await accounts_service.login(
+            session, body.email, body.password, request_id=request_id, ip=client
+        )
     except Unauthorized:
         await throttle.failed(request, body.email)
         raise

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.accounts.models import Account, User
 from kataven_hub.accounts.repository import AccountRepository, UserRepository
+from kataven_hub.audit import service as audit_service
 from kataven_hub.core import auth, migrate, tenancy
 from kataven_hub.core.db import ControlSession, TenantSession, new_session
 from kataven_hub.core.errors import Conflict, Forbidden, InvalidRequest, NotFound, Unauthorized
@@ -141,16 +142,31 @@ async def add_user(
     return user
 
 
-async def login(session: ControlSession, email: str, password: str) -> dict[str, Any]:
+async def login(
+    session: ControlSession,
+    email: str,
+    password: str,
+    *,
+    request_id: str | None = None,
+    ip: str | None = None,
+) -> dict[str, Any]:
+    """A sign-in of a known user, granted or refused, goes to the audit log of each account
+    the user belongs to."""
     issuer = auth.builtin_issuer()
     if issuer is None:
         raise NotFound("Built-in login is disabled; sign in through the identity provider")
     users = UserRepository(session)
     user = await users.get_by_email(email.strip().lower())
-    if user is None or not auth.check_password(password, user.password_hash):
+    if user is None:
+        raise Unauthorized("Invalid email or password")
+    accounts = await _memberships(users, user)
+    slugs = [a["account"] for a in accounts]
+    if not auth.check_password(password, user.password_hash):
+        await audit_service.sign_in(slugs, user.id, 401, request_id, ip)
         raise Unauthorized("Invalid email or password")
     token, expires_at = issuer.sign(user.id, user.email)
-    return {"token": token, "expires_at": expires_at, "accounts": await _memberships(users, user)}
+    await audit_service.sign_in(slugs, user.id, 200, request_id, ip)
+    return {"token": token, "expires_at": expires_at, "accounts": accounts}
 
 
 async def user_org(session: ControlSession, token: str | None) -> dict[str, Any]:

@@ -17,7 +17,12 @@ from kataven_hub.calls.schemas import (
     CallStatus,
     OriginateRequest,
 )
-from kataven_hub.calls.service import AgentNotActive, NumberOrAgentNotFound, OutboundDisabled
+from kataven_hub.calls.service import (
+    AgentNotActive,
+    CallAlreadyEnded,
+    NumberOrAgentNotFound,
+    OutboundDisabled,
+)
 from kataven_hub.carriers.base import CarrierError
 from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import InvalidRequest, NotFound, errors_doc
@@ -99,3 +104,18 @@ async def list_calls(
 async def get_call(session_id: str, principal: PrincipalDep, session: TenantSessionDep) -> Call:
     """One call by its session id."""
     return await calls_service.get(session, session_id)
+
+
+@router.post(
+    "/{session_id}/hangup",
+    status_code=202,
+    response_model=CallRead,
+    responses=errors_doc(NotFound, CallAlreadyEnded, CarrierError, SecretUndecryptable),
+)
+async def hangup_call(session_id: str, principal: PrincipalDep, session: TenantSessionDep) -> Call:
+    """End a call in flight (ringing or answered) through its carrier. Returns the call as it
+    is now (202): the final status (`completed`, or `canceled` if it was still ringing) arrives
+    through the carrier's callback, like any other ending, with its `call.*` webhook event.
+    409 when the call has already ended, or when the carrier has not taken it yet (retry in a
+    moment); 502 with the carrier's message if it refuses."""
+    return await calls_service.hang_up(session, principal.account, session_id)

@@ -161,6 +161,22 @@ class Settings(BaseSettings):
     # (always JSON in production); `text` or `json` force one.
     LOG_FORMAT: Literal["auto", "text", "json"] = "auto"
 
+    # Event webhooks (webhooks/): delivery worker, retries, destination checks.
+    WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS: bool | None = None  # default: on outside production
+    WEBHOOKS_ALLOW_HTTP: bool | None = None  # plain http:// URLs; default: on outside production
+    WEBHOOKS_TIMEOUT_SECONDS: float = 5.0  # connect + send + first byte, per attempt
+    WEBHOOKS_RESPONSE_MAX_BYTES: int = 4096  # of a receiver's answer, read then dropped
+    WEBHOOKS_POLL_SECONDS: float = 1.0  # idle poll; committed events wake the worker sooner
+    WEBHOOKS_LEASE_SECONDS: float = 30.0  # a crashed worker's attempt is retried after this
+    WEBHOOKS_BATCH: int = 50  # deliveries one worker claims per account per step
+    WEBHOOKS_MAX_PARALLEL: int = 20  # requests in flight per worker
+    WEBHOOKS_RETRY_BASE_SECONDS: float = 5.0  # first retry delay; doubles, with jitter
+    WEBHOOKS_RETRY_MAX_SECONDS: float = 3600.0
+    WEBHOOKS_RETRY_WINDOW_SECONDS: float = 86_400.0  # then the delivery is given up
+    WEBHOOKS_DISABLE_AFTER_SECONDS: float = 3 * 86_400.0  # failing this long: endpoint disabled
+    WEBHOOKS_ROTATED_SECRET_SECONDS: float = 86_400.0  # the old secret keeps signing this long
+    WEBHOOKS_WORKER_ENABLED: bool = True  # wherever the dispatcher runs
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.ENV == "production":
@@ -214,6 +230,18 @@ class Settings(BaseSettings):
         if self.SANDBOX_CARRIER_ENABLED is None:
             return self.is_development
         return self.SANDBOX_CARRIER_ENABLED
+
+    @property
+    def webhooks_allow_private(self) -> bool:
+        if self.WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS is None:
+            return self.is_development
+        return self.WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS
+
+    @property
+    def webhooks_allow_http(self) -> bool:
+        if self.WEBHOOKS_ALLOW_HTTP is None:
+            return self.is_development
+        return self.WEBHOOKS_ALLOW_HTTP
 
     @property
     def public_base_url(self) -> str:
