@@ -141,6 +141,13 @@ class Settings(BaseSettings):
         default_factory=lambda: ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"]
     )
 
+    # The Hub dashboard (web/): its build directory (default: web/dist of the source tree), and
+    # the public OIDC client it signs in with when OIDC_ISSUER_URL is set (Authorization Code +
+    # PKCE; no client secret).
+    DASHBOARD_DIR: Path | None = None
+    OIDC_DASHBOARD_CLIENT_ID: str | None = None
+    OIDC_DASHBOARD_SCOPES: str = "openid profile email"
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.ENV == "production":
