@@ -37,7 +37,7 @@ const NAV = [
   ["/telephony", "Telephony"],
   ["/calls", "Calls"],
   ["/campaigns", "Campaigns"],
-  ["/widget", "Widget"],
+  ["/web-widget", "Widget"],
   ["/settings", "Settings"],
 ] as const;
 
@@ -78,6 +78,13 @@ function AccountBar() {
   );
 }
 
+// Keyed by account: switching accounts remounts every screen, so nothing shows another
+// account's data while the new account's loads.
+function AccountShell() {
+  const { session } = useAuth();
+  return <Shell key={session?.account ?? ""} />;
+}
+
 function Shell() {
   return (
     <div className="shell">
@@ -110,7 +117,7 @@ function Shell() {
             <Route path="/campaigns" element={<Campaigns />} />
             <Route path="/campaigns/new" element={<NewCampaign />} />
             <Route path="/campaigns/:campaignId" element={<CampaignDetail />} />
-            <Route path="/widget" element={<Widget />} />
+            <Route path="/web-widget" element={<Widget />} />
             <Route path="/settings" element={<Settings />} />
             <Route path="*" element={<p>This page does not exist.</p>} />
           </Routes>
@@ -132,7 +139,7 @@ export function App() {
               path="*"
               element={
                 <RequireAuth>
-                  <Shell />
+                  <AccountShell />
                 </RequireAuth>
               }
             />

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { cloneElement, useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from "react";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { messageOf } from "../api/client";
 
@@ -41,13 +41,23 @@ export function QueryState<T>({
   return <>{children(query.data)}</>;
 }
 
-export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: ReactNode }) {
+/** A labelled control: the label names only its text (not a select's options), the hint
+ * describes the control. `children` is the one input, select or textarea. */
+export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: ReactElement<{ id?: string; "aria-describedby"?: string }> }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
   return (
-    <label className="field">
-      <span className="label">{label}</span>
-      {children}
-      {hint ? <span className="hint">{hint}</span> : null}
-    </label>
+    <div className="field">
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      {cloneElement(children, { id, "aria-describedby": hint ? hintId : undefined })}
+      {hint ? (
+        <span className="hint" id={hintId}>
+          {hint}
+        </span>
+      ) : null}
+    </div>
   );
 }
 
@@ -141,3 +151,25 @@ export function Badge({ value }: { value: string }) {
 }
 
 export const fmtTime = (iso?: string | null): string => (iso ? new Date(iso).toLocaleString() : "—");
+
+/** A checkbox that moves at once and holds its new state while the server is asked; when the
+ * server refuses it moves back (the caller shows why). */
+export function Toggle({ checked, onToggle, label, disabled }: { checked: boolean; onToggle: (next: boolean) => Promise<unknown>; label: string; disabled?: boolean }) {
+  const [pending, setPending] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (pending !== null && pending === checked) setPending(null);
+  }, [checked, pending]);
+  return (
+    <input
+      type="checkbox"
+      aria-label={label}
+      disabled={disabled}
+      checked={pending ?? checked}
+      onChange={(e) => {
+        const next = e.target.checked;
+        setPending(next);
+        onToggle(next).catch(() => setPending(null));
+      }}
+    />
+  );
+}

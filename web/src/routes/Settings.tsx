@@ -66,7 +66,7 @@ function ApiKeys() {
                 {d.map((k) => (
                   <tr key={k.id}>
                     <td>
-                      {k.name} {k.disabled ? <Badge value="disabled" /> : null}
+                      {k.name} {k.disabled ? <Badge value="revoked" /> : null}
                     </td>
                     <td>
                       <code>sk_live_…{k.last8}</code>
@@ -75,7 +75,9 @@ function ApiKeys() {
                     <td>{fmtTime(k.last_used_at)}</td>
                     <td>{fmtTime(k.expires_at)}</td>
                     <td>
-                      <ConfirmButton label="Revoke" question={`Revoke the API key “${k.name}”? Programs using it stop working at once.`} disabled={!isAdmin} onConfirm={() => revoke.mutate(k.id)} />
+                      {k.disabled ? null : (
+                        <ConfirmButton label="Revoke" question={`Revoke the API key “${k.name}”? Programs using it stop working at once.`} disabled={!isAdmin} onConfirm={() => revoke.mutate(k.id)} />
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, data, type Schemas } from "../api/client";
 import { keys, useAgents, useNumbers } from "../api/hooks";
-import { ConfirmButton, ErrorMessage, Field, QueryState } from "../components/ui";
+import { ConfirmButton, ErrorMessage, Field, QueryState, Toggle } from "../components/ui";
 
 // Which secrets each carrier's credential needs (the API checks them too).
 const CARRIERS: Record<string, string[]> = {
@@ -172,10 +172,10 @@ function Numbers() {
                       </select>
                     </td>
                     <td>
-                      <input type="checkbox" aria-label={`Inbound calls on ${n.e164}`} checked={n.inbound_enabled} onChange={(e) => patch.mutate({ id: n.id, body: { inbound_enabled: e.target.checked } })} />
+                      <Toggle label={`Inbound calls on ${n.e164}`} checked={n.inbound_enabled} onToggle={(v) => patch.mutateAsync({ id: n.id, body: { inbound_enabled: v } })} />
                     </td>
                     <td>
-                      <input type="checkbox" aria-label={`Outbound calls from ${n.e164}`} checked={n.outbound_enabled} onChange={(e) => patch.mutate({ id: n.id, body: { outbound_enabled: e.target.checked } })} />
+                      <Toggle label={`Outbound calls from ${n.e164}`} checked={n.outbound_enabled} onToggle={(v) => patch.mutateAsync({ id: n.id, body: { outbound_enabled: v } })} />
                     </td>
                     <td>
                       <ConfirmButton label="Delete" question={`Delete the number ${n.e164}?`} onConfirm={() => remove.mutate(n.id)} />

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, data, type Schemas } from "../api/client";
 import { keys, useAgents } from "../api/hooks";
-import { Badge, ConfirmButton, CopyButton, ErrorMessage, Field, QueryState, SecretOnce } from "../components/ui";
+import { Badge, ConfirmButton, CopyButton, ErrorMessage, Field, QueryState, SecretOnce, Toggle } from "../components/ui";
 
 const splitList = (s: string): string[] => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -264,7 +264,7 @@ function AgentPolicy() {
           {(p) => (
             <div className="grid">
               <label className="inline">
-                <input type="checkbox" checked={p.widget_enabled} onChange={(e) => save.mutate({ widget_enabled: e.target.checked })} /> Available in the widget
+                <Toggle label="Available in the widget" checked={p.widget_enabled} onToggle={(v) => save.mutateAsync({ widget_enabled: v })} /> Available in the widget
               </label>
               <Field label="Visitors" hint={p.auth_mode_source === "agent" ? "Following the agent's setting" : "Set here"}>
                 <select value={p.auth_mode} onChange={(e) => save.mutate({ auth_mode: e.target.value as "guest" | "user" | "both" })}>

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router";
 import { api, data, type Schemas } from "../../api/client";
 import { keys, useFaqs, usePlaybooks, useTools } from "../../api/hooks";
-import { Badge, ConfirmButton, ErrorMessage, Field, QueryState } from "../../components/ui";
+import { Badge, ConfirmButton, ErrorMessage, Field, QueryState, Toggle } from "../../components/ui";
 
 type Update = Schemas["AgentUpdate"];
 const STATUSES: NonNullable<Update["status"]>[] = ["draft", "active", "paused", "archived"];
@@ -150,19 +150,20 @@ function AgentTools({ agentId }: { agentId: string }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [configText, setConfigText] = useState("{}");
   const [configError, setConfigError] = useState<string | null>(null);
+  const [rolledBack, setRolledBack] = useState<string | null>(null);
   const upsert = useMutation({
     mutationFn: (body: Schemas["AgentToolUpsert"]) =>
       data(api.PUT("/api/v1/agents/{agent_id}/tools", { params: { path: { agent_id: agentId } }, body })),
-    onSuccess: () => {
-      qc.invalidateQueries({ queryKey: keys.agentTools(agentId) });
-      setEditing(null);
-    },
+    onMutate: () => setRolledBack(null),
+    onError: (e) => setRolledBack(`Change undone: ${e instanceof Error ? e.message : String(e)}`),
+    onSuccess: () => setEditing(null),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.agentTools(agentId) }),
   });
   const byName = new Map((linked.data ?? []).map((t) => [t.tool_name, t]));
   return (
     <section className="card">
       <h2>Tools</h2>
-      <ErrorMessage error={upsert.error} />
+      {rolledBack ? <p className="error" role="alert">{rolledBack}</p> : null}
       <QueryState query={tools} isEmpty={(d) => d.tools.length === 0} empty="No tools in this account yet.">
         {(list) => (
           <div className="table-wrap">
@@ -185,12 +186,11 @@ function AgentTools({ agentId }: { agentId: string }) {
                       </td>
                       <td>{t.category}</td>
                       <td>
-                        <input
-                          type="checkbox"
-                          aria-label={`Enable ${t.display_name}`}
+                        <Toggle
+                          label={`Enable ${t.display_name}`}
                           checked={link?.enabled ?? false}
-                          disabled={upsert.isPending || linked.isPending}
-                          onChange={(e) => upsert.mutate({ tool_name: t.name, enabled: e.target.checked, config: link?.config ?? {} })}
+                          disabled={linked.isPending}
+                          onToggle={(enabled) => upsert.mutateAsync({ tool_name: t.name, enabled, config: link?.config ?? {} })}
                         />
                       </td>
                       <td>
