@@ -5,13 +5,13 @@ UV := python3 -m uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install browser-deps run dev dispatcher test test-fast lint types migration openapi bench bench-campaigns clean
+.PHONY: install browser-deps run dev dispatcher test test-fast lint types migration openapi bench bench-campaigns clean web-build test-web
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --all-packages --locked
 
-run: install  ## serve the embedded default (SQLite, in-process) on :8081
+run: install web-build  ## serve the embedded default (SQLite, in-process) and the dashboard on :8081
 	$(VENV)/bin/kataven-hub api
 
 dev: install  ## the API with reload
@@ -30,6 +30,7 @@ test: install  ## the whole suite, on SQLite + in-process and on PostgreSQL + Re
 	  else echo "The widget browser test needs Chromium at /usr/bin/chromium: run 'sudo make browser-deps' (apt-get install chromium). It will fail without it." >&2; fi; \
 	fi
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
+	$(MAKE) test-web
 
 test-fast: install  ## the suite on one process, stop at the first failure
 	$(VENV)/bin/pytest -x -q
@@ -56,3 +57,19 @@ bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (P
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+# The dashboard (web/): Node 20+ and npm. Rebuilt only when web/dist is missing or older than a
+# file it is built from (npm ci from the committed lockfile, then vite build).
+WEB_INPUTS := web/src web/public web/index.html web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
+WEB_SOURCES = $(shell find $(WEB_INPUTS) -type f -newer web/dist/index.html 2>/dev/null | head -1)
+web-build:  ## build the dashboard when web/dist is missing or stale
+	@if [ ! -f web/dist/index.html ] || [ -n "$(WEB_SOURCES)" ]; then \
+	  command -v npm >/dev/null 2>&1 || { echo "The dashboard needs Node.js 20+ and npm (https://nodejs.org)." >&2; exit 1; }; \
+	  cd web && npm ci --no-audit --no-fund && npx vite build; \
+	fi
+
+test-web: install  ## the dashboard: types vs OpenAPI, tsc, vitest, build, bundle size, browser tests
+	cd web && npm ci --no-audit --no-fund
+	cd web && npm run check:api && npm run typecheck && npx vitest run
+	cd web && npx vite build && npm run check:size
+	$(VENV)/bin/pytest web/tests/e2e -p no:cacheprovider -q

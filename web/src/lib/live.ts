@@ -43,6 +43,12 @@ export function initialState(status: string, contacts: LiveContact[], total = co
   return { status, contacts, index, counts, total: Math.max(total, contacts.length), dials: new Map(), lastEventId: 0, ended: false };
 }
 
+/** The rows as the REST API has them now (after a stop, say), keeping the stream's position. */
+export function replaceContacts(state: LiveState, contacts: LiveContact[], total: number): LiveState {
+  const fresh = initialState(state.status, contacts, total);
+  return { ...state, contacts: fresh.contacts, index: fresh.index, counts: fresh.counts, total: fresh.total };
+}
+
 const minute = (iso: string | undefined): number | null => {
   const t = iso ? Date.parse(iso) : NaN;
   return Number.isNaN(t) ? null : Math.floor(t / 60_000) * 60_000;

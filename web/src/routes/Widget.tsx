@@ -169,7 +169,7 @@ function Branding() {
   return (
     <section className="card stack">
       <h2>Branding</h2>
-      <QueryState query={branding}>{(b) => <BrandingForm key={b.updated_at ?? "default"} b={b} onSaved={(v) => qc.setQueryData(keys.branding, v)} />}</QueryState>
+      <QueryState query={branding}>{(b) => <BrandingForm b={b} onSaved={(v) => qc.setQueryData(keys.branding, v)} />}</QueryState>
     </section>
   );
 }

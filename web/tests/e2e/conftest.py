@@ -26,7 +26,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 WEB = Path(__file__).resolve().parents[2]
 DIST = WEB / "dist"
@@ -71,7 +78,9 @@ def _free_port() -> int:
 
 def _cli(env: dict[str, str], *args: str) -> dict[str, object]:
     exe = str(Path(sys.executable).with_name("kataven-hub"))
-    done = subprocess.run([exe, *args, "--json"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [exe, *args, "--json"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
@@ -82,7 +91,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     assert (DIST / "index.html").is_file(), "No dashboard build: run 'npm run build' in web/"
     data_dir = tmp_path_factory.mktemp("hub")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KATAVEN_")}
+    port = _free_port()
     env.update(
+        KATAVEN_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",  # signed recording URLs point here
         KATAVEN_ENV="testing",
         KATAVEN_DATA_DIR=str(data_dir),
         KATAVEN_API_KEY_PEPPER="dashboard-e2e-pepper-0123456789",
@@ -97,21 +108,65 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         KATAVEN_DASHBOARD_DIR=str(DIST),
         KATAVEN_LOG_LEVEL="WARNING",
     )
-    _cli(env, "accounts", "create", "acme", "--name", "Acme", "--owner-email", OWNER, "--owner-password", PASSWORD)
+    _cli(
+        env,
+        "accounts",
+        "create",
+        "acme",
+        "--name",
+        "Acme",
+        "--owner-email",
+        OWNER,
+        "--owner-password",
+        PASSWORD,
+    )
     _cli(env, "accounts", "create", "beta", "--name", "Beta")
     _cli(env, "users", "add", "--email", OWNER, "--account", "beta", "--role", "admin")
-    _cli(env, "users", "add", "--email", ADMIN, "--password", PASSWORD, "--account", "acme", "--role", "admin")
-    _cli(env, "users", "add", "--email", MEMBER, "--password", PASSWORD, "--account", "acme", "--role", "member")
-    _cli(env, "limits", "set", "--account", "acme", "--requests-per-minute", "100000",
-         "--requests-per-hour", "1000000", "--requests-per-day", "10000000",
-         "--concurrent-requests", "1000", "--concurrent-max", "20", "--calls-per-minute", "600")  # fmt: skip
+    _cli(
+        env,
+        "users",
+        "add",
+        "--email",
+        ADMIN,
+        "--password",
+        PASSWORD,
+        "--account",
+        "acme",
+        "--role",
+        "admin",
+    )
+    _cli(
+        env,
+        "users",
+        "add",
+        "--email",
+        MEMBER,
+        "--password",
+        PASSWORD,
+        "--account",
+        "acme",
+        "--role",
+        "member",
+    )
+    limits = {
+        "--requests-per-minute": "100000",
+        "--requests-per-hour": "1000000",
+        "--requests-per-day": "10000000",
+        "--concurrent-requests": "1000",
+        "--concurrent-max": "20",
+        "--calls-per-minute": "600",
+    }
+    _cli(env, "limits", "set", "--account", "acme", *(x for kv in limits.items() for x in kv))
     key = _cli(env, "keys", "create", "--account", "acme", "--name", "e2e")
     api_key = next(v for v in key.values() if isinstance(v, str) and v.startswith("sk_live_"))
-    port = _free_port()
     exe = str(Path(sys.executable).with_name("kataven-hub"))
     log = open(data_dir / "api.log", "wb")  # noqa: SIM115 (the child writes to it until the end)
     server = subprocess.Popen(
-        [exe, "api", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=data_dir, stdout=log, stderr=log
+        [exe, "api", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=data_dir,
+        stdout=log,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -140,16 +195,41 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
 def _seed(hub: Hub) -> None:
     """What several flows start from: an active agent, sandbox credentials and a caller number."""
     with hub.api() as api:
-        r = api.post("/api/v1/agents", json={"name": "Seed agent", "status": "active", "greeting_message": "Hello from the seed agent."})
+        r = api.post(
+            "/api/v1/agents",
+            json={
+                "name": "Seed agent",
+                "status": "active",
+                "greeting_message": "Hello from the seed agent.",
+            },
+        )
         assert r.status_code == 201, r.text
         hub.seed["agent_id"] = r.json()["id"]
-        r = api.post("/api/v1/telephony/providers", json={"provider": "sandbox", "label": "Seed sandbox", "credentials": {}})
+        r = api.post(
+            "/api/v1/telephony/providers",
+            json={"provider": "sandbox", "label": "Seed sandbox", "credentials": {}},
+        )
         assert r.status_code == 201, r.text
         hub.seed["credentials_id"] = r.json()["id"]
-        r = api.post("/api/v1/telephony/numbers", json={"e164": "+15550100000", "provider": "sandbox", "credentials_id": hub.seed["credentials_id"], "agent_id": hub.seed["agent_id"]})
+        r = api.post(
+            "/api/v1/telephony/numbers",
+            json={
+                "e164": "+15550100000",
+                "provider": "sandbox",
+                "credentials_id": hub.seed["credentials_id"],
+                "agent_id": hub.seed["agent_id"],
+            },
+        )
         assert r.status_code == 201, r.text
         hub.seed["number_id"] = r.json()["id"]
-        r = api.post("/api/v1/faqs", json={"title": "Refund policy", "summary": "Refunds within 30 days", "content": "We refund any plan within 30 days."})
+        r = api.post(
+            "/api/v1/faqs",
+            json={
+                "title": "Refund policy",
+                "summary": "Refunds within 30 days",
+                "content": "We refund any plan within 30 days.",
+            },
+        )
         assert r.status_code == 201, r.text
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import time
 
-from playwright.sync_api import Page, expect
-
 from conftest import ADMIN, MEMBER, OWNER, PASSWORD, Console, Hub, shot, sign_in
+from playwright.sync_api import Page, expect
 
 
 def _csv(rows: list[str]) -> str:
@@ -115,17 +114,19 @@ class TestAgents:
         name = (cards.first.get_attribute("aria-label") or "").removeprefix("Install ")
         cards.first.click()
         expect(page).to_have_url(re.compile(r"/agents/agent_"))
-        expect(page.get_by_role("heading", name=re.compile(re.escape(name)))).to_contain_text("draft")
+        expect(page.get_by_role("heading", name=re.compile(re.escape(name)))).to_contain_text(
+            "draft"
+        )
         expect(page.get_by_text("Installed from template")).to_be_visible()
 
     def test_knowledge_faq_lifecycle(self, page: Page) -> None:
         sign_in(page, path="/knowledge/faqs")
         page.get_by_role("button", name="New FAQ").click()
-        page.get_by_label("Title", exact=True).fill("Opening hours")
+        page.get_by_label("Title", exact=True).fill("Parking at the clinic")
         page.get_by_label("Answer", exact=True).fill("Nine to five, Monday to Friday.")
         page.get_by_role("button", name="Save FAQ").click()
-        page.get_by_label("Search FAQs", exact=True).fill("opening")
-        page.get_by_role("button", name="Edit Opening hours").click()
+        page.get_by_label("Search FAQs", exact=True).fill("parking")
+        page.get_by_role("button", name="Edit Parking at the clinic").click()
         page.get_by_role("button", name="Delete FAQ").click()
         page.get_by_role("dialog").get_by_role("button", name="Delete FAQ").click()
         expect(page.get_by_text("No FAQ matches")).to_be_visible()
@@ -142,12 +143,16 @@ class TestTelephonyAndCalls:
         page.get_by_role("button", name="Add credentials").click()
         expect(page.get_by_role("listitem").filter(has_text="My sandbox")).to_be_visible()
         page.get_by_label("Phone number (E.164)", exact=True).fill("+15550100042")
-        page.get_by_label("Carrier credentials", exact=True).select_option(label="My sandbox (sandbox)")
+        page.get_by_label("Carrier credentials", exact=True).select_option(
+            label="My sandbox (sandbox)"
+        )
         page.get_by_label("Pin to agent", exact=True).select_option(label="Seed agent")
         page.get_by_role("button", name="Add number").click()
         row = page.get_by_role("row").filter(has_text="+15550100042")
         expect(row).to_be_visible()
-        expect(page.get_by_label("Agent for +15550100042", exact=True)).to_have_value(re.compile("^agent_"))
+        expect(page.get_by_label("Agent for +15550100042", exact=True)).to_have_value(
+            re.compile("^agent_")
+        )
         shot(page, "telephony")
 
         page.get_by_role("link", name="Calls").click()
@@ -157,7 +162,9 @@ class TestTelephonyAndCalls:
         page.get_by_label("Agent", exact=True).last.select_option(label="Seed agent")
         page.get_by_role("button", name="Call", exact=True).click()
         expect(page).to_have_url(re.compile(r"/calls/sess_"))
-        expect(page.get_by_role("heading", name=re.compile("^Call"))).to_contain_text("completed", timeout=30_000)
+        expect(page.get_by_role("heading", name=re.compile("^Call"))).to_contain_text(
+            "completed", timeout=30_000
+        )
         audio = page.get_by_label("Call recording", exact=True)
         expect(audio).to_be_visible(timeout=30_000)
         playing = page.evaluate(
@@ -199,21 +206,39 @@ class TestCampaigns:
         expect(page.locator("tr.bad-row")).to_have_count(0)
         page.get_by_role("button", name="Create campaign").click()
         expect(page).to_have_url(re.compile(r"/campaigns/camp_"))
-        expect(page.get_by_role("heading", name=re.compile("Spring renewals"))).to_contain_text("draft")
+        expect(page.get_by_role("heading", name=re.compile("Spring renewals"))).to_contain_text(
+            "draft"
+        )
         expect(page.locator('[data-status="pending"] .count')).to_have_text("5")
         page.get_by_role("button", name="Start").click()
-        expect(page.get_by_role("heading", name=re.compile("Spring renewals"))).to_contain_text("running")
+        expect(page.get_by_role("heading", name=re.compile("Spring renewals"))).to_contain_text(
+            "running"
+        )
         # Live: the counts, the progress bar and the rows move without a reload.
         expect(page.locator('[data-status="completed"] .count')).to_have_text("5", timeout=60_000)
-        expect(page.get_by_role("heading", name=re.compile("Spring renewals"))).to_contain_text("completed")
+        expect(page.get_by_role("heading", name=re.compile("Spring renewals"))).to_contain_text(
+            "completed"
+        )
         expect(page.get_by_text("5 of 5 contacts done (100%)")).to_be_visible()
         assert page.locator("progress").evaluate("p => p.value") == 1
-        expect(page.get_by_role("region", name="Contacts").locator("tbody tr").filter(has_text="completed")).to_have_count(5)
-        label = page.get_by_role("img", name=re.compile("Dials per minute")).get_attribute("aria-label") or ""
-        assert re.search(r"this minute: [1-9]", label) or "peak" in page.locator("figcaption").inner_text()
+        expect(
+            page.get_by_role("region", name="Contacts")
+            .locator("tbody tr")
+            .filter(has_text="completed")
+        ).to_have_count(5)
+        label = (
+            page.get_by_role("img", name=re.compile("Dials per minute")).get_attribute("aria-label")
+            or ""
+        )
+        assert (
+            re.search(r"this minute: [1-9]", label)
+            or "peak" in page.locator("figcaption").inner_text()
+        )
         shot(page, "campaign-live")
         page.get_by_role("link", name="← Campaigns").click()
-        expect(page.get_by_role("row").filter(has_text="Spring renewals")).to_contain_text("completed")
+        expect(page.get_by_role("row").filter(has_text="Spring renewals")).to_contain_text(
+            "completed"
+        )
         shot(page, "campaigns")
 
     def test_pause_resume_and_stop_another(self, page: Page, hub: Hub) -> None:
@@ -221,7 +246,12 @@ class TestCampaigns:
         with hub.api() as api:
             r = api.post(
                 "/api/v1/campaigns",
-                data={"name": "Slow lane", "agent_id": hub.seed["agent_id"], "phone_number_id": hub.seed["number_id"], "max_concurrent_calls": "1"},
+                data={
+                    "name": "Slow lane",
+                    "agent_id": hub.seed["agent_id"],
+                    "phone_number_id": hub.seed["number_id"],
+                    "max_concurrent_calls": "1",
+                },
                 files={"contacts": ("c.csv", f"phone_number\n{numbers}\n", "text/csv")},
             )
             assert r.status_code == 201, r.text
@@ -236,7 +266,9 @@ class TestCampaigns:
         shot(page, "campaign-paused")
         page.get_by_role("button", name="Resume").click()
         expect(heading).to_contain_text("running")
-        expect(page.locator('[data-status="completed"] .count')).not_to_have_text("0", timeout=30_000)
+        expect(page.locator('[data-status="completed"] .count')).not_to_have_text(
+            "0", timeout=30_000
+        )
         page.get_by_role("button", name="Stop").click()
         dialog = page.get_by_role("dialog")
         expect(dialog).to_contain_text("Pending contacts are cancelled")
@@ -253,14 +285,18 @@ class TestWidget:
         page.get_by_label("Key name", exact=True).fill("Shop")
         page.get_by_label("Allowed sites", exact=True).fill("shop.acme.test, localhost:*")
         page.get_by_role("button", name="Create widget key").click()
-        public = page.get_by_role("region", name="Public key (for the page)").get_by_test_id("secret")
+        public = page.get_by_role("region", name="Public key (for the page)").get_by_test_id(
+            "secret"
+        )
         expect(public).to_contain_text("pk_live_")
         secret = page.get_by_role("region", name=re.compile("^Secret key")).get_by_test_id("secret")
         expect(secret).to_contain_text("sk_live_")
         public_key = public.inner_text().strip()
         row = page.get_by_role("row").filter(has_text="Shop")
         expect(row).to_contain_text(public_key[-8:])
-        expect(page.get_by_label("Allowed sites for Shop", exact=True)).to_have_value("shop.acme.test, localhost:*")
+        expect(page.get_by_label("Allowed sites for Shop", exact=True)).to_have_value(
+            "shop.acme.test, localhost:*"
+        )
         page.get_by_role("button", name="Copy snippet").click()
         expect(page.get_by_text("Copied")).to_be_visible()
         copied = page.evaluate("navigator.clipboard.readText()")
@@ -287,14 +323,20 @@ class TestSettings:
         expect(secret).to_contain_text("sk_live_acme_")
         key = secret.inner_text().strip()
         with hub.api() as api:
-            assert api.get("/api/v1/agents", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+            assert (
+                api.get("/api/v1/agents", headers={"Authorization": f"Bearer {key}"}).status_code
+                == 200
+            )
         row = page.get_by_role("row").filter(has_text="ci").filter(has_text=key[-8:])
         row.get_by_role("button", name="Revoke").click()
         page.get_by_role("dialog").get_by_role("button", name="Revoke").click()
         expect(page.get_by_role("row").filter(has_text=key[-8:])).to_contain_text("revoked")
         deadline = time.monotonic() + 40  # API key caches expire within API_KEY_CACHE_SECONDS
         with hub.api() as api:
-            while api.get("/api/v1/agents", headers={"Authorization": f"Bearer {key}"}).status_code != 401:
+            while (
+                api.get("/api/v1/agents", headers={"Authorization": f"Bearer {key}"}).status_code
+                != 401
+            ):
                 assert time.monotonic() < deadline, "the revoked key still works"
                 time.sleep(1)
         expect(page.get_by_label("Calls at once", exact=True)).to_be_enabled()
@@ -304,20 +346,32 @@ class TestSettings:
     def test_member_is_refused(self, page: Page) -> None:
         sign_in(page, email=MEMBER, path="/settings")
         expect(page.get_by_text(f"{MEMBER} · member")).to_be_visible()
-        expect(page.get_by_role("note").first).to_contain_text("Only the account's owners and admins")
+        expect(page.get_by_role("note").first).to_contain_text(
+            "Only the account's owners and admins"
+        )
         expect(page.get_by_role("button", name="Create API key")).to_be_disabled()
         expect(page.get_by_label("Calls at once", exact=True)).to_be_disabled()
         expect(page.get_by_role("button", name="Save limits")).to_have_count(0)
         shot(page, "settings-member")
 
 
+SCREENS = [
+    ("/agents", "Agents"),
+    ("/marketplace", "Marketplace"),
+    ("/knowledge", "Knowledge"),
+    ("/telephony", "Telephony"),
+    ("/calls", "Calls"),
+    ("/campaigns", "Campaigns"),
+    ("/web-widget", "Widget"),
+    ("/settings", "Settings"),
+]
+
+
 class TestLayout:
     def test_every_screen_fits_a_phone(self, page: Page) -> None:
         page.set_viewport_size({"width": 390, "height": 844})
         sign_in(page)
-        for path, heading in [("/agents", "Agents"), ("/marketplace", "Marketplace"), ("/knowledge", "Knowledge"),
-                              ("/telephony", "Telephony"), ("/calls", "Calls"), ("/campaigns", "Campaigns"),
-                              ("/web-widget", "Widget"), ("/settings", "Settings")]:  # fmt: skip
+        for path, heading in SCREENS:
             page.goto(path)
             expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
             page.wait_for_load_state("networkidle")

@@ -89,3 +89,17 @@ describe("the SSE parser", () => {
     expect(p.lastEventId).toBe("7");
   });
 });
+
+describe("replaceContacts", () => {
+  it("takes the REST rows and recounts, keeping the stream position and dials", async () => {
+    const { replaceContacts } = await import("../../src/lib/live");
+    const s = applyMessages(base(), [contact(1, "ct_1", "originated"), { id: "2", event: "end", data: '{"status":"completed"}' }]);
+    const r = replaceContacts(s, [
+      { id: "ct_1", phone_number: "+1", status: "completed", attempts: 1 },
+      { id: "ct_2", phone_number: "+2", status: "cancelled", attempts: 0 },
+    ], 2);
+    expect(r.counts).toEqual({ completed: 1, cancelled: 1 });
+    expect(r).toMatchObject({ lastEventId: 2, ended: true, status: "completed" });
+    expect(r.dials.size).toBe(1);
+  });
+});

@@ -125,6 +125,7 @@ export default function NewCampaign() {
                 onChange={(e) => {
                   setText(e.target.value);
                   setFile(null);
+                  create.reset(); // the server's row errors were about the old text
                 }}
                 placeholder={"phone_number,first_name\n+15551230001,Ada"}
               />

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { api, authHeaders, data } from "../../api/client";
-import { applyMessages, initialState, type LiveContact, type LiveState } from "../../lib/live";
+import { applyMessages, initialState, replaceContacts, type LiveContact, type LiveState } from "../../lib/live";
 import { streamEvents, type SseMessage } from "../../lib/sse";
 
 const PAGE = 1000;
@@ -34,12 +34,24 @@ export function useCampaignLive(campaignId: string, status: string | undefined, 
     const controller = new AbortController();
     let queue: SseMessage[] = [];
     let frame = 0;
+    // A campaign's stream ends with its terminal status, and rows can still move after that
+    // (a stop cancels pending contacts, calls in flight finish): the REST rows then have the
+    // last word, re-read until nothing is in flight.
+    const settle = async () => {
+      for (let i = 0; i < 60 && !controller.signal.aborted; i++) {
+        const { contacts, total } = await loadContacts(campaignId, controller.signal);
+        setState((s) => (s ? replaceContacts(s, contacts, total) : s));
+        if (!contacts.some((c) => c.status === "originated" || c.status === "connected")) return;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    };
     const flush = () => {
       frame = 0;
       const batch = queue;
       queue = [];
       setState((s) => (s ? applyMessages(s, batch) : s));
       if (batch.some((m) => m.event === "status" || m.event === "end")) onStatusRef.current();
+      if (batch.some((m) => m.event === "end")) settle().catch(() => undefined);
     };
     (async () => {
       const { contacts, total } = await loadContacts(campaignId, controller.signal);
