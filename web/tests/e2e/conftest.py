@@ -26,6 +26,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from oidc_issuer import CLIENT_ID, FakeIssuer
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -53,6 +54,7 @@ PASSWORD = "correct horse battery staple"
 OWNER = "owner@acme.test"
 ADMIN = "admin@acme.test"
 MEMBER = "member@acme.test"
+SSO_USER = "sso@acme.test"
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Hub:
     url: str
     api_key: str
     data_dir: Path
+    issuer: FakeIssuer
     seed: dict[str, str] = field(default_factory=dict)
 
     def api(self) -> httpx.Client:
@@ -86,7 +89,13 @@ def _cli(env: dict[str, str], *args: str) -> dict[str, object]:
 
 
 @pytest.fixture(scope="session")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+def issuer() -> Iterator[FakeIssuer]:
+    with FakeIssuer(SSO_USER) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory: pytest.TempPathFactory, issuer: FakeIssuer) -> Iterator[Hub]:
     assert CHROMIUM.exists(), "Chromium is required at /usr/bin/chromium: run 'make browser-deps'"
     assert (DIST / "index.html").is_file(), "No dashboard build: run 'npm run build' in web/"
     data_dir = tmp_path_factory.mktemp("hub")
@@ -107,6 +116,10 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         KATAVEN_CAMPAIGN_SSE_SNAPSHOT_SECONDS="1",
         KATAVEN_DASHBOARD_DIR=str(DIST),
         KATAVEN_LOG_LEVEL="WARNING",
+        # Single sign-on beside the password login: the fake issuer of oidc_issuer.py.
+        KATAVEN_OIDC_ISSUER_URL=issuer.url,
+        KATAVEN_OIDC_AUDIENCE=CLIENT_ID,
+        KATAVEN_OIDC_DASHBOARD_CLIENT_ID=CLIENT_ID,
     )
     _cli(
         env,
@@ -180,7 +193,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
             assert server.poll() is None, (data_dir / "api.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the API did not start within 60 s"
             time.sleep(0.2)
-        hub = Hub(url=url, api_key=api_key, data_dir=data_dir)
+        hub = Hub(url=url, api_key=api_key, data_dir=data_dir, issuer=issuer)
         _seed(hub)
         yield hub
     finally:

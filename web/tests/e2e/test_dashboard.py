@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from conftest import ADMIN, MEMBER, OWNER, PASSWORD, Console, Hub, shot, sign_in
+from conftest import ADMIN, MEMBER, OWNER, PASSWORD, SSO_USER, Console, Hub, shot, sign_in
 from playwright.sync_api import Page, expect
 
 
@@ -58,6 +58,19 @@ class TestSignIn:
         page.get_by_role("button", name="Sign in", exact=True).click()
         expect(page).to_have_url(re.compile(r"/telephony$"))
         expect(page.get_by_role("heading", name="Carrier credentials")).to_be_visible()
+
+    def test_single_sign_on_with_pkce(self, page: Page, hub: Hub) -> None:
+        page.goto("/settings")
+        expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Fsettings"))
+        page.get_by_role("button", name="Sign in with single sign-on").click()
+        expect(page).to_have_url(re.compile(r"/settings$"))
+        expect(page.get_by_text(f"{SSO_USER} · admin")).to_be_visible()
+        expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
+        exchanged = hub.issuer.exchanged[-1]
+        assert exchanged["code_verifier"]
+        assert exchanged["redirect_uri"] == f"{hub.url}/auth/callback"
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("button", name="Sign in with single sign-on")).to_be_visible()
 
     def test_account_switcher(self, page: Page, hub: Hub) -> None:
         sign_in(page)
