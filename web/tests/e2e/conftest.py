@@ -33,8 +33,12 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Playwright,
+    expect,
     sync_playwright,
 )
+
+# The machine running the suite may be busy: give each expectation more than the default 5 s.
+expect.set_options(timeout=15_000)
 
 WEB = Path(__file__).resolve().parents[2]
 DIST = WEB / "dist"
@@ -135,6 +139,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory, issuer: FakeIssuer) -> Iterato
     )
     _cli(env, "accounts", "create", "beta", "--name", "Beta")
     _cli(env, "users", "add", "--email", OWNER, "--account", "beta", "--role", "admin")
+    _cli(env, "users", "add", "--email", SSO_USER, "--account", "acme", "--role", "admin")
     _cli(
         env,
         "users",
