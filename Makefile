@@ -15,6 +15,7 @@ endif
 .PHONY: install install-serve browser-deps run dev dispatcher test test-announce test-fast lint types migration openapi bench bench-campaigns clean
 .PHONY: test-sdk-python sdk-types bench-sdk
 .PHONY: test-mcp
+.PHONY: web-build test-web
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "Bootstrapping uv into .tools/ (a venv inside this checkout)"
@@ -27,7 +28,7 @@ install: $(UV)  ## the full development environment (the server, test and lint t
 install-serve: $(UV)  ## only what serving needs: the server and its runtime dependencies
 	$(UV) sync --package kataven-hub --no-dev --locked --inexact
 
-run: install-serve  ## serve the embedded default (SQLite, in-process) on :8081
+run: install-serve web-build  ## serve the embedded default (SQLite, in-process) and the dashboard on :8081
 	$(VENV)/bin/kataven-hub api
 
 dev: install-serve  ## the API with reload
@@ -56,6 +57,7 @@ test: test-announce install  ## the whole suite, on SQLite + in-process and on P
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
 	$(MAKE) test-sdk-python
 	$(MAKE) test-mcp
+	$(MAKE) test-web
 
 test-fast: install  ## the suite on one process, stop at the first failure
 	$(VENV)/bin/pytest -x -q
@@ -104,3 +106,21 @@ bench-sdk: install  ## client.agents.get beside a raw httpx loop on the same ser
 
 test-mcp: install  ## kataven-mcp over stdio and streamable HTTP against a real `kataven-hub api`
 	$(VENV)/bin/pytest sdks/mcp/tests -q
+
+# ---- the dashboard (web/) ---------------------------------------------------------------------
+
+# The dashboard (web/): Node 20+ and npm. Rebuilt only when web/dist is missing or older than a
+# file it is built from (npm ci from the committed lockfile, then vite build).
+WEB_INPUTS := web/src web/public web/index.html web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
+WEB_SOURCES = $(shell find $(WEB_INPUTS) -type f -newer web/dist/index.html 2>/dev/null | head -1)
+web-build:  ## build the dashboard when web/dist is missing or stale
+	@if [ ! -f web/dist/index.html ] || [ -n "$(WEB_SOURCES)" ]; then \
+	  command -v npm >/dev/null 2>&1 || { echo "The dashboard needs Node.js 20+ and npm (https://nodejs.org)." >&2; exit 1; }; \
+	  cd web && npm ci --no-audit --no-fund && npx vite build; \
+	fi
+
+test-web: install  ## the dashboard: types vs OpenAPI, tsc, vitest, build, bundle size, browser tests
+	cd web && npm ci --no-audit --no-fund
+	cd web && npm run check:api && npm run typecheck && npx vitest run
+	cd web && npx vite build && npm run check:size
+	$(VENV)/bin/pytest web/tests/e2e -p no:cacheprovider -q

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from swagger_ui_bundle import swagger_ui_path
 
 import kataven_hub
+from kataven_hub import dashboard
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.api import routers
 from kataven_hub.api_keys import service as api_keys_service
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     strictness.register_read_schemas(app)
     _operational_routes(app)
+    dashboard.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(
         WidgetCors,

@@ -177,6 +177,13 @@ class Settings(BaseSettings):
     WEBHOOKS_ROTATED_SECRET_SECONDS: float = 86_400.0  # the old secret keeps signing this long
     WEBHOOKS_WORKER_ENABLED: bool = True  # wherever the dispatcher runs
 
+    # The Hub dashboard (web/): its build directory (default: web/dist of the source tree), and
+    # the public OIDC client it signs in with when OIDC_ISSUER_URL is set (Authorization Code +
+    # PKCE; no client secret).
+    DASHBOARD_DIR: Path | None = None
+    OIDC_DASHBOARD_CLIENT_ID: str | None = None
+    OIDC_DASHBOARD_SCOPES: str = "openid profile email"
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.ENV == "production":
