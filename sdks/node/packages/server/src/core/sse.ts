@@ -1,6 +1,7 @@
 /** Server-Sent Events decoding (https://html.spec.whatwg.org/multipage/server-sent-events.html). */
 
 export interface ServerSentEvent {
+  /** The `id:` of this event (null when it has none; the last seen id then still applies). */
   id: string | null;
   event: string;
   data: string;
@@ -18,6 +19,7 @@ export async function* decodeEvents(
   const line = function* (text: string): Generator<ServerSentEvent> {
     if (text === "") {
       if (data.length > 0) yield { id, event: event || "message", data: data.join("\n") };
+      id = null;
       event = "";
       data = [];
       return;
