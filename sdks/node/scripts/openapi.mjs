@@ -72,6 +72,8 @@ export async function render(source, prefix = "/") {
   }
   const ast = await openapiTS(document, {
     alphabetize: true,
+    // A field with a default is optional in what you send (`max_concurrent_calls` = 5).
+    defaultNonNullable: false,
     // A schema that refers to itself at its top level (JsonValue: any JSON) cannot be a type
     // alias inside an interface; it is `unknown`, which is what it means.
     transform(schema, metadata) {

@@ -8380,7 +8380,7 @@ export interface components {
              * Enabled
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Tool Name
              * @example lookup_order
@@ -8600,7 +8600,7 @@ export interface components {
              * Max Concurrent Calls
              * @default 5
              */
-            max_concurrent_calls: number;
+            max_concurrent_calls?: number;
             /**
              * Name
              * @description Campaign name
@@ -8615,13 +8615,13 @@ export interface components {
              * Retries Per Contact
              * @default 0
              */
-            retries_per_contact: number;
+            retries_per_contact?: number;
             /**
              * Retry Delay Seconds
              * @description ≥ 60
              * @default 300
              */
-            retry_delay_seconds: number;
+            retry_delay_seconds?: number;
             /**
              * Scheduled At
              * @description RFC 3339, in the future
@@ -8891,13 +8891,13 @@ export interface components {
              * Category
              * @default general
              */
-            category: string;
+            category?: string;
             /**
              * Content
              * @description The full answer
              * @default
              */
-            content: string;
+            content?: string;
             /**
              * Name
              * @description Default: the snake_case of title
@@ -8909,7 +8909,7 @@ export interface components {
              * @default
              * @example Mon–Fri 9am–6pm Pacific.
              */
-            summary: string;
+            summary?: string;
             /**
              * Tags
              * @example [
@@ -9123,7 +9123,7 @@ export interface components {
              * Token Type
              * @default Bearer
              */
-            token_type: string;
+            token_type?: string;
         };
         /** McpConnectionList */
         McpConnectionList: {
@@ -9169,12 +9169,12 @@ export interface components {
              * Inbound Enabled
              * @default true
              */
-            inbound_enabled: boolean;
+            inbound_enabled?: boolean;
             /**
              * Outbound Enabled
              * @default true
              */
-            outbound_enabled: boolean;
+            outbound_enabled?: boolean;
             /**
              * Provider
              * @example twilio
@@ -9255,18 +9255,18 @@ export interface components {
              * Category
              * @default custom
              */
-            category: string;
+            category?: string;
             /**
              * Content
              * @description The prompt fragment, markdown
              * @default
              */
-            content: string;
+            content?: string;
             /**
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Display Name
              * @example Refund Workflow
@@ -9379,14 +9379,14 @@ export interface components {
              * Errors
              * @default null
              */
-            errors: {
+            errors?: {
                 [key: string]: unknown;
             }[] | null;
             /**
              * Request Id
              * @default null
              */
-            request_id: string | null;
+            request_id?: string | null;
             /** Status */
             status: number;
             /** Title */
@@ -9412,7 +9412,7 @@ export interface components {
              * @default
              * @example Production Twilio
              */
-            label: string;
+            label?: string;
             /**
              * Provider
              * @example twilio
@@ -9569,7 +9569,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Display Name
              * @description Default: from `name`
@@ -9579,7 +9579,7 @@ export interface components {
              * Implementation Code
              * @default
              */
-            implementation_code: string;
+            implementation_code?: string;
             /** Implementation Config */
             implementation_config?: {
                 [key: string]: components["schemas"]["JsonValue"];
@@ -9589,7 +9589,7 @@ export interface components {
              * @default python
              * @enum {string}
              */
-            implementation_type: "python" | "http";
+            implementation_type?: "python" | "http";
             /**
              * Name
              * @example lookup_order
@@ -9780,7 +9780,7 @@ export interface components {
              * @default Bearer
              * @constant
              */
-            token_type: "Bearer";
+            token_type?: "Bearer";
             /** Visitor Id */
             visitor_id: string;
         };
