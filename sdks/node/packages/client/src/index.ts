@@ -64,7 +64,7 @@ export interface WidgetSessionOptions {
   userToken?: string;
   /** The Hub, e.g. http://localhost:8081. */
   baseURL: string;
-  /** Refresh this many seconds before expiry (at most half the lifetime; default 60). */
+  /** Refresh this many seconds before expiry (default 60; at most 90 % of the lifetime). */
   refreshMarginSeconds?: number;
   fetch?: typeof fetch;
 }
@@ -157,7 +157,7 @@ export class WidgetSession {
     clearTimeout(this.timer);
     if (this.closed) return;
     const lifetime = this.current.expires_in;
-    const margin = Math.min(this.marginSeconds, lifetime / 2);
+    const margin = Math.min(this.marginSeconds, lifetime * 0.9);
     const due = Date.parse(this.current.expires_at) - margin * 1000 - Date.now();
     this.timer = setTimeout(() => this.autoRefresh(), Math.max(0, due));
   }
