@@ -30,6 +30,7 @@ test: install  ## the whole suite, on SQLite + in-process and on PostgreSQL + Re
 	  else echo "The widget browser test needs Chromium at /usr/bin/chromium: run 'sudo make browser-deps' (apt-get install chromium). It will fail without it." >&2; fi; \
 	fi
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
+	$(MAKE) test-node
 
 test-fast: install  ## the suite on one process, stop at the first failure
 	$(VENV)/bin/pytest -x -q
@@ -53,6 +54,13 @@ bench: install  ## CRUD figures beside raw asyncpg and bare ASGI (PostgreSQL + R
 bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (PostgreSQL + Redis)
 	$(PY) bench/ingest.py
 	$(PY) bench/dispatch.py
+
+.PHONY: test-node bench-node
+test-node: install  ## the Node SDK and the browser client (npm), against a real API process
+	cd sdks/node && npm ci && npm run build && npm test
+
+bench-node: install  ## @kataven/server agents.get beside raw fetch on the same server
+	cd sdks/node && npm ci && npm run build && node ../../bench/node-sdk.mjs
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
