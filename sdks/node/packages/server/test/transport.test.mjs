@@ -31,7 +31,9 @@ before(async () => {
       const send = () => {
         const type = answer.type ?? "application/json";
         res.writeHead(answer.status, { "content-type": type, ...answer.headers });
-        res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body ?? {}));
+        const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body ?? {});
+        if (answer.hold) res.write(body); // and then say nothing more
+        else res.end(body);
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs);
       else send();
@@ -191,4 +193,28 @@ test("the event stream decoder: CRLF, multi-line data, comments, ids", async () 
     { id: null, event: "message", data: { progress: 0.5 } },
     { id: "5", event: "end", data: {} },
   ]);
+});
+
+test("a silent event stream is dropped after idleSeconds and resumed from the last id", async () => {
+  reset(
+    { status: 200, type: "text/event-stream", body: "id: 7\nevent: contact\ndata: {}\n\n", hold: true },
+    { status: 200, type: "text/event-stream", body: "id: 8\nevent: end\ndata: {}\n\n" },
+  );
+  const client = new Kataven({ apiKey: "k", baseURL });
+  const ids = [];
+  for await (const event of client.campaigns.streamEvents("camp_1", { idleSeconds: 0.3 })) {
+    ids.push(event.id);
+  }
+  assert.deepEqual(ids, ["7", "8"]);
+  assert.equal(seen.length, 2);
+  assert.equal(seen[0].headers["last-event-id"], undefined);
+  assert.equal(seen[1].headers["last-event-id"], "7");
+});
+
+test("an event stream that keeps failing gives up after maxReconnects", async () => {
+  reset(...Array.from({ length: 4 }, () => problem(503, "service_unavailable", "down")));
+  const client = new Kataven({ apiKey: "k", baseURL });
+  const stream = client.campaigns.streamEvents("camp_1", { maxReconnects: 2 });
+  await assert.rejects(stream.next(), ServiceUnavailableError);
+  assert.equal(seen.length, 3, "one try and two reconnections");
 });
