@@ -447,6 +447,37 @@ describe("retries and idempotency", () => {
     }
   });
 
+  test("a campaign upload from a file path survives a lost response: one campaign", async () => {
+    const { agent, number } = await sandboxLine();
+    const path = join(files, "retry.csv");
+    writeFileSync(path, "phone_number\n+14155550190\n+14155550191\n");
+    let posts = 0;
+    const proxy = await startProxy(hub.baseURL, (req) =>
+      req.method === "POST" && req.url === "/api/v1/campaigns" && ++posts === 1 ? "lose-response" : "pass",
+    );
+    try {
+      const viaProxy = new Kataven({ apiKey: hub.apiKey, baseURL: proxy.url });
+      const name = unique("Upload once");
+      const campaign = await viaProxy.campaigns.create({
+        name,
+        agent_id: agent.id,
+        phone_number_id: number.id,
+        contacts: path,
+      });
+      const [first, second] = proxy.seen.filter((r) => r.method === "POST");
+      assert.equal(first.status, 201);
+      assert.equal(second.headers["idempotency-key"], first.headers["idempotency-key"]);
+      assert.equal(second.replayed, true);
+      const rows = (await client.campaigns.list()).campaigns.filter((c) => c.name === name);
+      assert.deepEqual(
+        rows.map((c) => [c.id, c.contacts_total]),
+        [[campaign.id, 2]],
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test("without retries the lost response is an APIConnectionError", async () => {
     const proxy = await startProxy(hub.baseURL, (req) => (req.method === "POST" ? "lose-response" : "pass"));
     try {
