@@ -62,11 +62,12 @@ export function buildURL(baseURL: string, req: Pick<Request, "path" | "params" |
     if (value === undefined || value === "") throw new KatavenError(`Missing path parameter ${name}`);
     return encodeURIComponent(value);
   });
-  const url = new URL(baseURL.replace(/\/+$/, "") + path);
+  const search = new URLSearchParams();
   for (const [name, value] of Object.entries(req.query ?? {}) as [string, QueryValue][]) {
-    if (value !== undefined && value !== null) url.searchParams.set(name, String(value));
+    if (value !== undefined && value !== null) search.set(name, String(value));
   }
-  return url.toString();
+  const query = search.toString();
+  return baseURL.replace(/\/+$/, "") + path + (query ? `?${query}` : "");
 }
 
 /** Exponential backoff with jitter: 0.5 s, 1 s, 2 s … capped at 8 s, each less up to 25 %. */
