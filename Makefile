@@ -57,6 +57,7 @@ test: test-announce install  ## the whole suite, on SQLite + in-process and on P
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
 	$(MAKE) test-sdk-python
 	$(MAKE) test-mcp
+	$(MAKE) test-node
 	$(MAKE) test-web
 
 test-fast: install  ## the suite on one process, stop at the first failure
@@ -87,6 +88,13 @@ bench: install  ## CRUD figures beside raw asyncpg and bare ASGI (PostgreSQL + R
 bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (PostgreSQL + Redis)
 	$(PY) bench/ingest.py
 	$(PY) bench/dispatch.py
+
+.PHONY: test-node bench-node
+test-node: install  ## the Node SDK and the browser client (npm), against a real API process
+	cd sdks/node && npm ci && npm run build && npm test
+
+bench-node: install  ## @kataven/server agents.get beside raw fetch on the same server
+	cd sdks/node && npm ci && npm run build && node ../../bench/node-sdk.mjs
 
 clean:
 	rm -rf $(VENV) .tools data .pytest_cache server/tests/openapi_tools/node_modules
