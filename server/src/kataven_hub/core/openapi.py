@@ -2,7 +2,7 @@
 
 - operationIds are the handler names (`create_agent`), set by `operation_id` below;
 - every summary is a short sentence written for customers (`SUMMARIES`; an operation not listed
-  gets the first sentence of its docstring);
+  gets the first sentence of its docstring, else its handler name as a sentence);
 - component names are unique and readable: a schema name carrying a module path (two models
   with one name) fails `check_component_names`, and the form bodies FastAPI names
   `Body_<operation>` are renamed `<Operation>Form`;
@@ -104,6 +104,18 @@ SUMMARIES = {
     "validate_account": "Check an account name",
     "get_user_org": "Get the signed-in user and their accounts",
     "login": "Sign in (development login)",
+    "hangup_call": "Hang up a call in flight",
+    "list_webhook_endpoints": "List webhook endpoints",
+    "create_webhook_endpoint": "Register a webhook endpoint",
+    "get_webhook_endpoint": "Get a webhook endpoint",
+    "update_webhook_endpoint": "Update a webhook endpoint",
+    "delete_webhook_endpoint": "Delete a webhook endpoint",
+    "rotate_webhook_endpoint_secret": "Rotate a webhook endpoint's signing secret",
+    "test_webhook_endpoint": "Send a test event to a webhook endpoint",
+    "list_webhook_deliveries": "List a webhook endpoint's deliveries",
+    "retry_webhook_delivery": "Retry a webhook delivery",
+    "list_audit_events": "List audit events",
+    "get_usage": "Get the account's usage",
 }
 for _carrier in ("twilio", "plivo", "vobiz"):
     _name = {"twilio": "Twilio", "plivo": "Plivo", "vobiz": "Vobiz"}[_carrier]
@@ -157,9 +169,12 @@ def polish(schema: dict[str, Any]) -> None:
             if op_id in seen:  # two handlers with one name: keep both operations addressable
                 op_id = operation["operationId"] = f"{op_id}_{method}"
             seen.add(op_id)
-            summary = SUMMARIES.get(op_id) or _first_sentence(operation.get("description", ""))
-            if summary:
-                operation["summary"] = summary
+            operation["summary"] = (
+                SUMMARIES.get(op_id)
+                or _first_sentence(operation.get("description", ""))
+                # Never FastAPI's title-cased name ("List Mcp Connections"): a sentence.
+                or op_id.replace("_", " ").capitalize()
+            )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     renames = {
         name: f"{_pascal(name[len('Body_') :])}Form"
