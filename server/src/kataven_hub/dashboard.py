@@ -89,8 +89,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
         page = _page(get_settings().DASHBOARD_DIR or default_dir(), request.url.path)
         if page is not None:
             return page
-    detail = exc.detail if isinstance(exc.detail, str) else "Not found"
-    return errors.render(request, 404, "not_found", "Not found", detail, dict(exc.headers or {}))
+    return errors.render_http(request, exc)  # says which route, and where the routes are
 
 
 def _page(root: Path, path: str) -> Response | None:

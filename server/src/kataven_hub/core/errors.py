@@ -215,6 +215,11 @@ _HTTP_CODES = {
 }
 
 
+def render_http(request: Request, exc: Exception) -> Response:
+    """A Starlette HTTP error (an unknown route, a wrong method) in the wire format."""
+    return _render_http(request, exc)
+
+
 def _render_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code, title = _HTTP_CODES.get(exc.status_code, ("error", "Error"))
