@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -204,15 +205,24 @@ class TestRetryOn:
 
     @pytest.mark.parametrize(("outcome", "retried"), [("no_answer", False), ("busy", True)])
     async def test_only_listed_outcomes_retry(
-        self, client: httpx.AsyncClient, sandbox_line: Line, fast_dispatch, outcome: str,
+        self,
+        client: httpx.AsyncClient,
+        sandbox_line: Line,
+        fast_dispatch,
+        outcome: str,
         retried: bool,
-    ) -> None:  # fmt: skip
+    ) -> None:
         line = sandbox_line
         with count_sandbox() as carrier:
             get_settings().SANDBOX_OUTCOME_WEIGHTS = {outcome: 1.0}
-            body = await created(client, line, csv=csv_of(contact_numbers(5)),
-                                 retries_per_contact=2, retry_delay_seconds=0,
-                                 retry_on="busy")  # fmt: skip
+            body = await created(
+                client,
+                line,
+                csv=csv_of(contact_numbers(5)),
+                retries_per_contact=2,
+                retry_delay_seconds=0,
+                retry_on="busy",
+            )
             await action(client, line, body["id"], "start")
             await finished(client, line, body["id"])
         contacts = await contacts_of(client, line, body["id"])
@@ -228,15 +238,26 @@ class TestUpdateCampaign:
         when = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
         window = {"start": "08:30", "end": "21:00", "days": ["sat", "mon"], "timezone": "recipient"}
         change = {
-            "name": "Renamed", "max_concurrent_calls": 3, "retries_per_contact": 2,
-            "retry_delay_seconds": 600, "retry_on": ["no_answer"], "calling_window": window,
-            "default_timezone": "America/Chicago", "scheduled_at": when.isoformat(),
-        }  # fmt: skip
+            "name": "Renamed",
+            "max_concurrent_calls": 3,
+            "retries_per_contact": 2,
+            "retry_delay_seconds": 600,
+            "retry_on": ["no_answer"],
+            "calling_window": window,
+            "default_timezone": "America/Chicago",
+            "scheduled_at": when.isoformat(),
+        }
         r = await client.patch(f"{BASE}/{body['id']}", json=change, headers=line.tenant.headers)
         assert r.status_code == 200, r.text
         got = r.json()
-        for key in ("name", "max_concurrent_calls", "retries_per_contact", "retry_delay_seconds",
-                    "retry_on", "default_timezone"):  # fmt: skip
+        for key in (
+            "name",
+            "max_concurrent_calls",
+            "retries_per_contact",
+            "retry_delay_seconds",
+            "retry_on",
+            "default_timezone",
+        ):
             assert got[key] == change[key], key
         assert got["calling_window"] == {**window, "days": ["mon", "sat"]}
         assert datetime.fromisoformat(got["scheduled_at"]) == when
@@ -252,17 +273,23 @@ class TestUpdateCampaign:
     @pytest.mark.parametrize(
         "change",
         [
-            {"name": None}, {"name": ""}, {"max_concurrent_calls": 0},
-            {"max_concurrent_calls": "5"}, {"retries_per_contact": 6},
-            {"retry_delay_seconds": 10}, {"retry_on": ["voicemail"]},
+            {"name": None},
+            {"name": ""},
+            {"max_concurrent_calls": 0},
+            {"max_concurrent_calls": "5"},
+            {"retries_per_contact": 6},
+            {"retry_delay_seconds": 10},
+            {"retry_on": ["voicemail"]},
             {"calling_window": {"start": "20:00", "end": "09:00"}},
-            {"calling_window": {"start": "9am"}}, {"calling_window": {"days": []}},
+            {"calling_window": {"start": "9am"}},
+            {"calling_window": {"days": []}},
             {"calling_window": {"timezone": "Mars/Olympus"}},
             {"calling_window": {"timezone": "../../etc/passwd"}},
-            {"default_timezone": "Nowhere"}, {"scheduled_at": "2020-01-01T00:00:00Z"},
+            {"default_timezone": "Nowhere"},
+            {"scheduled_at": "2020-01-01T00:00:00Z"},
             {"scheduled_at": "2099-01-01T00:00:00"},
         ],
-    )  # fmt: skip
+    )
     async def test_invalid(self, client: httpx.AsyncClient, line: Line, change: dict) -> None:
         body = await created(client, line)
         r = await client.patch(f"{BASE}/{body['id']}", json=change, headers=line.tenant.headers)
@@ -271,8 +298,11 @@ class TestUpdateCampaign:
         assert after == body  # nothing changed
 
     async def test_states(self, client: httpx.AsyncClient, line: Line) -> None:
-        r = await client.patch(f"{BASE}/camp_01HZZZZZZZZZZZZZZZZZZZZZZZ", json={"name": "x"},
-                               headers=line.tenant.headers)  # fmt: skip
+        r = await client.patch(
+            f"{BASE}/camp_01HZZZZZZZZZZZZZZZZZZZZZZZ",
+            json={"name": "x"},
+            headers=line.tenant.headers,
+        )
         assert r.status_code == 404
         body = await created(client, line)
         assert (await action(client, line, body["id"], "start")).json()["status"] == "running"
@@ -296,8 +326,11 @@ class TestUpdateCampaign:
         body = await created(client, line, scheduled_at=when.isoformat())
         assert (await action(client, line, body["id"], "start")).json()["status"] == "scheduled"
         later = (when + timedelta(hours=1)).replace(microsecond=0)
-        r = await client.patch(f"{BASE}/{body['id']}", json={"scheduled_at": later.isoformat()},
-                               headers=line.tenant.headers)  # fmt: skip
+        r = await client.patch(
+            f"{BASE}/{body['id']}",
+            json={"scheduled_at": later.isoformat()},
+            headers=line.tenant.headers,
+        )
         assert r.status_code == 200, r.text
         assert r.json()["status"] == "scheduled"
         assert datetime.fromisoformat(r.json()["scheduled_at"]) == later
@@ -307,14 +340,16 @@ class TestUpdateCampaign:
         running = await created(client, line, max_concurrent_calls=8)
         assert (await action(client, line, running["id"], "start")).status_code == 200
         draft = await created(client, line, max_concurrent_calls=2)
-        r = await client.patch(f"{BASE}/{draft['id']}", json={"max_concurrent_calls": 3},
-                               headers=line.tenant.headers)  # fmt: skip
+        r = await client.patch(
+            f"{BASE}/{draft['id']}", json={"max_concurrent_calls": 3}, headers=line.tenant.headers
+        )
         assert r.status_code == 409
         assert "budget" in r.text
         got = (await client.get(f"{BASE}/{draft['id']}", headers=line.tenant.headers)).json()
         assert got["max_concurrent_calls"] == 2
-        r = await client.patch(f"{BASE}/{draft['id']}", json={"max_concurrent_calls": 1},
-                               headers=line.tenant.headers)  # fmt: skip
+        r = await client.patch(
+            f"{BASE}/{draft['id']}", json={"max_concurrent_calls": 1}, headers=line.tenant.headers
+        )
         assert r.status_code == 200
         await action(client, line, running["id"], "stop")
 
@@ -380,17 +415,33 @@ class TestExport:
         await dnc_add(client, line.tenant, numbers[5])
         with count_sandbox() as carrier:
             get_settings().SANDBOX_OUTCOME_WEIGHTS = {"busy": 1.0}
-            body = await created(client, line, csv=("\n".join(rows) + "\n").encode(),
-                                 retries_per_contact=1, retry_delay_seconds=0)  # fmt: skip
+            body = await created(
+                client,
+                line,
+                csv=("\n".join(rows) + "\n").encode(),
+                retries_per_contact=1,
+                retry_delay_seconds=0,
+            )
             await action(client, line, body["id"], "start")
             await finished(client, line, body["id"])
         r = await client.get(f"{BASE}/{body['id']}/contacts.csv", headers=line.tenant.headers)
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/csv")
         table = list(csv.reader(io.StringIO(r.text)))
-        assert table[0] == ["phone_number", "note", "'=evil", "contact_id", "status", "attempts",
-                            "last_outcome", "failure_reason", "call_ids", "timezone",
-                            "next_attempt_at", "completed_at"]  # fmt: skip
+        assert table[0] == [
+            "phone_number",
+            "note",
+            "'=evil",
+            "contact_id",
+            "status",
+            "attempts",
+            "last_outcome",
+            "failure_reason",
+            "call_ids",
+            "timezone",
+            "next_attempt_at",
+            "completed_at",
+        ]
         data = table[1:]
         assert [row[0] for row in data] == numbers
         assert [row[1] for row in data[:5]] == ["'" + h for h in hostile[:5]]
@@ -466,10 +517,23 @@ class TestPreflight:
         await dnc_add(client, line.tenant, numbers[0])
         raw = csv_of([*numbers, numbers[3], "+1000", "nope"])
         today = datetime.now(UTC).weekday()
-        closed = {"start": "09:00", "end": "20:00", "timezone": "UTC",
-                  "days": [d for i, d in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]) if i != today]}  # fmt: skip
-        data = {"name": "p", "agent_id": line.agent["id"], "phone_number_id": line.number["id"],
-                "max_concurrent_calls": "5", "calling_window": __import__("json").dumps(closed)}  # fmt: skip
+        closed = {
+            "start": "09:00",
+            "end": "20:00",
+            "timezone": "UTC",
+            "days": [
+                d
+                for i, d in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+                if i != today
+            ],
+        }
+        data = {
+            "name": "p",
+            "agent_id": line.agent["id"],
+            "phone_number_id": line.number["id"],
+            "max_concurrent_calls": "5",
+            "calling_window": json.dumps(closed),
+        }
         files = {"contacts": ("c.csv", raw, "text/csv")}
         r = await client.post(
             f"{BASE}/preflight", data=data, files=files, headers=line.tenant.headers
@@ -488,10 +552,18 @@ class TestPreflight:
         assert report["average_call_seconds"] == 60.0
 
     async def test_form_errors_match_create(self, client: httpx.AsyncClient, line: Line) -> None:
-        for field, value in [("max_concurrent_calls", "0"), ("calling_window", "{"),
-                             ("default_timezone", "Nowhere"), ("agent_id", "agent_nope")]:  # fmt: skip
-            data = {"name": "p", "agent_id": line.agent["id"], "phone_number_id": line.number["id"],
-                    field: value}  # fmt: skip
+        for field, value in [
+            ("max_concurrent_calls", "0"),
+            ("calling_window", "{"),
+            ("default_timezone", "Nowhere"),
+            ("agent_id", "agent_nope"),
+        ]:
+            data = {
+                "name": "p",
+                "agent_id": line.agent["id"],
+                "phone_number_id": line.number["id"],
+                field: value,
+            }
             files = {"contacts": ("c.csv", csv_of(contact_numbers(1)), "text/csv")}
             pre = await client.post(
                 f"{BASE}/preflight", data=data, files=files, headers=line.tenant.headers

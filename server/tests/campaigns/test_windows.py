@@ -13,6 +13,7 @@ come as the clock runs on by itself.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import time
 from collections.abc import Iterator
@@ -113,14 +114,25 @@ async def index_due(campaign_id: str) -> datetime:
 
 
 async def opens_at(
-    client: httpx.AsyncClient, line: Line, cid: str, carrier: Any, manual_clock: ManualClock,
-    zone: str, opening: datetime, numbers: set[str],
-) -> None:  # fmt: skip
+    client: httpx.AsyncClient,
+    line: Line,
+    cid: str,
+    carrier: Any,
+    manual_clock: ManualClock,
+    zone: str,
+    opening: datetime,
+    numbers: set[str],
+) -> None:
     """Set the clock 10 s before `opening`: the zone's first calls come at the opening."""
     placed = len(carrier.timeline)
     manual_clock.set(opening - timedelta(seconds=10))
-    await settle(client, line, cid, lambda rows: all(
-        c["attempts"] >= 1 for c in rows if c["phone_number"] in numbers), timeout=90)  # fmt: skip
+    await settle(
+        client,
+        line,
+        cid,
+        lambda rows: all(c["attempts"] >= 1 for c in rows if c["phone_number"] in numbers),
+        timeout=90,
+    )
     calls = [t for t, n, _ in carrier.timeline[placed:] if n in numbers]
     assert calls
     assert opening <= min(calls) < opening + timedelta(minutes=5)
@@ -143,9 +155,15 @@ async def test_three_zones_across_openings_closings_and_dst(
     raw = ("phone_number\n" + "\n".join(everyone) + "\n").encode()
     with count_sandbox(ring=0.02, talk=(0.05, 0.1)) as carrier:
         get_settings().SANDBOX_OUTCOME_WEIGHTS = {"busy": 0.6, "completed": 0.4}
-        body = await created(client, line, csv=raw, max_concurrent_calls=3,
-                             retries_per_contact=2, retry_delay_seconds=30,
-                             calling_window=__import__("json").dumps({**WINDOW, "timezone": "recipient"}))  # fmt: skip
+        body = await created(
+            client,
+            line,
+            csv=raw,
+            max_concurrent_calls=3,
+            retries_per_contact=2,
+            retry_delay_seconds=30,
+            calling_window=json.dumps({**WINDOW, "timezone": "recipient"}),
+        )
         cid = body["id"]
         stored = {c["phone_number"]: c["timezone"] for c in await contacts(client, line, cid)}
         assert stored == {n: zone_of(n) for n in everyone}
@@ -161,8 +179,12 @@ async def test_three_zones_across_openings_closings_and_dst(
         # 09:00 in Tokyo (00:00 UTC).
         manual_clock.set(datetime(2027, 3, 15, 10, 59, 40, tzinfo=UTC))
         tokyo = set(by_zone["Asia/Tokyo"])
-        await settle(client, line, cid, lambda rows: all(
-            c["attempts"] >= 1 for c in rows if c["phone_number"] in tokyo))  # fmt: skip
+        await settle(
+            client,
+            line,
+            cid,
+            lambda rows: all(c["attempts"] >= 1 for c in rows if c["phone_number"] in tokyo),
+        )
         closing = datetime(2027, 3, 15, 11, 0, 5, tzinfo=UTC)
         await asyncio.sleep(max(0.0, (closing - manual_clock.now()).total_seconds()))
         rows = await settle(client, line, cid, lambda rows: True)
@@ -173,18 +195,38 @@ async def test_three_zones_across_openings_closings_and_dst(
             assert c["next_attempt_at"] == "2027-03-16T00:00:00Z", c
 
         # New York (EDT since Sunday) opens at 13:00 UTC, not 14:00 as it did on Friday.
-        await opens_at(client, line, cid, carrier, manual_clock, "America/New_York",
-                       datetime(2027, 3, 15, 13, tzinfo=UTC), set(by_zone["America/New_York"]))  # fmt: skip
+        await opens_at(
+            client,
+            line,
+            cid,
+            carrier,
+            manual_clock,
+            "America/New_York",
+            datetime(2027, 3, 15, 13, tzinfo=UTC),
+            set(by_zone["America/New_York"]),
+        )
         # Los Angeles (PDT) at 16:00 UTC; New York's retries are due meanwhile and it is open.
-        await opens_at(client, line, cid, carrier, manual_clock, "America/Los_Angeles",
-                       datetime(2027, 3, 15, 16, tzinfo=UTC), set(by_zone["America/Los_Angeles"]))  # fmt: skip
+        await opens_at(
+            client,
+            line,
+            cid,
+            carrier,
+            manual_clock,
+            "America/Los_Angeles",
+            datetime(2027, 3, 15, 16, tzinfo=UTC),
+            set(by_zone["America/Los_Angeles"]),
+        )
         placed = len(carrier.placed)
 
         # Tuesday 00:00:01 UTC: Tokyo opens again (its moved retries go), New York has closed
         # (its retries wait), Los Angeles is still open.
         manual_clock.set(datetime(2027, 3, 16, 0, 0, 1, tzinfo=UTC))
-        await settle(client, line, cid, lambda rows: all(
-            c["status"] != "pending" for c in rows if c["phone_number"] in tokyo))  # fmt: skip
+        await settle(
+            client,
+            line,
+            cid,
+            lambda rows: all(c["status"] != "pending" for c in rows if c["phone_number"] in tokyo),
+        )
         await asyncio.sleep(1.0)
         after = carrier.placed[placed:]
         assert set(after) & tokyo
@@ -199,8 +241,15 @@ class TestWindowArithmetic:
     """The window of one zone across daylight-saving changes (pure, no clock needed)."""
 
     def window(self, **kw: Any) -> windows.Window:
-        return windows.Window.of({"start": "09:00", "end": "20:00", "days": list(windows.DAYS),
-                                  "timezone": "recipient", **kw})  # fmt: skip
+        return windows.Window.of(
+            {
+                "start": "09:00",
+                "end": "20:00",
+                "days": list(windows.DAYS),
+                "timezone": "recipient",
+                **kw,
+            }
+        )
 
     def test_spring_forward_moves_the_opening_in_utc(self) -> None:
         ny = ZoneInfo("America/New_York")

@@ -71,7 +71,7 @@ async def _postgres(
     calls = calls_service.call_ids_by_contact("postgresql", campaign_id)
     values = [
         c.phone_number,
-        *(_pg_safe(c.custom_fields[name].astext) for name in columns),
+        *(_pg_safe(c.custom_fields[name].as_string()) for name in columns),
         c.id, c.status, c.attempts, c.last_outcome, _pg_safe(c.failure_reason),
         calls.c.call_ids, c.timezone, _pg_time(c.next_attempt_at), _pg_time(c.completed_at),
     ]  # fmt: skip
@@ -85,12 +85,15 @@ async def _postgres(
     sql = str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
     queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=8)
 
+    async def put(data: bytes | bytearray | memoryview) -> None:
+        await queue.put(bytes(data))  # a copy: the driver may reuse its buffer
+
     async def copy() -> None:
         try:
             async with engine.connect() as conn:
                 raw = await conn.get_raw_connection()
                 driver: Any = raw.driver_connection
-                await driver.copy_from_query(sql, output=queue.put, format="csv")
+                await driver.copy_from_query(sql, output=put, format="csv")
         finally:
             await queue.put(None)
 

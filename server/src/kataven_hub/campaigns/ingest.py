@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import IO, Any
 
 import orjson
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from kataven_hub.campaigns import phones
 from kataven_hub.campaigns.models import DO_NOT_CALL, PENDING, SKIPPED, CampaignContact
@@ -56,8 +56,6 @@ _COPY_COLUMNS = (
     "created_at",
     "updated_at",
     "status",
-    "failure_reason",
-    "completed_at",
     "timezone",
 )
 Row = tuple[int, str, dict[str, str], str | None]  # seq, E.164, custom fields, time zone
@@ -284,32 +282,43 @@ async def ingest(
     (appending contacts)."""
     parser = Parser(binary, default_region, field_max, seen=seen or set(), seq=last_seq)
     parser.header()
-    screen = await DncScreen.open(session)
     if session.get_bind().dialect.name == "postgresql":
-        await _copy(session, campaign_id, parser, screen, now)
+        await _copy(session, campaign_id, parser, now)
     else:
-        await _executemany(session, campaign_id, parser, screen, now)
+        await _executemany(session, campaign_id, parser, now)
     problem = parser.problem()
     if problem is not None:
         raise problem
-    return IngestResult(
-        parser.total, parser.duplicates, screen.listed, parser.timezones, parser.columns
+    listed = await _skip_listed(session, campaign_id, last_seq, now)
+    return IngestResult(parser.total, parser.duplicates, listed, parser.timezones, parser.columns)
+
+
+async def _skip_listed(
+    session: TenantSession, campaign_id: str, after_seq: int, now: datetime
+) -> int:
+    """The new contacts whose number is on the do-not-call list: skipped, in one statement
+    (the COPY stream cannot share its connection with lookups)."""
+    if not await dnc_service.has_any(session):
+        return 0
+    stmt = (
+        update(CampaignContact)
+        .where(
+            CampaignContact.campaign_id == campaign_id,
+            CampaignContact.seq > after_seq,
+            CampaignContact.phone_number.in_(dnc_service.listed_numbers()),
+        )
+        .values(status=SKIPPED, failure_reason=DO_NOT_CALL, completed_at=now)
+        .execution_options(synchronize_session=False)
     )
+    return int((await session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
 
 
-def _status(number: str, listed: set[str], now: datetime) -> tuple[str, str | None, Any]:
-    return (SKIPPED, DO_NOT_CALL, now) if number in listed else (PENDING, None, None)
-
-
-async def _copy(
-    session: TenantSession, campaign_id: str, parser: Parser, screen: DncScreen, now: datetime
-) -> None:
+async def _copy(session: TenantSession, campaign_id: str, parser: Parser, now: datetime) -> None:
     async def records() -> AsyncIterator[tuple[Any, ...]]:
         async for rows in batches(parser):
-            listed = await screen.of(rows)
             for cid, (seq, number, custom, zone) in zip(_id_batch(len(rows)), rows, strict=True):
                 yield (cid, campaign_id, seq, number, orjson.dumps(custom).decode(), now, now,
-                       *_status(number, listed, now), zone)  # fmt: skip
+                       PENDING, zone)  # fmt: skip
 
     connection = await session.connection()
     raw = await connection.get_raw_connection()
@@ -320,16 +329,13 @@ async def _copy(
 
 
 async def _executemany(
-    session: TenantSession, campaign_id: str, parser: Parser, screen: DncScreen, now: datetime
+    session: TenantSession, campaign_id: str, parser: Parser, now: datetime
 ) -> None:
     async for rows in batches(parser):
-        listed = await screen.of(rows)
-        values = []
-        for cid, (seq, number, custom, zone) in zip(_id_batch(len(rows)), rows, strict=True):
-            status, reason, completed = _status(number, listed, now)
-            values.append(
-                {"id": cid, "campaign_id": campaign_id, "seq": seq, "phone_number": number,
-                 "custom_fields": custom, "created_at": now, "updated_at": now, "status": status,
-                 "failure_reason": reason, "completed_at": completed, "timezone": zone}
-            )  # fmt: skip
+        values = [
+            {"id": cid, "campaign_id": campaign_id, "seq": seq, "phone_number": number,
+             "custom_fields": custom, "created_at": now, "updated_at": now, "status": PENDING,
+             "timezone": zone}
+            for cid, (seq, number, custom, zone) in zip(_id_batch(len(rows)), rows, strict=True)
+        ]  # fmt: skip
         await session.execute(insert(CampaignContact), values)

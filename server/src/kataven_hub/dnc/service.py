@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from sqlalchemy import select
+
 from kataven_hub.core.auth import Principal
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import Forbidden, InvalidRequest, NotFound
@@ -34,6 +36,11 @@ async def has_any(session: TenantSession) -> bool:
 async def listed_among(session: TenantSession, numbers: list[str]) -> set[str]:
     """The numbers (E.164) of `numbers` that are listed."""
     return await DncRepository(session).listed_among(numbers)
+
+
+def listed_numbers() -> Any:
+    """A subquery of every listed number (for a statement over many rows at once)."""
+    return select(DoNotCall.phone_number).scalar_subquery()
 
 
 async def refuse_listed(session: TenantSession, number: str) -> None:
