@@ -35,7 +35,7 @@ def upgrade() -> None:
             sa.Column(
                 "retry_on",
                 _json(),
-                server_default=sa.text("'[\"busy\", \"no_answer\", \"failed\"]'"),
+                server_default=sa.text('\'["busy", "no_answer", "failed"]\''),
                 nullable=False,
             )
         )
