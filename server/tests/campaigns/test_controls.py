@@ -571,3 +571,57 @@ class TestPreflight:
             made = await client.post(BASE, data=data, files=files, headers=line.tenant.headers)
             assert pre.status_code == made.status_code == 400, (field, pre.text)
             assert pre.text == made.text
+
+
+def frames_of(text: str) -> list[dict[str, Any]]:
+    out = []
+    for block in text.split("\n\n"):
+        frame: dict[str, Any] = {}
+        for part in block.split("\n"):
+            if part and not part.startswith(":"):
+                key, _, value = part.partition(": ")
+                frame[key] = json.loads(value) if key == "data" else value
+        if frame:
+            out.append(frame)
+    return out
+
+
+class TestEvents:
+    async def test_updates_are_events(self, client: httpx.AsyncClient, line: Line) -> None:
+        body = await created(client, line, contacts=2)
+        cid = body["id"]
+        r = await client.patch(f"{BASE}/{cid}", json={"name": "New"}, headers=line.tenant.headers)
+        assert r.status_code == 200
+        files = {"contacts": ("x.csv", csv_of(contact_numbers(2)), "text/csv")}
+        r = await client.post(f"{BASE}/{cid}/contacts", files=files, headers=line.tenant.headers)
+        assert r.status_code == 200
+        await action(client, line, cid, "stop")
+        r = await client.get(f"{BASE}/{cid}/events", headers=line.tenant.headers)
+        updated = [f["data"] for f in frames_of(r.text) if f.get("event") == "updated"]
+        assert updated[0]["changes"] == {"name": "New"}
+        assert (updated[1]["contacts_added"], updated[1]["contacts_total"]) == (2, 4)
+
+    async def test_snapshot_counts_contacts_waiting_for_their_window(
+        self, client: httpx.AsyncClient, line: Line
+    ) -> None:
+        s = get_settings()
+        saved = (s.CAMPAIGN_SSE_SNAPSHOT_SECONDS, s.CAMPAIGN_SSE_MAX_SECONDS)
+        s.CAMPAIGN_SSE_SNAPSHOT_SECONDS, s.CAMPAIGN_SSE_MAX_SECONDS = 0.2, 1.0
+        today = datetime.now(UTC).weekday()
+        days = [
+            d for i, d in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]) if i != today
+        ]
+        window = {"start": "00:00", "end": "24:00", "days": days, "timezone": "UTC"}
+        try:
+            body = await created(client, line, contacts=3, calling_window=json.dumps(window))
+            assert (await action(client, line, body["id"], "start")).status_code == 200
+            r = await client.get(f"{BASE}/{body['id']}/events", headers=line.tenant.headers)
+        finally:
+            s.CAMPAIGN_SSE_SNAPSHOT_SECONDS, s.CAMPAIGN_SSE_MAX_SECONDS = saved
+        snapshots = [f["data"] for f in frames_of(r.text) if "event" not in f]
+        assert snapshots
+        assert snapshots[-1]["waiting_for_window"] == 3
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+        assert snapshots[-1]["next_window_at"] == f"{tomorrow}T00:00:00Z"
+        assert (await contacts_of(client, line, body["id"]))[0]["status"] == "pending"
+        await action(client, line, body["id"], "stop")

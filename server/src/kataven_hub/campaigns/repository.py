@@ -89,6 +89,14 @@ class CampaignRepository:
         )
         return numbers, int((await self.session.execute(last)).scalar_one())
 
+    async def pending_by_zone(self, campaign_id: str) -> list[tuple[str | None, int]]:
+        stmt = (
+            select(CampaignContact.timezone, func.count())
+            .where(CampaignContact.campaign_id == campaign_id, CampaignContact.status == PENDING)
+            .group_by(CampaignContact.timezone)
+        )
+        return [(zone, int(n)) for zone, n in (await self.session.execute(stmt)).all()]
+
     async def counts(self, campaign_id: str) -> dict[str, int]:
         stmt = (
             select(CampaignContact.status, func.count())

@@ -323,9 +323,11 @@ async def stream_events(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> StreamingResponse:
     """Server-Sent Events: `event: contact` per contact transition, `event: status` per
-    campaign state change (both with `id:`), an unnamed progress snapshot every 2 s while
-    running, `: heartbeat` every 15 s, and `event: end` when the campaign is completed or
-    failed. Reconnect with `Last-Event-ID` to receive every later event exactly once."""
+    campaign state change, `event: updated` when it is changed or gets contacts (all with
+    `id:`), an unnamed progress snapshot every 2 s while running (with a calling window, also
+    `waiting_for_window` and `next_window_at`), `: heartbeat` every 15 s, and `event: end`
+    when the campaign is completed or failed. Reconnect with `Last-Event-ID` to receive every
+    later event exactly once."""
     await campaigns_service.get(session, campaign_id)
     await session.close()  # no connection is held while streaming
     engine = await tenancy.get().engine_for(principal.account)
