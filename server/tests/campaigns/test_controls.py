@@ -625,3 +625,26 @@ class TestEvents:
         assert snapshots[-1]["next_window_at"] == f"{tomorrow}T00:00:00Z"
         assert (await contacts_of(client, line, body["id"]))[0]["status"] == "pending"
         await action(client, line, body["id"], "stop")
+
+
+class TestUploadSize:
+    async def test_csv_routes_take_files_past_the_json_body_cap(
+        self, client: httpx.AsyncClient, line: Line
+    ) -> None:
+        """The body cap for JSON (2 MB) does not apply to the CSV uploads (10 MB)."""
+        numbers = contact_numbers(25_000)
+        raw = ("phone_number,pad\n" + "".join(f"{n},{'p' * 90}\n" for n in numbers)).encode()
+        assert len(raw) > get_settings().MAX_BODY_BYTES
+        data = {"name": "p", "agent_id": line.agent["id"], "phone_number_id": line.number["id"]}
+        files = {"contacts": ("c.csv", raw, "text/csv")}
+        h = line.tenant.headers
+        pre = await client.post(f"{BASE}/preflight", data=data, files=files, headers=h)
+        assert pre.status_code == 200, pre.text[:200]
+        assert pre.json()["contacts_total"] == 25_000
+        body = await created(client, line, contacts=1)
+        added = await client.post(f"{BASE}/{body['id']}/contacts", files=files, headers=h)
+        assert added.status_code == 200, added.text[:200]
+        dnc = {"file": ("d.csv", raw, "text/csv")}
+        r = await client.post("/api/v1/dnc/import", files=dnc, headers=h)
+        assert r.status_code == 200, r.text[:200]
+        assert r.json()["added"] == 25_000
