@@ -11,6 +11,7 @@ from kataven_hub.audit.router import router as audit_router
 from kataven_hub.calls.router import router as calls_router
 from kataven_hub.calls.webhook_router import router as carrier_webhooks_router
 from kataven_hub.campaigns.router import router as campaigns_router
+from kataven_hub.dnc.router import router as dnc_router
 from kataven_hub.faqs.router import router as faqs_router
 from kataven_hub.integrations.router import extras as integration_extras_router
 from kataven_hub.integrations.router import router as integrations_router
@@ -33,6 +34,7 @@ v1.include_router(telephony_router)
 v1.include_router(calls_router)
 v1.include_router(limits_router)
 v1.include_router(campaigns_router)
+v1.include_router(dnc_router)
 v1.include_router(recordings_router)
 v1.include_router(widget_router)
 v1.include_router(tools_router)

@@ -185,7 +185,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RequestContext,
         max_body_bytes=settings.MAX_BODY_BYTES,
-        upload_limits={("POST", "/api/v1/campaigns"): max(settings.MAX_BODY_BYTES, csv_upload)},
+        upload_limits={
+            (method, path): max(settings.MAX_BODY_BYTES, csv_upload)
+            for method, path in (
+                ("POST", "/api/v1/campaigns"),
+                ("POST", "/api/v1/campaigns/preflight"),
+                ("POST", "/api/v1/campaigns/{campaign_id}/contacts"),
+                ("POST", "/api/v1/dnc/import"),
+            )
+        },
     )
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(PathAliases)

@@ -5,6 +5,7 @@ from kataven_hub.agents.models import Agent, AgentFaq, AgentPlaybook, AgentTool
 from kataven_hub.api_keys.models import ApiKey
 from kataven_hub.calls.models import Call
 from kataven_hub.campaigns.models import Campaign, CampaignContact, CampaignEvent, CampaignIndex
+from kataven_hub.dnc.models import DoNotCall
 from kataven_hub.faqs.models import Faq
 from kataven_hub.integrations.models import InstalledIntegration, IntegrationCredential
 from kataven_hub.limits.models import CallLimit
@@ -34,6 +35,7 @@ __all__ = [
     "CampaignContact",
     "CampaignEvent",
     "CampaignIndex",
+    "DoNotCall",
     "Faq",
     "InstalledIntegration",
     "IntegrationCredential",

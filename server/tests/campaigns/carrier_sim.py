@@ -13,10 +13,12 @@ import asyncio
 import contextlib
 import random
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import httpx
 from kataven_hub.carriers import sandbox
+from kataven_hub.core.db import utcnow
 from kataven_hub.core.settings import get_settings
 
 from tests.fixtures.carriers import CarrierServer, FakeCall
@@ -29,11 +31,14 @@ class CarrierLog:
         self.in_flight = 0
         self.max_in_flight = 0
         self.placed: list[str] = []  # the dialled number of every call, in order
+        # (the process clock's time, number, calls in flight) at every call placed
+        self.timeline: list[tuple[datetime, str, int]] = []
 
     def began(self, to_number: str) -> None:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         self.placed.append(to_number)
+        self.timeline.append((utcnow(), to_number, self.in_flight))
 
     def ended(self) -> None:
         self.in_flight -= 1

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, literal_column, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from kataven_hub.calls.models import Call
 from kataven_hub.carriers.base import TERMINAL
@@ -23,6 +24,18 @@ def _bucket(dialect: str, column: Any, granularity: str) -> ColumnElement[str]:
 class CallRepository:
     def __init__(self, session: TenantSession) -> None:
         self.session = session
+
+    async def average_duration(self, at_least: int) -> float | None:
+        latest = (
+            select(Call.duration_seconds)
+            .where(Call.status == "completed", Call.duration_seconds.is_not(None))
+            .order_by(Call.created_at.desc())
+            .limit(1000)
+            .subquery()
+        )
+        stmt = select(func.count(), func.avg(latest.c.duration_seconds))
+        count, average = (await self.session.execute(stmt)).one()
+        return float(average) if count >= at_least and average is not None else None
 
     async def get(self, call_id: str) -> Call | None:
         return await self.session.get(Call, call_id)
@@ -202,3 +215,17 @@ class CallRepository:
             .group_by(period, Call.direction)
         )
         return [(r[0], r[1], int(r[2] or 0)) for r in await self.session.execute(stmt)]
+
+
+def call_ids_by_contact(dialect: str, campaign_id: str) -> Any:
+    """A subquery (contact_id, call_ids): each contact's calls, oldest first, space separated."""
+    if dialect == "postgresql":
+        ids = func.string_agg(Call.id, aggregate_order_by(literal_column("' '"), Call.created_at))
+    else:
+        ids = func.group_concat(Call.id, " ")
+    return (
+        select(Call.contact_id.label("contact_id"), ids.label("call_ids"))
+        .where(Call.campaign_id == campaign_id, Call.contact_id.is_not(None))
+        .group_by(Call.contact_id)
+        .subquery("contact_calls")
+    )

@@ -63,7 +63,8 @@ async def originate_call(
 ) -> Call:
     """Place an outbound call from one of your numbers, handled by an active agent. Checks, in
     order: body (400), caller ID and agent (404), number outbound-enabled (403), agent active
-    (409), call cost caps (429 with `Retry-After` and one of `Concurrent call limit reached`,
+    (409), destination on the do-not-call list (403, code `do_not_call`), call cost caps
+    (429 with `Retry-After` and one of `Concurrent call limit reached`,
     `Call rate limit`, `Daily call limit reached`, `Daily minute budget exhausted`), stored
     credentials (503), carrier (502 with its message). Returns the call; its `session_id` opens
     the live viewer and, later, the recording. `custom_fields` are handed to the agent when the

@@ -2,7 +2,8 @@
 and apply carrier status idempotently.
 
 Originate order (DECISIONS): body (400, in the schema) → caller-ID and agent (404) → number
-outbound-enabled (403) → agent active (409) → cost caps, atomic check-and-reserve (429) →
+outbound-enabled (403) → agent active (409) → destination on the do-not-call list (403,
+`do_not_call`) → cost caps, atomic check-and-reserve (429) →
 decrypt credentials (503) → carrier (502 with the carrier's message). A reservation whose call
 never started is given back.
 
@@ -49,6 +50,7 @@ from kataven_hub.core.errors import (
 from kataven_hub.core.ids import looks_like, new_id
 from kataven_hub.core.sessions import after_commit, commit
 from kataven_hub.core.settings import get_settings
+from kataven_hub.dnc import service as dnc_service
 from kataven_hub.limits import service as limits_service
 from kataven_hub.telephony import service as telephony_service
 from kataven_hub.webhooks import outbox as webhooks_outbox
@@ -171,6 +173,7 @@ async def originate(
             f"Agent is {agent.status}; only active agents place calls (activate it: PATCH "
             f'/api/v1/agents/{agent.id} {{"status": "active"}})'
         )
+    await dnc_service.refuse_listed(session, to_number)
     limits = await limits_service.limits_for_calls(account)
     repo = CallRepository(session)
     session_id = new_id("sess")
@@ -269,6 +272,19 @@ async def list_calls(
         agent_id=agent_id, created_from=created_from, created_to=created_to,
     )  # fmt: skip
     return {"calls": calls, "limit": limit, "offset": offset}
+
+
+async def average_duration(session: TenantSession, at_least: int) -> float | None:
+    """The average length (seconds) of the account's completed calls, when it has at least
+    `at_least` of them (the latest 1,000 count)."""
+    return await CallRepository(session).average_duration(at_least)
+
+
+def call_ids_by_contact(dialect: str, campaign_id: str) -> Any:
+    """A subquery (contact_id, call_ids) over the campaign's calls (its export joins it)."""
+    from kataven_hub.calls.repository import call_ids_by_contact as subquery
+
+    return subquery(dialect, campaign_id)
 
 
 async def get_or_none(session: TenantSession, session_id: str) -> Call | None:

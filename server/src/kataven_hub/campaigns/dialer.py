@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.calls import service as calls_service
-from kataven_hub.campaigns import events, progress
+from kataven_hub.campaigns import events, progress, windows
 from kataven_hub.campaigns.models import (
     CAMPAIGN_TERMINAL,
     CONNECTED,
@@ -32,6 +32,7 @@ from kataven_hub.core.db import ControlSession, TenantSession, new_session, sqli
 from kataven_hub.core.errors import AppError, Conflict, Forbidden, LimitExceeded, NotFound
 from kataven_hub.core.sessions import commit
 from kataven_hub.core.settings import get_settings
+from kataven_hub.dnc.service import OnDoNotCallList
 from kataven_hub.telephony import service as telephony_service
 
 log = logging.getLogger("kataven_hub.campaigns.dialer")
@@ -89,7 +90,7 @@ async def step(
             if free > 0:
                 result.claimed = await progress.claim(session, campaign, free, token, now)
             if len(result.claimed) < max(free, 0) or (free <= 0 and flying == 0):
-                pending, earliest = await progress.next_due(session, campaign.id)
+                pending, earliest = await progress.next_due(session, campaign, now)
                 if not pending and flying == 0 and not result.claimed:
                     await progress.set_status(session, campaign, "completed", now)
                 elif (
@@ -112,7 +113,7 @@ async def step(
 
 
 def _dial_info(c: Campaign) -> dict[str, Any]:
-    return {"agent_id": c.agent_id, "phone_number_id": c.phone_number_id}
+    return {"agent_id": c.agent_id, "phone_number_id": c.phone_number_id, **windows.dial_info(c)}
 
 
 async def _scheduled_start(
@@ -212,6 +213,13 @@ async def dial(
     was reached), else None."""
     await _test_pause("before_dial")
     async with tenant_session(engine, account) as session:
+        # The calling window once more, right before the carrier is asked (the claim checked it).
+        reopens = windows.closed_until(info, claimed.timezone, utcnow())
+        if reopens is not None:
+            reason = "outside_calling_window"
+            await progress.not_placed(session, claimed, campaign_id, token, reopens, reason)
+            await commit(session)
+            return None
         try:
             number = await telephony_service.get_number(session, info["phone_number_id"])
             call = await originate(
@@ -225,6 +233,11 @@ async def dial(
             await progress.not_placed(session, claimed, campaign_id, token, retry_at, exc.code)
             await commit(session)
             return float(exc.retry_after)
+        except OnDoNotCallList:  # listed since the claim: never dialled
+            await session.rollback()
+            await progress.skip_listed(session, claimed, campaign_id, token)
+            await commit(session)
+            return None
         except CarrierError as exc:  # the carrier refused: a failed attempt
             await session.rollback()
             await _land(session, campaign_id, claimed, "failed", reason=exc.message[:40])

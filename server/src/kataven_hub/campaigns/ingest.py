@@ -12,6 +12,11 @@ other named column becomes `custom_fields` (columns with a blank header are igno
 lines and rows of only empty fields are skipped. A number that repeats an earlier row's number
 is skipped (the first row wins) and counted in `duplicates_skipped`. Lines are reported as in
 a text editor (the header is line 1; a row spanning lines is named by its first line).
+
+The same reader serves preflight (nothing stored: `scan`), appended contacts (deduplicated
+against the campaign's numbers too) and the do-not-call import, so they cannot disagree with
+create about a row. A number on the do-not-call list is stored `skipped` (reason
+`do_not_call`), never dialled.
 """
 
 from __future__ import annotations
@@ -28,12 +33,13 @@ from datetime import datetime
 from typing import IO, Any
 
 import orjson
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from kataven_hub.campaigns import phones
-from kataven_hub.campaigns.models import CampaignContact
+from kataven_hub.campaigns.models import DO_NOT_CALL, PENDING, SKIPPED, CampaignContact
 from kataven_hub.core.db import TenantSession
 from kataven_hub.core.errors import InvalidRequest
+from kataven_hub.dnc import service as dnc_service
 
 MAX_ERRORS = 20
 MAX_COLUMNS = 200
@@ -49,7 +55,10 @@ _COPY_COLUMNS = (
     "custom_fields",
     "created_at",
     "updated_at",
+    "status",
+    "timezone",
 )
+Row = tuple[int, str, dict[str, str], str | None]  # seq, E.164, custom fields, time zone
 
 
 _PHONE_HINT = (
@@ -67,19 +76,30 @@ class InvalidCsv(InvalidRequest):
 class IngestResult:
     total: int
     duplicates: int
+    do_not_call: int = 0
+    timezones: set[str] = field(default_factory=set)
+    columns: list[str] = field(default_factory=list)
 
 
 @dataclass
-class _Parser:
-    """Reads the CSV; yields batches of (seq, e164, custom_fields JSON) while no row is bad."""
+class Parser:
+    """Reads the CSV; yields batches of (seq, e164, custom fields, zone) while no row is bad.
+    `keep_going` (preflight): valid rows keep coming after bad ones, every bad row is counted
+    (`invalid`) and the first `max_errors` are kept; otherwise reading stops at the 20th."""
 
     binary: IO[bytes]
     default_region: str | None
     field_max: int
+    keep_going: bool = False
+    max_errors: int = MAX_ERRORS
+    seen: set[int] = field(default_factory=set)  # numbers already taken (as integers)
+    seq: int = 0  # the last sequence number already used
     errors: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # each error without its line prefix
+    invalid: int = 0
     total: int = 0
     duplicates: int = 0
-    _seen: set[int] = field(default_factory=set)
+    timezones: set[str] = field(default_factory=set)
     _line: int = 0
 
     def __post_init__(self) -> None:
@@ -104,8 +124,11 @@ class _Parser:
                 raise _Fatal("contains a NUL character")
             yield line
 
-    def _fail(self, line: int, message: str) -> None:
-        self.errors.append({"field": "contacts", "line": line, "message": message})
+    def _fail(self, line: int, message: str, reason: str) -> None:
+        self.invalid += 1
+        if len(self.errors) < self.max_errors:
+            self.errors.append({"field": "contacts", "line": line, "message": message})
+            self.reasons.append(reason)
 
     def _next(self) -> list[str] | None:
         start = self._reader.line_num + 1
@@ -142,14 +165,15 @@ class _Parser:
         self._width = len(names)
         self._phone = phone[0]
         self._extra = [(i, n) for i, n in enumerate(names) if n and i != self._phone]
+        self.columns = [n for _, n in self._extra]
 
-    def batch(self, size: int = BATCH_ROWS) -> list[tuple[int, str, dict[str, str]]]:
-        out: list[tuple[int, str, dict[str, str]]] = []
+    def batch(self, size: int = BATCH_ROWS) -> list[Row]:
+        out: list[Row] = []
         while not self._done and len(out) < size:
             try:
                 row = self._next()
             except _Fatal as exc:
-                self._fail(self._line, f"line {self._line} {exc}")
+                self._fail(self._line, f"line {self._line} {exc}", str(exc))
                 self._done = True
                 break
             if row is None:
@@ -158,31 +182,49 @@ class _Parser:
             if not any(row):
                 continue  # blank line, or a row of empty fields
             parsed = self._row(row)
-            if parsed is not None and not self.errors:
+            if parsed is not None and (self.keep_going or not self.errors):
                 out.append(parsed)
-            if len(self.errors) >= MAX_ERRORS:
+            if not self.keep_going and len(self.errors) >= MAX_ERRORS:
                 self._done = True
-        return [] if self.errors else out
+        return out if self.keep_going or not self.errors else []
 
-    def _row(self, row: list[str]) -> tuple[int, str, dict[str, str]] | None:
+    def _row(self, row: list[str]) -> Row | None:
         line = self._line
         if len(row) != self._width:
-            self._fail(line, f"line {line}: {len(row)} fields, the header has {self._width}")
+            what = f"{len(row)} fields, the header has {self._width}"
+            self._fail(line, f"line {line}: {what}", what)
             return None
         raw = row[self._phone]
-        number = phones.normalise(raw, self.default_region) if raw.strip() else None
-        if number is None:
+        parsed = phones.parse_contact(raw, self.default_region) if raw.strip() else None
+        if parsed is None:
             shown = raw.strip()[:40]
             what = f"{shown!r} is not a valid phone number" if shown else "phone_number is empty"
-            self._fail(line, f"line {line}: {what}")
+            self._fail(line, f"line {line}: {what}", what)
             return None
+        number, zone = parsed
         key = int(number[1:])
-        if key in self._seen:
+        if key in self.seen:
             self.duplicates += 1
             return None
-        self._seen.add(key)
+        self.seen.add(key)
         self.total += 1
-        return (self.total, number, {name: row[i] for i, name in self._extra})
+        if zone is not None:
+            self.timezones.add(zone)
+        return (self.seq + self.total, number, {name: row[i] for i, name in self._extra}, zone)
+
+    def problem(self) -> InvalidCsv | None:
+        """What create answers for this CSV once read (None: it is accepted)."""
+        if self.errors:
+            shown = self.errors[:MAX_ERRORS]
+            more = " (first 20 shown)" if len(shown) >= MAX_ERRORS else ""
+            text = "; ".join(e["message"] for e in shown)
+            if any("phone number" in e["message"] for e in shown):
+                region = self.default_region
+                text += _PHONE_HINT if region is None else f" (default_region {region})"
+            return InvalidCsv(f"Invalid CSV{more}: {text}", errors=shown)
+        if self.total == 0:
+            return InvalidCsv("Invalid CSV: no contacts (only a header row)")
+        return None
 
 
 class _Fatal(Exception):
@@ -197,7 +239,7 @@ def _id_batch(n: int) -> list[str]:
     return [f"ct_{head}{tail[i : i + 16]}" for i in range(0, 16 * n, 16)]
 
 
-async def _batches(parser: _Parser) -> AsyncIterator[list[tuple[int, str, dict[str, str]]]]:
+async def batches(parser: Parser) -> AsyncIterator[list[Row]]:
     """Parse in a worker thread, one batch ahead of the inserts."""
     pending = asyncio.ensure_future(asyncio.to_thread(parser.batch))
     try:
@@ -212,6 +254,27 @@ async def _batches(parser: _Parser) -> AsyncIterator[list[tuple[int, str, dict[s
             await asyncio.wait([pending])
 
 
+class DncScreen:
+    """Which numbers of a batch are on the do-not-call list (one query a batch, none at all
+    while the list is empty)."""
+
+    def __init__(self, session: TenantSession, active: bool) -> None:
+        self.session = session
+        self.active = active
+        self.listed = 0
+
+    @classmethod
+    async def open(cls, session: TenantSession) -> DncScreen:
+        return cls(session, await dnc_service.has_any(session))
+
+    async def of(self, rows: list[Row]) -> set[str]:
+        if not self.active:
+            return set()
+        found = await dnc_service.listed_among(self.session, [r[1] for r in rows])
+        self.listed += len(found)
+        return found
+
+
 async def ingest(
     session: TenantSession,
     campaign_id: str,
@@ -219,32 +282,52 @@ async def ingest(
     default_region: str | None,
     field_max: int,
     now: datetime,
+    *,
+    seen: set[int] | None = None,
+    last_seq: int = 0,
 ) -> IngestResult:
-    """Store the CSV's contacts for `campaign_id`, or raise InvalidCsv naming the bad rows."""
-    parser = _Parser(binary, default_region, field_max)
+    """Store the CSV's contacts for `campaign_id`, or raise InvalidCsv naming the bad rows.
+    `seen`/`last_seq`: the numbers the campaign already has and its last sequence number
+    (appending contacts)."""
+    parser = Parser(binary, default_region, field_max, seen=seen or set(), seq=last_seq)
     parser.header()
     if session.get_bind().dialect.name == "postgresql":
         await _copy(session, campaign_id, parser, now)
     else:
         await _executemany(session, campaign_id, parser, now)
-    if parser.errors:
-        shown = "; ".join(e["message"] for e in parser.errors)
-        more = " (first 20 shown)" if len(parser.errors) >= MAX_ERRORS else ""
-        if any("phone number" in e["message"] for e in parser.errors):
-            shown += (
-                _PHONE_HINT if default_region is None else f" (default_region {default_region})"
-            )
-        raise InvalidCsv(f"Invalid CSV{more}: {shown}", errors=parser.errors)
-    if parser.total == 0:
-        raise InvalidCsv("Invalid CSV: no contacts (only a header row)")
-    return IngestResult(parser.total, parser.duplicates)
+    problem = parser.problem()
+    if problem is not None:
+        raise problem
+    listed = await _skip_listed(session, campaign_id, last_seq, now)
+    return IngestResult(parser.total, parser.duplicates, listed, parser.timezones, parser.columns)
 
 
-async def _copy(session: TenantSession, campaign_id: str, parser: _Parser, now: datetime) -> None:
+async def _skip_listed(
+    session: TenantSession, campaign_id: str, after_seq: int, now: datetime
+) -> int:
+    """The new contacts whose number is on the do-not-call list: skipped, in one statement
+    (the COPY stream cannot share its connection with lookups)."""
+    if not await dnc_service.has_any(session):
+        return 0
+    stmt = (
+        update(CampaignContact)
+        .where(
+            CampaignContact.campaign_id == campaign_id,
+            CampaignContact.seq > after_seq,
+            CampaignContact.phone_number.in_(dnc_service.listed_numbers()),
+        )
+        .values(status=SKIPPED, failure_reason=DO_NOT_CALL, completed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int((await session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+
+
+async def _copy(session: TenantSession, campaign_id: str, parser: Parser, now: datetime) -> None:
     async def records() -> AsyncIterator[tuple[Any, ...]]:
-        async for rows in _batches(parser):
-            for cid, (seq, number, custom) in zip(_id_batch(len(rows)), rows, strict=True):
-                yield (cid, campaign_id, seq, number, orjson.dumps(custom).decode(), now, now)
+        async for rows in batches(parser):
+            for cid, (seq, number, custom, zone) in zip(_id_batch(len(rows)), rows, strict=True):
+                yield (cid, campaign_id, seq, number, orjson.dumps(custom).decode(), now, now,
+                       PENDING, zone)  # fmt: skip
 
     connection = await session.connection()
     raw = await connection.get_raw_connection()
@@ -255,12 +338,13 @@ async def _copy(session: TenantSession, campaign_id: str, parser: _Parser, now: 
 
 
 async def _executemany(
-    session: TenantSession, campaign_id: str, parser: _Parser, now: datetime
+    session: TenantSession, campaign_id: str, parser: Parser, now: datetime
 ) -> None:
-    async for rows in _batches(parser):
+    async for rows in batches(parser):
         values = [
             {"id": cid, "campaign_id": campaign_id, "seq": seq, "phone_number": number,
-             "custom_fields": custom, "created_at": now, "updated_at": now}
-            for cid, (seq, number, custom) in zip(_id_batch(len(rows)), rows, strict=True)
+             "custom_fields": custom, "created_at": now, "updated_at": now, "status": PENDING,
+             "timezone": zone}
+            for cid, (seq, number, custom, zone) in zip(_id_batch(len(rows)), rows, strict=True)
         ]  # fmt: skip
         await session.execute(insert(CampaignContact), values)

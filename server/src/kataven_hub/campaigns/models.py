@@ -10,15 +10,20 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kataven_hub.core.db import ControlBase, TenantBase, utcnow
+from kataven_hub.core.db import ControlBase, JSONType, TenantBase, utcnow
 
 # Contact statuses (DECISIONS). In flight: originated (attempt recorded, call placed or being
-# placed) and connected (answered). Terminal: completed, failed, cancelled.
+# placed) and connected (answered). Terminal: completed, failed, cancelled, and skipped (never
+# dialled: the number is on the do-not-call list).
 PENDING, ORIGINATED, CONNECTED = "pending", "originated", "connected"
-COMPLETED, FAILED, CANCELLED = "completed", "failed", "cancelled"
-CONTACT_STATUSES = (PENDING, ORIGINATED, CONNECTED, COMPLETED, FAILED, CANCELLED)
+COMPLETED, FAILED, CANCELLED, SKIPPED = "completed", "failed", "cancelled", "skipped"
+CONTACT_STATUSES = (PENDING, ORIGINATED, CONNECTED, COMPLETED, FAILED, CANCELLED, SKIPPED)
 IN_FLIGHT = (ORIGINATED, CONNECTED)
-CONTACT_DONE = (COMPLETED, FAILED, CANCELLED)
+CONTACT_DONE = (COMPLETED, FAILED, CANCELLED, SKIPPED)
+DO_NOT_CALL = "do_not_call"  # a skipped contact's failure_reason
+
+# Which outcomes of an attempt are retried (retry_on); the default is all three.
+RETRY_OUTCOMES = ("busy", "no_answer", "failed")
 
 # Campaign statuses.
 DRAFT, SCHEDULED, RUNNING, PAUSED = "draft", "scheduled", "running", "paused"
@@ -50,6 +55,24 @@ class Campaign(TenantBase):
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
     stopped_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Campaign controls (spec 16).
+    retry_on: Mapped[list[str]] = mapped_column(
+        JSONType, default=lambda: list(RETRY_OUTCOMES),
+        server_default=text("'[\"busy\", \"no_answer\", \"failed\"]'"),
+    )  # fmt: skip
+    # {start, end, days, timezone} (campaigns/windows.py); None: any time.
+    calling_window: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # The zone of contacts whose number spans several zones (or none is known).
+    default_timezone: Mapped[str] = mapped_column(String(64), server_default="UTC", default="UTC")
+    do_not_call_skipped: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    # The CSV columns kept as custom fields (the export's columns), and the distinct time zones
+    # of the contacts (the dispatcher checks each zone's window, not each contact's).
+    custom_columns: Mapped[list[str]] = mapped_column(
+        JSONType, default=list, server_default=text("'[]'")
+    )
+    timezones: Mapped[list[str]] = mapped_column(
+        JSONType, default=list, server_default=text("'[]'")
+    )
 
 
 class CampaignContact(TenantBase):
@@ -74,6 +97,9 @@ class CampaignContact(TenantBase):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The recipient's IANA zone from the number; None: it spans several (or is unknown), and
+    # the campaign's default_timezone applies.
+    timezone: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class CampaignEvent(TenantBase):

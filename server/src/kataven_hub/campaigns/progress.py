@@ -17,6 +17,11 @@ pending and its attempt is given back; with one, the carrier request may or may 
 out, so it is never dialled again and is marked `failed` with reason `outcome_unknown`. A call
 that exists but went silent for `DISPATCH_RECONCILE_AFTER_SECONDS` is looked up at the carrier
 by its carrier id.
+
+Campaign controls (spec 16): a claim takes only contacts whose calling window is open now
+(campaigns/windows.py) and skips, unrecorded, those whose number is on the do-not-call list by
+then; a retry is scheduled at the next opening of the contact's window, and only for the
+outcomes in the campaign's `retry_on`.
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
-from kataven_hub.campaigns import events
+from kataven_hub.campaigns import events, windows
 from kataven_hub.campaigns.models import (
     CANCELLED,
     COMPLETED,
     CONNECTED,
+    DO_NOT_CALL,
     FAILED,
     IN_FLIGHT,
     ORIGINATED,
@@ -40,10 +46,12 @@ from kataven_hub.campaigns.models import (
     PENDING,
     RUNNING,
     SCHEDULED,
+    SKIPPED,
     Campaign,
     CampaignContact,
 )
 from kataven_hub.core.db import TenantSession, utcnow
+from kataven_hub.dnc import service as dnc_service
 
 log = logging.getLogger("kataven_hub.campaigns.progress")
 RETRYABLE = frozenset({"busy", "no_answer", "failed", "canceled"})
@@ -55,6 +63,7 @@ class Claimed:
     phone_number: str
     attempt: int
     custom_fields: dict[str, Any] = field(default_factory=dict)  # handed to the call
+    timezone: str | None = None  # the recipient's zone (calling windows)
 
 
 @dataclass
@@ -124,7 +133,11 @@ async def in_flight_count(session: TenantSession, campaign_id: str) -> int:
 async def claim(
     session: TenantSession, campaign: Campaign, n: int, token: int, now: datetime
 ) -> list[Claimed]:
-    """Record the next `n` due attempts (pending → originated) and their events."""
+    """Record the next `n` due attempts (pending → originated) and their events: contacts
+    whose window is open now; a number listed as do-not-call meanwhile is skipped instead."""
+    zones = windows.open_zones(campaign, now)
+    if zones is not None and not zones:
+        return []  # every window is closed
     due = (
         select(CampaignContact.id)
         .where(
@@ -135,6 +148,12 @@ async def claim(
         .order_by(CampaignContact.seq)
         .limit(n)
     )
+    if zones is not None:
+        named = [z for z in zones if z is not None]
+        due = due.where(
+            or_(CampaignContact.timezone.in_(named),
+                *([CampaignContact.timezone.is_(None)] if None in zones else []))
+        )  # fmt: skip
     values = {
         "status": ORIGINATED, "attempts": CampaignContact.attempts + 1, "claimed_at": now,
         "updated_at": now, "lease_token": token, "call_id": None, "next_attempt_at": None,
@@ -149,22 +168,83 @@ async def claim(
         stmt = stmt.where(CampaignContact.id.in_(due.scalar_subquery()))
     stmt = stmt.values(**values).returning(
         CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts,
-        CampaignContact.custom_fields,
+        CampaignContact.custom_fields, CampaignContact.timezone,
     )  # fmt: skip
     rows = sorted((await session.execute(stmt)).all(), key=lambda r: r.id)
-    await events.record(session, _account(session), campaign.id, [
-        ("contact", events.contact_event(r, ORIGINATED, PENDING, now)) for r in rows
-    ], now)  # fmt: skip
-    return [Claimed(r.id, r.phone_number, r.attempts, r.custom_fields or {}) for r in rows]
-
-
-async def next_due(session: TenantSession, campaign_id: str) -> tuple[bool, datetime | None]:
-    """(any pending contact, the earliest retry time among them)."""
-    stmt = select(func.count(), func.min(CampaignContact.next_attempt_at)).where(
-        CampaignContact.campaign_id == campaign_id, CampaignContact.status == PENDING
+    listed = await dnc_service.listed_among(session, [r.phone_number for r in rows])
+    skipped = await _skip_listed(
+        session, campaign.id, [r.id for r in rows if r.phone_number in listed], now
     )
-    count, earliest = (await session.execute(stmt)).one()
-    return bool(count), earliest
+    rows = [r for r in rows if r.phone_number not in listed]
+    await events.record(session, _account(session), campaign.id, [
+        *[("contact", events.contact_event(r, SKIPPED, PENDING, now, reason=DO_NOT_CALL))
+          for r in skipped],
+        *[("contact", events.contact_event(r, ORIGINATED, PENDING, now)) for r in rows],
+    ], now)  # fmt: skip
+    return [
+        Claimed(r.id, r.phone_number, r.attempts, r.custom_fields or {}, r.timezone) for r in rows
+    ]
+
+
+async def _skip_listed(
+    session: TenantSession, campaign_id: str, contact_ids: list[str], now: datetime
+) -> list[Any]:
+    """Claimed contacts whose number is on the do-not-call list: skipped, the attempt undone."""
+    if not contact_ids:
+        return []
+    stmt = (
+        _contact_update(campaign_id)
+        .where(CampaignContact.id.in_(contact_ids), CampaignContact.status == ORIGINATED)
+        .values(status=SKIPPED, attempts=CampaignContact.attempts - 1, updated_at=now,
+                completed_at=now, failure_reason=DO_NOT_CALL, claimed_at=None)
+        .returning(CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts)
+    )  # fmt: skip
+    return list((await session.execute(stmt)).all())
+
+
+async def skip_listed(
+    session: TenantSession, claimed: Claimed, campaign_id: str, token: int
+) -> None:
+    """An attempt originate refused because the number was listed meanwhile: skipped."""
+    now = utcnow()
+    await lock(session, campaign_id)
+    stmt = (
+        _contact_update(campaign_id)
+        .where(CampaignContact.id == claimed.contact_id, CampaignContact.lease_token == token,
+               CampaignContact.attempts == claimed.attempt, CampaignContact.status == ORIGINATED,
+               CampaignContact.call_id.is_(None))
+        .values(status=SKIPPED, attempts=CampaignContact.attempts - 1, updated_at=now,
+                completed_at=now, failure_reason=DO_NOT_CALL)
+        .returning(CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts)
+    )  # fmt: skip
+    row = (await session.execute(stmt)).first()
+    if row is not None:
+        event = events.contact_event(row, SKIPPED, ORIGINATED, now, reason=DO_NOT_CALL)
+        await events.record(session, _account(session), campaign_id, [("contact", event)], now)
+
+
+async def next_due(
+    session: TenantSession, campaign: Campaign, now: datetime
+) -> tuple[bool, datetime | None]:
+    """(any pending contact, the earliest time one of them may be dialled: its retry time,
+    moved to the next opening of its calling window)."""
+    if not campaign.calling_window:
+        stmt = select(func.count(), func.min(CampaignContact.next_attempt_at)).where(
+            CampaignContact.campaign_id == campaign.id, CampaignContact.status == PENDING
+        )
+        count, earliest = (await session.execute(stmt)).one()
+        return bool(count), earliest
+    by_zone = (
+        select(CampaignContact.timezone, func.count(), func.count(CampaignContact.next_attempt_at),
+               func.min(CampaignContact.next_attempt_at))
+        .where(CampaignContact.campaign_id == campaign.id, CampaignContact.status == PENDING)
+        .group_by(CampaignContact.timezone)
+    )  # fmt: skip
+    found: list[datetime] = []
+    for zone, count, timed, first in (await session.execute(by_zone)).all():
+        due = now if count > timed or first is None or first <= now else first
+        found.append(windows.next_opening(campaign, zone, due))
+    return bool(found), min(found, default=None)
 
 
 def _account(session: TenantSession) -> str:
@@ -226,13 +306,20 @@ async def outcome(
     attempt in doubt, never retried). Guarded on the contact still being in flight on that
     same call: applying twice changes nothing. The caller holds the campaign's lock (`lock`
     or `fence`)."""
-    retry = not final and contact.attempts <= campaign.retries_per_contact
+    retry = (
+        not final
+        and contact.attempts <= campaign.retries_per_contact
+        and retry_kind(call_status) in (campaign.retry_on or ())
+    )
     values: dict[str, Any]
     if call_status == "completed":
         new, values = COMPLETED, {"completed_at": now}
     elif retry and campaign.status in (RUNNING, PAUSED, SCHEDULED):
-        delay = timedelta(seconds=campaign.retry_delay_seconds)
-        new, values = PENDING, {"next_attempt_at": now + delay}
+        due = now + timedelta(seconds=campaign.retry_delay_seconds)
+        new, values = (
+            PENDING,
+            {"next_attempt_at": windows.next_opening(campaign, contact.timezone, due)},
+        )
     elif retry:
         new, values = CANCELLED, {"completed_at": now, "failure_reason": "stopped"}
     else:
@@ -259,6 +346,11 @@ async def outcome(
         ("contact", events.contact_event(contact, new, contact.status, now, **extra))
     ], now)  # fmt: skip
     return True
+
+
+def retry_kind(call_status: str) -> str:
+    """The retry_on outcome a call's end counts as: busy, no_answer, or failed (the rest)."""
+    return call_status if call_status in ("busy", "no_answer") else "failed"
 
 
 async def connected(

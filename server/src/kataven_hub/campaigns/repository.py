@@ -91,6 +91,28 @@ class CampaignRepository:
         rows = await self.session.scalars(stmt.limit(limit).offset(offset))
         return list(rows), int(total)
 
+    async def numbers_and_last_seq(self, campaign_id: str) -> tuple[set[int], int]:
+        """The campaign's numbers (as integers, for deduplication) and its last seq, streamed."""
+        numbers: set[int] = set()
+        stmt = select(CampaignContact.phone_number).where(
+            CampaignContact.campaign_id == campaign_id
+        )
+        result = await self.session.stream_scalars(stmt.execution_options(yield_per=10_000))
+        async for number in result:
+            numbers.add(int(number[1:]))
+        last = select(func.coalesce(func.max(CampaignContact.seq), 0)).where(
+            CampaignContact.campaign_id == campaign_id
+        )
+        return numbers, int((await self.session.execute(last)).scalar_one())
+
+    async def pending_by_zone(self, campaign_id: str) -> list[tuple[str | None, int]]:
+        stmt = (
+            select(CampaignContact.timezone, func.count())
+            .where(CampaignContact.campaign_id == campaign_id, CampaignContact.status == PENDING)
+            .group_by(CampaignContact.timezone)
+        )
+        return [(zone, int(n)) for zone, n in (await self.session.execute(stmt)).all()]
+
     async def counts(self, campaign_id: str) -> dict[str, int]:
         stmt = (
             select(CampaignContact.status, func.count())

@@ -3,18 +3,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
 
 from kataven_hub.campaigns import service as campaigns_service
 from kataven_hub.campaigns import stream as campaign_stream
-from kataven_hub.campaigns.models import CONTACT_STATUSES
+from kataven_hub.campaigns.models import CONTACT_STATUSES, RETRY_OUTCOMES
 from kataven_hub.campaigns.phones import is_region
 from kataven_hub.campaigns.schemas import (
+    CallingWindow,
     CampaignList,
     CampaignRead,
     CampaignStatus,
+    CampaignUpdate,
     ContactList,
+    ContactsAdded,
+    PreflightReport,
+    check_zone,
 )
 from kataven_hub.core import sse, tenancy
 from kataven_hub.core.auth import PrincipalDep
@@ -62,13 +68,44 @@ async def list_campaigns(
     return await campaigns_service.list_campaigns(session, status)
 
 
-@router.post(
-    "", status_code=201, response_model=CampaignRead,
-    responses=errors_doc(InvalidRequest, PayloadTooLarge),
-)  # fmt: skip
-async def create_campaign(
-    principal: PrincipalDep,
-    session: TenantSessionDep,
+def _retry_on(values: list[str] | None) -> list[str]:
+    if not values:
+        return list(RETRY_OUTCOMES)
+    chosen = {v.strip() for value in values for v in value.split(",") if v.strip()}
+    if not chosen <= set(RETRY_OUTCOMES):
+        raise InvalidRequest(
+            f"retry_on must name outcomes among: {', '.join(RETRY_OUTCOMES)}",
+            errors=[{"field": "retry_on", "message": "unknown outcome"}],
+        )
+    return [o for o in RETRY_OUTCOMES if o in chosen]
+
+
+def _calling_window(value: str | None) -> dict[str, Any] | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return CallingWindow.model_validate_json(value[:2000]).model_dump()
+    except ValidationError as exc:
+        detail = "; ".join(str(e.get("msg", "invalid"))[:200] for e in exc.errors()[:5])
+        raise InvalidRequest(
+            f"calling_window is invalid: {detail}",
+            errors=[{"field": "calling_window", "message": detail}],
+        ) from None
+
+
+def _zone(value: str | None) -> str:
+    if value is None or not value.strip():
+        return "UTC"
+    try:
+        return check_zone(value.strip())
+    except ValueError:
+        raise InvalidRequest(
+            "default_timezone must be an IANA time zone such as America/New_York",
+            errors=[{"field": "default_timezone", "message": "unknown time zone"}],
+        ) from None
+
+
+async def _create_form(
     request: Request,
     name: Annotated[str, Form(description="Campaign name")],
     agent_id: Annotated[str, Form(description="The agent that handles the calls")],
@@ -81,12 +118,24 @@ async def create_campaign(
     default_region: Annotated[
         str | None, Form(description="ISO region (e.g. US) for numbers written without +")
     ] = None,
-) -> CampaignRead:
-    """Create a campaign in `draft` from a `multipart/form-data` upload: `contacts` is a CSV
-    whose header has a `phone_number` column (E.164, or national numbers with
-    `default_region`); every other column is kept as the contact's `custom_fields`. Repeated
-    numbers keep their first row (`duplicates_skipped`). Any bad row → 400 naming the first
-    20 bad rows, and nothing is stored. Dialling starts with `start`."""
+    retry_on: Annotated[
+        list[str] | None,
+        Form(
+            description="Outcomes to retry: busy, no_answer, failed (default all three); "
+            "repeat the field or separate with commas"
+        ),
+    ] = None,
+    calling_window: Annotated[
+        str | None,
+        Form(
+            description='JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], '
+            '"timezone": "recipient" | IANA zone}; default: any time'
+        ),
+    ] = None,
+    default_timezone: Annotated[
+        str | None, Form(description="IANA zone of numbers spanning several zones (UTC)")
+    ] = None,
+) -> tuple[campaigns_service.CampaignCreate, UploadFile]:
     settings = get_settings()
     if len((await request.form()).getlist("contacts")) > 1:  # parsed once, cached
         raise InvalidRequest(
@@ -99,17 +148,7 @@ async def create_campaign(
             f"retry_delay_seconds must be at least {floor}",
             errors=[{"field": "retry_delay_seconds", "message": f"must be ≥ {floor}"}],
         )
-    limit = settings.CAMPAIGN_CSV_MAX_BYTES
-    if contacts.size is not None and contacts.size > limit:
-        raise PayloadTooLarge(f"CSV file too large: at most {limit} bytes")
-    region = None
-    if default_region is not None and default_region.strip():
-        region = default_region.strip().upper()
-        if not is_region(region):
-            raise InvalidRequest(
-                "default_region must be an ISO 3166 region code such as US or GB",
-                errors=[{"field": "default_region", "message": "unknown region"}],
-            )
+    _check_size(contacts)
     body = campaigns_service.CampaignCreate(
         name=_text("name", name, 200),
         agent_id=_text("agent_id", agent_id, 100),
@@ -118,10 +157,67 @@ async def create_campaign(
         retries_per_contact=retries_per_contact,
         retry_delay_seconds=retry_delay_seconds,
         scheduled_at=_scheduled_at(scheduled_at),
-        default_region=region,
+        default_region=_region(default_region),
+        retry_on=_retry_on(retry_on),
+        calling_window=_calling_window(calling_window),
+        default_timezone=_zone(default_timezone),
     )
+    return body, contacts
+
+
+CreateForm = Annotated[tuple[campaigns_service.CampaignCreate, UploadFile], Depends(_create_form)]
+
+
+def _check_size(upload: UploadFile) -> None:
+    limit = get_settings().CAMPAIGN_CSV_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise PayloadTooLarge(f"CSV file too large: at most {limit} bytes")
+
+
+def _region(default_region: str | None) -> str | None:
+    if default_region is None or not default_region.strip():
+        return None
+    region = default_region.strip().upper()
+    if not is_region(region):
+        raise InvalidRequest(
+            "default_region must be an ISO 3166 region code such as US or GB",
+            errors=[{"field": "default_region", "message": "unknown region"}],
+        )
+    return region
+
+
+@router.post(
+    "", status_code=201, response_model=CampaignRead,
+    responses=errors_doc(InvalidRequest, PayloadTooLarge),
+)  # fmt: skip
+async def create_campaign(
+    principal: PrincipalDep, session: TenantSessionDep, form: CreateForm
+) -> CampaignRead:
+    """Create a campaign in `draft` from a `multipart/form-data` upload: `contacts` is a CSV
+    whose header has a `phone_number` column (E.164, or national numbers with
+    `default_region`); every other column is kept as the contact's `custom_fields`. Repeated
+    numbers keep their first row (`duplicates_skipped`); numbers on the do-not-call list are
+    stored `skipped` (`do_not_call_skipped`). Any bad row → 400 naming the first 20 bad rows,
+    and nothing is stored. Dialling starts with `start`."""
+    body, contacts = form
     campaign = await campaigns_service.create(session, principal, body, contacts.file)
     return await campaigns_service.read(session, campaign)
+
+
+@router.post(
+    "/preflight", response_model=PreflightReport,
+    responses=errors_doc(InvalidRequest, PayloadTooLarge),
+)  # fmt: skip
+async def preflight_campaign(principal: PrincipalDep, form: CreateForm) -> dict[str, Any]:
+    """Check a create body without storing anything: the same form, checked as create checks
+    it (a bad field is the same 400), and a report on the CSV: the contacts create would
+    store, bad rows with their reasons (the first 100), repeats, numbers on the do-not-call
+    list, contacts whose calling window is closed right now, and an estimate of the time to
+    dial everyone once. `accepted` and `error` say what create would answer."""
+    body, contacts = form
+    engine = await tenancy.get().engine_for(principal.account)
+    assert engine is not None
+    return await campaigns_service.preflight(engine, principal, body, contacts.file)
 
 
 @router.get("/{campaign_id}", response_model=CampaignRead, responses=errors_doc(NotFound))
@@ -131,6 +227,75 @@ async def get_campaign(
     """One campaign with its status and `progress`: contact counts by status, the same
     figures as the live stream's snapshot."""
     return await campaigns_service.read(session, await campaigns_service.get(session, campaign_id))
+
+
+@router.patch(
+    "/{campaign_id}", response_model=CampaignRead,
+    responses=errors_doc(InvalidRequest, NotFound, Conflict),
+)  # fmt: skip
+async def update_campaign(
+    campaign_id: str,
+    body: CampaignUpdate,
+    principal: PrincipalDep,
+    control: ControlSessionDep,
+    session: TenantSessionDep,
+) -> CampaignRead:
+    """Change a draft, scheduled or paused campaign: `name`, `max_concurrent_calls` (the
+    concurrency budget is checked again, 409), `retries_per_contact`, `retry_delay_seconds`,
+    `retry_on`, `calling_window` (null: any time), `default_timezone`, `scheduled_at`.
+    409 while it is running, completed or failed."""
+    campaign = await campaigns_service.update(
+        session, control, principal.account, campaign_id, body
+    )
+    return await campaigns_service.read(session, campaign)
+
+
+@router.post(
+    "/{campaign_id}/contacts", response_model=ContactsAdded,
+    responses=errors_doc(InvalidRequest, NotFound, Conflict, PayloadTooLarge),
+)  # fmt: skip
+async def add_campaign_contacts(
+    campaign_id: str,
+    principal: PrincipalDep,
+    session: TenantSessionDep,
+    contacts: Annotated[UploadFile, File(description="CSV with a phone_number column, ≤ 10 MB")],
+    default_region: Annotated[
+        str | None, Form(description="ISO region (e.g. US) for numbers written without +")
+    ] = None,
+) -> dict[str, Any]:
+    """Append the contacts of another CSV to a draft or paused campaign, with create's rules;
+    numbers the campaign already has (or the file repeats) are skipped, numbers on the
+    do-not-call list stored as skipped. Any bad row → 400 and nothing is added. 409 in any
+    other state."""
+    _check_size(contacts)
+    region = _region(default_region)
+    return await campaigns_service.add_contacts(
+        session, principal.account, campaign_id, contacts.file, region
+    )
+
+
+@router.get(
+    "/{campaign_id}/contacts.csv",
+    responses={200: {"content": {"text/csv": {}}, "description": "CSV, streamed"},
+               **errors_doc(NotFound)},
+)  # fmt: skip
+async def export_campaign_contacts(
+    campaign_id: str, principal: PrincipalDep, session: TenantSessionDep
+) -> StreamingResponse:
+    """Every contact as CSV, in dial order: `phone_number`, the custom fields' columns, then
+    `contact_id, status, attempts, last_outcome, failure_reason, call_ids` (every call placed,
+    space separated), `timezone, next_attempt_at, completed_at`. Values that a spreadsheet
+    would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) are prefixed with `'`
+    (the E.164 phone number excepted)."""
+    campaign = await campaigns_service.get(session, campaign_id)
+    await session.close()  # the export streams on a connection of its own
+    engine = await tenancy.get().engine_for(principal.account)
+    assert engine is not None
+    body = campaigns_service.export(engine, campaign)
+    disposition = f'attachment; filename="{campaign.id}-contacts.csv"'
+    return StreamingResponse(
+        body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition}
+    )
 
 
 @router.delete("/{campaign_id}", status_code=204, responses=errors_doc(NotFound, Conflict))
@@ -175,9 +340,11 @@ async def stream_events(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> StreamingResponse:
     """Server-Sent Events: `event: contact` per contact transition, `event: status` per
-    campaign state change (both with `id:`), an unnamed progress snapshot every 2 s while
-    running, `: heartbeat` every 15 s, and `event: end` when the campaign is completed or
-    failed. Reconnect with `Last-Event-ID` to receive every later event exactly once."""
+    campaign state change, `event: updated` when it is changed or gets contacts (all with
+    `id:`), an unnamed progress snapshot every 2 s while running (with a calling window, also
+    `waiting_for_window` and `next_window_at`), `: heartbeat` every 15 s, and `event: end`
+    when the campaign is completed or failed. Reconnect with `Last-Event-ID` to receive every
+    later event exactly once."""
     await campaigns_service.get(session, campaign_id)
     await session.close()  # no connection is held while streaming
     engine = await tenancy.get().engine_for(principal.account)

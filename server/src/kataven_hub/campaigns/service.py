@@ -10,6 +10,10 @@ its `concurrent_max` (409). `stop`: draft, scheduled, running or paused → comp
 `stopped_at`; pending contacts → cancelled; calls in flight finish. `delete`: 409 while running
 or scheduled, else the campaign, its contacts and events go. Anything else → 409.
 
+Campaign controls (spec 16): `update` (PATCH) while draft, scheduled or paused, the budget
+checked again; `add_contacts` to a draft or paused campaign; `preflight` (campaigns/
+preflight.py) and `export` (campaigns/export.py).
+
 A campaign that needs a dispatcher has a row in the control database's campaign index. The
 route commits the control session before the tenant one: an index row whose campaign did not
 change is harmless (the dispatcher checks the tenant row and drops it), the reverse would
@@ -18,22 +22,33 @@ strand a running campaign.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from kataven_hub.agents import service as agents_service
 from kataven_hub.campaigns import events, ingest
+from kataven_hub.campaigns import export as export_mod
+from kataven_hub.campaigns import preflight as preflight_mod
 from kataven_hub.campaigns.models import (
     CAMPAIGN_TERMINAL,
     DRAFT,
     PAUSED,
+    RETRY_OUTCOMES,
     RUNNING,
     SCHEDULED,
     Campaign,
 )
 from kataven_hub.campaigns.repository import CampaignRepository, IndexRepository
-from kataven_hub.campaigns.schemas import CampaignProgress, CampaignRead, progress_of
+from kataven_hub.campaigns.schemas import (
+    CampaignProgress,
+    CampaignRead,
+    CampaignUpdate,
+    progress_of,
+)
 from kataven_hub.core.auth import Principal
 from kataven_hub.core.db import ControlSession, TenantSession, utcnow
 from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound
@@ -73,24 +88,43 @@ class CampaignCreate:
     retry_delay_seconds: int
     scheduled_at: datetime | None
     default_region: str | None
+    retry_on: list[str] = field(default_factory=lambda: list(RETRY_OUTCOMES))
+    calling_window: dict[str, Any] | None = None
+    default_timezone: str = "UTC"
+
+
+class CampaignNotEditable(Conflict):
+    code = "campaign_not_editable"
+    description = "Only draft, scheduled or paused campaigns can be changed"
+
+
+def _check_future(scheduled_at: datetime | None, now: datetime) -> None:
+    if scheduled_at is not None and scheduled_at <= now:
+        raise InvalidRequest(
+            "scheduled_at is in the past",
+            errors=[{"field": "scheduled_at", "message": "must be in the future"}],
+        )
+
+
+async def check_create(session: TenantSession, body: CampaignCreate, now: datetime) -> None:
+    """Everything create checks before reading the CSV (preflight checks the same)."""
+    _check_future(body.scheduled_at, now)
+    await _check_agent_and_number(session, body.agent_id, body.phone_number_id)
 
 
 async def create(
     session: TenantSession, principal: Principal, body: CampaignCreate, csv: IO[bytes]
 ) -> Campaign:
     now = utcnow()
-    if body.scheduled_at is not None and body.scheduled_at <= now:
-        raise InvalidRequest(
-            "scheduled_at is in the past",
-            errors=[{"field": "scheduled_at", "message": "must be in the future"}],
-        )
-    await _check_agent_and_number(session, body.agent_id, body.phone_number_id)
+    await check_create(session, body, now)
     campaign = Campaign(
         id=new_id("camp"), name=body.name, agent_id=body.agent_id,
         phone_number_id=body.phone_number_id, max_concurrent_calls=body.max_concurrent_calls,
         retries_per_contact=body.retries_per_contact, retry_delay_seconds=body.retry_delay_seconds,
         scheduled_at=body.scheduled_at, status=DRAFT, created_by=principal.subject,
-        created_at=now, updated_at=now,
+        created_at=now, updated_at=now, retry_on=body.retry_on,
+        calling_window=body.calling_window, default_timezone=body.default_timezone,
+        do_not_call_skipped=0, custom_columns=[], timezones=[],
     )  # fmt: skip
     await CampaignRepository(session).add(campaign)
     result = await ingest.ingest(
@@ -99,8 +133,97 @@ async def create(
     )  # fmt: skip
     campaign.contacts_total = result.total
     campaign.duplicates_skipped = result.duplicates
+    _merge_ingest(campaign, result)
     await session.flush()
     return campaign
+
+
+def _merge_ingest(campaign: Campaign, result: ingest.IngestResult) -> None:
+    campaign.do_not_call_skipped = (campaign.do_not_call_skipped or 0) + result.do_not_call
+    campaign.custom_columns = list(
+        dict.fromkeys([*(campaign.custom_columns or []), *result.columns])
+    )
+    campaign.timezones = sorted({*(campaign.timezones or []), *result.timezones})
+
+
+async def preflight(
+    engine: AsyncEngine, principal: Principal, body: CampaignCreate, csv: IO[bytes]
+) -> dict[str, Any]:
+    """The report of create on this body, nothing stored (campaigns/preflight.py)."""
+    return await preflight_mod.run(
+        engine, principal.account, body, csv, lambda s: check_create(s, body, utcnow())
+    )
+
+
+def export(engine: AsyncEngine, campaign: Campaign) -> AsyncIterator[bytes]:
+    return export_mod.stream(engine, campaign)
+
+
+async def update(
+    session: TenantSession, control: ControlSession, account: str, campaign_id: str,
+    body: CampaignUpdate,
+) -> Campaign:  # fmt: skip
+    campaign = await get(session, campaign_id, lock=True)
+    if campaign.status not in (DRAFT, SCHEDULED, PAUSED):
+        raise CampaignNotEditable(
+            f"Campaign is {campaign.status}; only draft, scheduled or paused campaigns change"
+        )
+    now = utcnow()
+    changes = body.model_dump(exclude_unset=True)
+    floor = get_settings().CAMPAIGN_MIN_RETRY_DELAY_SECONDS
+    if changes.get("retry_delay_seconds") is not None and changes["retry_delay_seconds"] < floor:
+        raise InvalidRequest(
+            f"retry_delay_seconds must be at least {floor}",
+            errors=[{"field": "retry_delay_seconds", "message": f"must be ≥ {floor}"}],
+        )
+    if "scheduled_at" in changes:
+        _check_future(changes["scheduled_at"], now)
+    for name, value in changes.items():
+        setattr(campaign, name, value)
+    campaign.updated_at = now
+    await session.flush()
+    if "max_concurrent_calls" in changes:
+        await check_budget(session, control, account, campaign)
+    if campaign.status == SCHEDULED and "scheduled_at" in changes:
+        due = campaign.scheduled_at or now
+        await IndexRepository(control).upsert(account, campaign.id, due)
+        after_commit(session, lambda: events.wake_dispatchers(account, campaign.id))
+    shown = {k: (events.iso(v) if isinstance(v, datetime) else v) for k, v in changes.items()}
+    await events.record(session, account, campaign.id, [
+        ("updated", {"changes": shown, "at": events.iso(now)})
+    ], now)  # fmt: skip
+    return campaign
+
+
+async def add_contacts(
+    session: TenantSession, account: str, campaign_id: str, csv: IO[bytes],
+    default_region: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    campaign = await get(session, campaign_id, lock=True)
+    if campaign.status not in (DRAFT, PAUSED):
+        raise CampaignNotEditable(
+            f"Campaign is {campaign.status}; contacts are added to draft or paused campaigns"
+        )
+    repo = CampaignRepository(session)
+    seen, last_seq = await repo.numbers_and_last_seq(campaign.id)
+    now = utcnow()
+    result = await ingest.ingest(
+        session, campaign.id, csv, default_region, get_settings().CAMPAIGN_CSV_FIELD_MAX_BYTES,
+        now, seen=seen, last_seq=last_seq,
+    )  # fmt: skip
+    campaign.contacts_total += result.total
+    campaign.duplicates_skipped += result.duplicates
+    _merge_ingest(campaign, result)
+    campaign.updated_at = now
+    await session.flush()
+    await events.record(session, account, campaign.id, [
+        ("updated", {"contacts_added": result.total, "contacts_total": campaign.contacts_total,
+                     "at": events.iso(now)})
+    ], now)  # fmt: skip
+    return {
+        "added": result.total, "duplicates_skipped": result.duplicates,
+        "do_not_call_skipped": result.do_not_call, "campaign": campaign,
+    }  # fmt: skip
 
 
 async def _check_agent_and_number(session: TenantSession, agent_id: str, number_id: str) -> None:

@@ -1,8 +1,12 @@
 """`GET /campaigns/{id}/events`: the live SSE stream of one campaign (DECISIONS).
 
-- `event: contact` per contact transition and `event: status` per campaign state change, each
-  with `id:` (its number in the campaign's event log);
-- an unnamed snapshot (counts by status, in flight, progress) every 2 s while running;
+- `event: contact` per contact transition (`skipped` with reason `do_not_call` for a number
+  listed after the campaign started) and `event: status` per campaign state change, each
+  with `id:` (its number in the campaign's event log); `event: updated` when the campaign is
+  changed (PATCH: `changes`) or contacts are added (`contacts_added`, `contacts_total`);
+- an unnamed snapshot (counts by status, in flight, progress; with a calling window also
+  `waiting_for_window`, the pending contacts whose window is closed, and `next_window_at`, when
+  the first of them opens) every 2 s while running;
 - `: heartbeat` every 15 s; `event: end` once the campaign is completed or failed, then close;
 - after `CAMPAIGN_SSE_MAX_SECONDS`, `event: reconnect` and close (the client resumes).
 
@@ -27,6 +31,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kataven_hub.campaigns import windows
 from kataven_hub.campaigns.events import channel, iso
 from kataven_hub.campaigns.models import CAMPAIGN_TERMINAL, RUNNING
 from kataven_hub.campaigns.repository import CampaignRepository
@@ -175,10 +180,26 @@ async def _snapshot(engine: AsyncEngine, campaign_id: str, state: _State) -> dic
         if campaign is None:
             return None
         counts = await repo.counts(campaign_id)
+        waiting = await _waiting(repo, campaign) if campaign.calling_window else None
+    extra = (
+        {} if waiting is None else {"waiting_for_window": waiting[0], "next_window_at": waiting[1]}
+    )
     return {
+        **extra,
         "campaign_id": campaign_id,
         "status": campaign.status,
         **progress_of(counts),
         "event_seq": campaign.event_seq,
         "at": iso(utcnow()),
     }
+
+
+async def _waiting(repo: CampaignRepository, campaign: Any) -> tuple[int, str | None]:
+    now = utcnow()
+    count, first = 0, None
+    for zone, n in await repo.pending_by_zone(campaign.id):
+        opening = windows.next_opening(campaign, zone, now)
+        if opening > now:
+            count += n
+            first = opening if first is None else min(first, opening)
+    return count, iso(first)

@@ -4,6 +4,7 @@ access logs, a cap on request body size, and actions run once a response has bee
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -82,8 +83,23 @@ class RequestContext:
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        # (method, canonical path) → a larger cap for upload routes (e.g. campaign CSVs).
+        # (method, canonical path) → a larger cap for upload routes (e.g. campaign CSVs); a
+        # `{name}` in a path stands for one path segment.
         self.upload_limits = upload_limits or {}
+        self._patterns = [
+            (method, re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path))), limit)
+            for (method, path), limit in self.upload_limits.items()
+            if "{" in path
+        ]
+
+    def _max_body(self, method: str, path: str) -> int:
+        exact = self.upload_limits.get((method, path))
+        if exact is not None:
+            return exact
+        for pattern_method, pattern, limit in self._patterns:
+            if pattern_method == method and pattern.fullmatch(path):
+                return limit
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,7 +113,7 @@ class RequestContext:
         status = 500
         header = (b"x-request-id", request_id.encode())
 
-        max_body = self.upload_limits.get((scope["method"], scope["path"]), self.max_body_bytes)
+        max_body = self._max_body(scope["method"], scope["path"])
         length = _content_length(scope)
         if length is not None and length > max_body:
             await _too_large(send, header, _accepts_json(scope))

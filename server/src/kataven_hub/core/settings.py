@@ -184,6 +184,15 @@ class Settings(BaseSettings):
     OIDC_DASHBOARD_CLIENT_ID: str | None = None
     OIDC_DASHBOARD_SCOPES: str = "openid profile email"
 
+    # Campaign controls (spec 16): calling windows, preflight estimates, export.
+    # No dial starts this close to a calling window's end (it could reach the carrier after).
+    CAMPAIGN_WINDOW_CLOSE_MARGIN_SECONDS: float = 5.0
+    # Preflight's estimate: the average call length until the account has this many calls.
+    CAMPAIGN_ESTIMATE_DEFAULT_CALL_SECONDS: float = 60.0
+    CAMPAIGN_ESTIMATE_MIN_HISTORY_CALLS: int = 20
+    # Preflight lists at most this many invalid rows (the counts cover them all).
+    CAMPAIGN_PREFLIGHT_MAX_INVALID: int = 100
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.ENV == "production":
