@@ -51,7 +51,7 @@ Domains = Annotated[list[str] | None, Opt("--domain", help="An allowed domain (r
 @widget_keys.command("list")
 def widget_keys_list() -> None:
     with client() as c:
-        show(c.widget_keys.list(), ["id", "name", "agent_id"])
+        show(c.widget_keys.list(), ["id", "name", "agent_id", "disabled"])
 
 
 @widget_keys.command("create")
