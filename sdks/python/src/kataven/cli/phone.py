@@ -105,7 +105,8 @@ def update_number(
         kw["agent_id"] = None if unpin else agent
     with client() as c:
         c.telephony.update_number(number_id, **kw)
-        show({"id": number_id, **kw} if not state.as_json else None)
+    if not state.as_json:  # the API answers 204: show what changed
+        show({"id": number_id, **kw})
 
 
 @telephony.command("delete-number")
