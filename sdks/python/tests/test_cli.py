@@ -188,6 +188,10 @@ def test_catalog_commands(hub: Hub, api_key: str, tmp_path: Path) -> None:
     table = kataven(hub, api_key, "tools", "list", "--search", "cli_lookup")
     assert tool["id"] in table.stdout
     assert "implementation_type" in table.stdout
+    assert table.stderr == ""
+    paged = kataven(hub, api_key, "playbooks", "list", "--limit", "1")
+    assert paged.stdout.count("pb_") == 1
+    assert "--offset 1 for more, --all for every row" in paged.stderr
     for bad in ("[1, 2]", f"@{tmp_path / 'missing.json'}"):
         refused = kataven(hub, api_key, "tools", "update", tool["id"], "--schema", bad)
         assert refused.returncode == 2, (bad, refused.stderr)

@@ -113,6 +113,11 @@ def show_rows(value: Any, every: Iterable[Any] | None, columns: list[str] | None
     """A list command: the API's envelope, or with `--all` every row across pages (a JSON
     array with --json)."""
     show(list(every) if every is not None else value, columns)
+    if not state.as_json and isinstance(value, dict) and value.get("has_next"):
+        shown = value.get("offset", 0) + value.get("count", 0)
+        err.print(
+            f"{shown} of {value.get('total')}: --offset {shown} for more, --all for every row"
+        )
 
 
 def done(message: str) -> None:
