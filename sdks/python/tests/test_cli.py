@@ -28,7 +28,7 @@ def test_json_tables_and_exit_codes(hub: Hub, api_key: str) -> None:
     assert created.returncode == 0, created.stderr
     agent = json.loads(created.stdout)
     assert (agent["name"], agent["status"]) == ("Cli", "active")
-    listed = kataven(hub, api_key, "--json", "agents", "list")
+    listed = kataven(hub, api_key, "agents", "list", "--json")  # the flag anywhere
     assert agent["id"] in {a["id"] for a in json.loads(listed.stdout)}
     table = kataven(hub, api_key, "agents", "list")
     assert table.returncode == 0

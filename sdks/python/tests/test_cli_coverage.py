@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 from kataven import KatavenClient
-from kataven.cli.app import SDK_COMMANDS, app
+from kataven.cli.app import SDK_COMMANDS, app, json_first
 
 
 def sdk_methods() -> set[str]:
@@ -82,3 +82,10 @@ def test_the_resolver_fails_on_a_missing_command() -> None:
             continue
         known = {opt for param in command.params for opt in param.opts}
         assert is_group(command) or not set(options) <= known, bad
+
+
+def test_json_flag_anywhere_before_a_double_dash() -> None:
+    assert json_first(["agents", "list", "--json"]) == ["--json", "agents", "list"]
+    assert json_first(["--json", "agents", "list"]) == ["--json", "agents", "list"]
+    assert json_first(["agents", "get", "--", "--json"]) == ["agents", "get", "--", "--json"]
+    assert json_first(["calls", "list"]) == ["calls", "list"]

@@ -102,11 +102,21 @@ SDK_COMMANDS: dict[str, str] = {
 # ---- running -----------------------------------------------------------------------------------
 
 
+def json_first(argv: list[str]) -> list[str]:
+    """`kataven agents list --json` works as well as `kataven --json agents list`: the flag is
+    global, so it is moved in front of the noun (never past a `--`)."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    if "--json" not in argv[:end]:
+        return argv
+    return ["--json", *(a for i, a in enumerate(argv) if i >= end or a != "--json")]
+
+
 def run(argv: list[str] | None = None) -> None:
     """Run the command: API errors are one stderr line and exit 1, usage errors exit 2."""
     command: Callable[..., Any] = typer.main.get_command(app)
     try:
-        command(args=argv, prog_name="kataven", standalone_mode=False)
+        command(args=json_first(sys.argv[1:] if argv is None else argv), prog_name="kataven",
+                standalone_mode=False)  # fmt: skip
     except KatavenError as exc:
         sys.stderr.write(f"Error: {exc.message}\n")
         sys.exit(1)
