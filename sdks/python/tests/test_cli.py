@@ -138,9 +138,11 @@ def test_more_nouns(hub: Hub, api_key: str) -> None:
     assert integrations.returncode == 0
     assert json.loads(integrations.stdout)["integrations"]
     branding = kataven(
-        hub, api_key, "--json", "widget-settings", "update", "--set", "launcher_position=bl"
-    )
+        hub, api_key, "--json", "widget-settings", "update", "--launcher-position", "bl",
+        "--set", "launcher_label=Talk to us",
+    )  # fmt: skip
     assert json.loads(branding.stdout)["launcher_position"] == "bl"
+    assert json.loads(branding.stdout)["launcher_label"] == "Talk to us"
     capped = kataven(hub, api_key, "call-limits", "update", "--set", "concurrent_max=1")
     assert (capped.returncode, capped.stderr) == (1, "Error: Requires Hub UI auth\n")
     provider = json.loads(
@@ -299,8 +301,11 @@ def test_settings_commands(hub: Hub, api_key: str) -> None:
     assert kataven(hub, api_key, "widget-keys", "delete", pair["id"]).returncode == 0
 
     enabled = kataven(hub, api_key, "--json", "widget-settings", "update-agent", agent["id"],
-                      "--set", "widget_enabled=true")  # fmt: skip
-    assert json.loads(enabled.stdout)["widget_enabled"] is True
+                      "--enable", "--auth-mode", "both")  # fmt: skip
+    assert (
+        json.loads(enabled.stdout)["widget_enabled"],
+        json.loads(enabled.stdout)["auth_mode"],
+    ) == (True, "both")
     assert (
         "widget_enabled"
         in kataven(hub, api_key, "widget-settings", "get-agent", agent["id"]).stdout

@@ -88,11 +88,27 @@ def branding_get() -> None:
         show(c.widget_settings.get())
 
 
+Text = Annotated[str | None, Opt()]
+
+
 @widget_settings.command("update")
-def branding_update(set_: Set = None) -> None:
-    """--set primary_color=#112233 --set launcher_position=bl"""
+def branding_update(
+    primary_color: Annotated[str | None, Opt(help="#rrggbb")] = None,
+    accent_color: Annotated[str | None, Opt(help="#rrggbb")] = None,
+    logo_url: Text = None,
+    launcher_position: Annotated[str | None, Opt(help="br, bl, tr or tl")] = None,
+    launcher_label: Text = None,
+    privacy_notice: Text = None,
+    set_: Set = None,
+) -> None:
+    """Change the widget's branding (--set field=null clears a field)."""
+    kw = given(
+        primary_color=primary_color, accent_color=accent_color, logo_url=logo_url,
+        launcher_position=launcher_position, launcher_label=launcher_label,
+        privacy_notice=privacy_notice,
+    )  # fmt: skip
     with client() as c:
-        show(c.widget_settings.update(**fields(set_)))
+        show(c.widget_settings.update(**kw, **fields(set_)))
 
 
 @widget_settings.command("get-agent")
@@ -102,10 +118,17 @@ def agent_widget_get(agent_id: str) -> None:
 
 
 @widget_settings.command("update-agent")
-def agent_widget_update(agent_id: str, set_: Set = None) -> None:
-    """--set widget_enabled=true --set auth_mode=both"""
+def agent_widget_update(
+    agent_id: str,
+    enabled: Annotated[bool | None, Opt("--enable/--disable", help="the widget")] = None,
+    auth_mode: Annotated[str | None, Opt(help="guest, user or both")] = None,
+    greeting: Annotated[str | None, Opt("--greeting", help="the widget's own greeting")] = None,
+    set_: Set = None,
+) -> None:
+    """Change an agent's widget settings (--set field=null clears a field)."""
+    kw = given(widget_enabled=enabled, auth_mode=auth_mode, greeting_override=greeting)
     with client() as c:
-        show(c.widget_settings.update_agent(agent_id, **fields(set_)))
+        show(c.widget_settings.update_agent(agent_id, **kw, **fields(set_)))
 
 
 widget_auth = group("widget-auth", "User tokens for the widget (with the widget's secret key)")
