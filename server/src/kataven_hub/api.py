@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from kataven_hub.accounts.router import router as accounts_router
 from kataven_hub.agents.router import router as agents_router
 from kataven_hub.api_keys.router import router as api_keys_router
+from kataven_hub.audit.router import router as audit_router
 from kataven_hub.calls.router import router as calls_router
 from kataven_hub.calls.webhook_router import router as carrier_webhooks_router
 from kataven_hub.campaigns.router import router as campaigns_router
@@ -20,6 +21,8 @@ from kataven_hub.recordings.router import media_router as recording_media_router
 from kataven_hub.recordings.router import router as recordings_router
 from kataven_hub.telephony.router import router as telephony_router
 from kataven_hub.tools.router import router as tools_router
+from kataven_hub.usage.router import router as usage_router
+from kataven_hub.webhooks.router import router as webhooks_router
 from kataven_hub.widget.router import router as widget_router
 from kataven_hub.widget.router import script_router as widget_script_router
 
@@ -38,6 +41,9 @@ v1.include_router(faqs_router)
 v1.include_router(marketplace_router)
 v1.include_router(integrations_router)
 v1.include_router(integration_extras_router)
+v1.include_router(webhooks_router)
+v1.include_router(audit_router)
+v1.include_router(usage_router)
 
 public = APIRouter(prefix="/api")
 public.include_router(accounts_router)

@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
@@ -19,9 +19,11 @@ from sqlalchemy import text
 from swagger_ui_bundle import swagger_ui_path
 
 import kataven_hub
+from kataven_hub import dashboard
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.api import routers
 from kataven_hub.api_keys import service as api_keys_service
+from kataven_hub.audit.middleware import AuditTrail
 from kataven_hub.calls import tasks as call_tasks
 from kataven_hub.calls import webhooks
 from kataven_hub.carriers import http as carrier_http
@@ -35,7 +37,10 @@ from kataven_hub.core import (
     idempotency_store,
     metrics,
     migrate,
+    openapi,
     redis,
+    secrets,
+    strictness,
     tenancy,
 )
 from kataven_hub.core import logging as log_setup
@@ -48,6 +53,7 @@ from kataven_hub.rate_limits import service as rate_limits_service
 from kataven_hub.rate_limits.service import RateLimited
 from kataven_hub.recordings import storage as recordings_storage
 from kataven_hub.widget import keys_service as widget_keys_service
+from kataven_hub.widget import origins as widget_origins
 from kataven_hub.widget.cors import WidgetCors
 
 log = logging.getLogger("kataven_hub")
@@ -86,6 +92,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = asyncio.Event()
     listener = asyncio.create_task(auth.listen_for_key_changes(stop))
     dispatcher = _start_dispatcher(stop) if settings.dispatcher_embedded else None
+    deliveries = _start_webhook_worker(stop) if settings.dispatcher_embedded else None
     try:
         yield
     finally:
@@ -96,6 +103,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if dispatcher is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(dispatcher, 30)
+        if deliveries is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(deliveries, 30)
         await sandbox.shutdown()
         await call_tasks.drain()
         await carrier_http.close()
@@ -108,6 +118,15 @@ def _start_dispatcher(stop: asyncio.Event) -> asyncio.Task[None]:
     from kataven_hub.dispatcher.loop import Dispatcher
 
     return asyncio.create_task(Dispatcher().run(stop), name="dispatcher")
+
+
+def _start_webhook_worker(stop: asyncio.Event) -> asyncio.Task[None] | None:
+    """Webhook deliveries are sent wherever the dispatcher runs (here, on the embedded default)."""
+    from kataven_hub.webhooks.worker import DeliveryWorker
+
+    if not get_settings().WEBHOOKS_WORKER_ENABLED:
+        return None
+    return asyncio.create_task(DeliveryWorker().run(stop), name="webhook-deliveries")
 
 
 async def _bootstrap(registry: tenancy.Tenancy) -> None:
@@ -128,7 +147,7 @@ async def _bootstrap(registry: tenancy.Tenancy) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    log_setup.setup(settings.LOG_LEVEL)
+    log_setup.setup(settings.LOG_LEVEL, settings.LOG_FORMAT, production=not settings.is_development)
     app = FastAPI(
         title="Kataven Hub API",
         version=kataven_hub.__version__,
@@ -140,16 +159,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Our own metrics and logs cover requests; FastAPI's OpenTelemetry hooks would only
         # add per-request work when no exporter is configured.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+        # Unknown query parameters and form fields are a 400 on every operation (bodies refuse
+        # unknown fields in core.schemas.RequestModel).
+        dependencies=[Depends(strictness.refuse_unknown_parameters)],
+        generate_unique_id_function=openapi.operation_id,
     )
     errors.install(app)
     idempotency.install(app)
     for router in routers:
         app.include_router(router)
+    strictness.register_read_schemas(app)
     _operational_routes(app)
+    dashboard.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(WidgetCors, allows_origin=widget_keys_service.allows_origin)
+    app.add_middleware(
+        WidgetCors,
+        allows_origin=widget_keys_service.allows_origin,
+        allowed_anywhere=widget_origins.allowed_anywhere,
+    )
     # Outermost last: aliases → metrics → request id, body cap, response-end actions → keyed
     # writes (inside the body cap, so a keyed body is never read past MAX_BODY_BYTES).
+    app.add_middleware(AuditTrail)  # innermost: sees the matched route and the principal
     app.add_middleware(IdempotencyMiddleware)
     csv_upload = settings.CAMPAIGN_CSV_MAX_BYTES + 1024 * 1024  # the file + the form around it
     app.add_middleware(
@@ -181,11 +211,12 @@ def _operational_routes(app: FastAPI) -> None:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> PlainTextResponse:
-        try:
-            async with tenancy.get().control_engine.connect() as conn:
-                await asyncio.wait_for(conn.execute(text("SELECT 1")), 2.0)
-        except Exception:
-            return PlainTextResponse("control database unreachable", status_code=503)
+        """200 `ok` when every dependency this process needs answers; else 503 naming each
+        one that failed (`control database`, `redis`, `keyring`), one per line."""
+        failed = [name for name, ok in await _dependencies() if not ok]
+        if failed:
+            body = "".join(f"{name}: unavailable\n" for name in failed)
+            return PlainTextResponse(body, status_code=503)
         return PlainTextResponse("ok")
 
     @app.get("/.well-known/jwks.json", include_in_schema=False)
@@ -193,6 +224,32 @@ def _operational_routes(app: FastAPI) -> None:
         return JSONResponse(auth.jwks())
 
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
+
+
+async def _dependencies() -> list[tuple[str, bool]]:
+    """(dependency, answered) for the control database, Redis (when configured), keyring."""
+
+    async def control() -> bool:
+        async with tenancy.get().control_engine.connect() as conn:
+            try:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), 2.0)
+            except BaseException:
+                # A query cut short must not go back to the pool mid-operation (the next user
+                # would get asyncpg's "another operation is in progress").
+                await conn.invalidate()
+                raise
+        return True
+
+    async def cache() -> bool:
+        client = redis.client()
+        return client is None or bool(await asyncio.wait_for(client.ping(), 2.0))
+
+    async def keyring() -> bool:
+        return secrets.keyring() is not None
+
+    checks = {"control database": control(), "redis": cache(), "keyring": keyring()}
+    results = await asyncio.gather(*checks.values(), return_exceptions=True)
+    return [(name, result is True) for name, result in zip(checks, results, strict=True)]
 
 
 _AUTH_ERRORS = errors.errors_doc(errors.Unauthorized, errors.Forbidden)
@@ -291,5 +348,6 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 responses.setdefault("409", in_flight)
                 responses.setdefault("422", reused)
     _dict_keys_as_property_names(schema)
+    openapi.polish(schema)
     app.openapi_schema = schema
     return schema

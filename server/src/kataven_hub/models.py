@@ -15,6 +15,7 @@ from kataven_hub.widget.models import (
     AgentWidgetPolicy,
     WidgetBranding,
     WidgetKey,
+    WidgetOrigin,
     WidgetRefreshToken,
     WidgetTokenRedemption,
 )
@@ -45,9 +46,23 @@ __all__ = [
     "User",
     "WidgetBranding",
     "WidgetKey",
+    "WidgetOrigin",
     "WidgetRefreshToken",
     "WidgetTokenRedemption",
 ]
 from kataven_hub.rate_limits.models import AccountRateLimit
 
 __all__ = ["Account", "AccountRateLimit", "Agent", "AgentTool", "ApiKey", "Membership", "User"]
+from kataven_hub.audit.models import AuditEvent
+from kataven_hub.webhooks.models import (
+    WebhookAccount,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+__all__ += [
+    "AuditEvent",
+    "WebhookAccount",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

@@ -37,11 +37,20 @@ class TestCreateAgent:
         assert agent["faqs"] == []
         assert agent["created_at"].endswith("Z")
 
-    async def test_ignores_unknown_fields(
+    async def test_refuses_unknown_fields(
         self, client: httpx.AsyncClient, tenant_a: Tenant
     ) -> None:
-        agent = await create_agent(client, tenant_a, bogus={"x": 1}, playbooks=["p"], faqs=["f"])
-        assert "bogus" not in agent
+        r = await client.post(
+            "/api/v1/agents", json={"name": "X", "bogus": {"x": 1}}, headers=tenant_a.headers
+        )
+        assert r.status_code == 400, r.text
+        assert "unknown field 'bogus'" in r.text
+
+    async def test_tolerates_read_only_fields_of_the_read_schema(
+        self, client: httpx.AsyncClient, tenant_a: Tenant
+    ) -> None:
+        # template_id is a create field (it must name a marketplace template), not read-only.
+        agent = await create_agent(client, tenant_a, playbooks=["p"], faqs=["f"])
         assert agent["playbooks"] == []
         assert agent["faqs"] == []
 

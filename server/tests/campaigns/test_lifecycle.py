@@ -52,7 +52,7 @@ class TestListAndGet:
     async def test_unknown(self, client: httpx.AsyncClient, line: Line, campaign_id: str) -> None:
         r = await client.get(f"{BASE}/{campaign_id}", headers=line.tenant.headers)
         assert r.status_code == 404
-        assert r.text == "Campaign not found"
+        assert r.text == f"Campaign {campaign_id[:100]!r} not found"
 
 
 class TestContacts:
@@ -121,10 +121,10 @@ class TestTransitions:
         c = await created(client, line)
         r = await action(client, line, c["id"], "pause")
         assert r.status_code == 409
-        assert r.text == "Campaign cannot be paused in its current state"
+        assert r.text == "Campaign cannot be paused: it is draft (only when running)"
         r = await action(client, line, c["id"], "resume")
         assert r.status_code == 409
-        assert r.text == "Campaign cannot be resumed in its current state"
+        assert r.text == "Campaign cannot be resumed: it is draft (only when paused)"
         stopped = await action(client, line, c["id"], "stop")
         assert stopped.json()["status"] == "completed"
         r = await client.get(

@@ -290,6 +290,14 @@ class TestWidgetInBrowser:
         )
         await expect(page.locator("#kataven-widget .kv-title")).to_have_text("Ada")
         await expect(host).to_have_attribute("data-session", "guest")
+        # No call runtime is configured: the opened panel says so, in guest mode too.
+        await expect(host).to_have_attribute("data-voice", "not-connected")
+        await expect(page.locator("#kataven-widget .kv-status")).to_contain_text(
+            "Voice is not connected yet"
+        )
+        await expect(page.locator("#kataven-widget .kv-status")).to_contain_text(
+            "KATAVEN_CALL_PROCESSOR_STREAM_URL"
+        )
         session = await page.evaluate("Kataven.getSession()")
         claims = await _verify(live_hub, session["token"])
         assert claims["mode"] == "guest"

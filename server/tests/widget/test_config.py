@@ -52,6 +52,17 @@ class TestWidgetConfig:
         assert body["pinned"] is False
         assert "system_prompt" not in r.text
 
+    async def test_says_whether_voice_is_connected(
+        self, client: httpx.AsyncClient, tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from kataven_hub.core.settings import get_settings
+
+        agent, key = await ready_widget(client, tenant_a)
+        monkeypatch.setattr(get_settings(), "CALL_PROCESSOR_STREAM_URL", None)
+        assert (await config(client, key, agent["id"])).json()["voice_connected"] is False
+        monkeypatch.setattr(get_settings(), "CALL_PROCESSOR_STREAM_URL", "wss://cp.example/x")
+        assert (await config(client, key, agent["id"])).json()["voice_connected"] is True
+
     async def test_greeting_defaults_to_the_agents(
         self, client: httpx.AsyncClient, tenant_a: Tenant
     ) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import httpx
 import pytest
 
@@ -57,15 +60,44 @@ class TestPreflight:
         assert r.status_code == 403
         assert "access-control-allow-origin" not in r.headers
 
-    @pytest.mark.parametrize(
-        "client_key", [None, "", "garbage", "pk_live_nosuch_" + "a" * 40, "x" * 5000]
-    )
+    @pytest.mark.parametrize("client_key", ["garbage", "pk_live_nosuch_" + "a" * 40, "x" * 5000])
     async def test_without_a_valid_key_gets_no_cors(
         self, client: httpx.AsyncClient, client_key: str | None
     ) -> None:
         r = await preflight(client, "/api/v1/widget/auth/guest", ORIGIN, client_key)
         assert r.status_code == 403
         assert "access-control-allow-origin" not in r.headers
+
+    @pytest.mark.parametrize("client_key", [None, ""])
+    async def test_without_client_key_any_active_key_may_allow_the_origin(
+        self, client: httpx.AsyncClient, new_tenant: Any, client_key: str | None
+    ) -> None:
+        """The documented API sends no client_key on the preflight (a page's own code posting
+        JSON): it is answered for an origin some active widget key, of any account, allows;
+        the request itself is still checked against its exact key."""
+        origin = f"https://{uuid.uuid4().hex[:10]}.shop.test"
+        path = "/api/v1/widget/auth/guest"
+        assert (await preflight(client, path, origin, client_key)).status_code == 403
+        tenant: Tenant = await new_tenant()
+        key = await make_key(client, tenant, allowlist=[origin])
+        r = await preflight(client, path, origin, client_key)
+        assert r.status_code == 204
+        assert r.headers["access-control-allow-origin"] == origin
+        other = await preflight(client, path, "https://nobody-allows.test", client_key)
+        assert other.status_code == 403
+        assert "access-control-allow-origin" not in other.headers
+        assert (await preflight(client, "/api/v1/widget/auth/user-token", origin, client_key)
+                ).status_code == 403  # fmt: skip
+        r = await client.patch(f"/api/v1/widget-keys/{key['id']}", json={"disabled": True},
+                               headers=tenant.headers)  # fmt: skip
+        assert r.status_code == 200, r.text
+        assert (await preflight(client, path, origin, client_key)).status_code == 403
+        r = await client.patch(f"/api/v1/widget-keys/{key['id']}", json={"disabled": False},
+                               headers=tenant.headers)  # fmt: skip
+        assert (await preflight(client, path, origin, client_key)).status_code == 204
+        r = await client.delete(f"/api/v1/widget-keys/{key['id']}", headers=tenant.headers)
+        assert r.status_code == 204
+        assert (await preflight(client, path, origin, client_key)).status_code == 403
 
     async def test_empty_allowlist_gets_no_cors(
         self, client: httpx.AsyncClient, tenant_a: Tenant

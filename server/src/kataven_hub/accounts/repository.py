@@ -53,6 +53,20 @@ class UserRepository:
         )
         return [(account, role) for account, role in rows]
 
+    async def with_memberships(self, slug: str | None = None) -> list[tuple[User, str, str]]:
+        """(user, account slug or "", role or "") for every membership (and every user without
+        one, unless `slug` narrows the list to that account's members), by e-mail."""
+        stmt = (
+            select(User, Account.slug, Membership.role)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Account, Account.id == Membership.account_id)
+            .order_by(User.email, Account.slug)
+        )
+        if slug is not None:
+            stmt = stmt.where(Account.slug == slug)
+        rows = await self.session.execute(stmt)
+        return [(user, account or "", role or "") for user, account, role in rows]
+
     async def role_in(self, user_id: str, slug: str) -> str | None:
         return await self.session.scalar(
             select(Membership.role)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.accounts.models import Account, User
 from kataven_hub.accounts.repository import AccountRepository, UserRepository
+from kataven_hub.audit import service as audit_service
 from kataven_hub.core import auth, migrate, tenancy
 from kataven_hub.core.db import ControlSession, TenantSession, new_session
 from kataven_hub.core.errors import Conflict, Forbidden, InvalidRequest, NotFound, Unauthorized
@@ -87,6 +88,24 @@ async def list_accounts(session: ControlSession) -> list[Account]:
     return await AccountRepository(session).list()
 
 
+async def list_users(session: ControlSession, account: str | None = None) -> list[dict[str, Any]]:
+    """Users and their roles (operator command `users list`)."""
+    if account is not None and await AccountRepository(session).get_by_slug(account) is None:
+        raise NotFound(f"Account {account!r} not found")
+    rows = await UserRepository(session).with_memberships(account)
+    return [
+        {
+            "email": user.email,
+            "name": user.name,
+            "account": slug,
+            "role": role,
+            "login": "password" if user.password_hash else "oidc" if user.oidc_subject else "-",
+            "user_id": user.id,
+        }
+        for user, slug, role in rows
+    ]
+
+
 async def validate(session: ControlSession, slug: str) -> dict[str, Any]:
     if not tenancy.SLUG_RE.match(slug):
         raise InvalidRequest("invalid account name")
@@ -123,16 +142,31 @@ async def add_user(
     return user
 
 
-async def login(session: ControlSession, email: str, password: str) -> dict[str, Any]:
+async def login(
+    session: ControlSession,
+    email: str,
+    password: str,
+    *,
+    request_id: str | None = None,
+    ip: str | None = None,
+) -> dict[str, Any]:
+    """A sign-in of a known user, granted or refused, goes to the audit log of each account
+    the user belongs to."""
     issuer = auth.builtin_issuer()
     if issuer is None:
         raise NotFound("Built-in login is disabled; sign in through the identity provider")
     users = UserRepository(session)
     user = await users.get_by_email(email.strip().lower())
-    if user is None or not auth.check_password(password, user.password_hash):
+    if user is None:
+        raise Unauthorized("Invalid email or password")
+    accounts = await _memberships(users, user)
+    slugs = [a["account"] for a in accounts]
+    if not auth.check_password(password, user.password_hash):
+        await audit_service.sign_in(slugs, user.id, 401, request_id, ip)
         raise Unauthorized("Invalid email or password")
     token, expires_at = issuer.sign(user.id, user.email)
-    return {"token": token, "expires_at": expires_at, "accounts": await _memberships(users, user)}
+    await audit_service.sign_in(slugs, user.id, 200, request_id, ip)
+    return {"token": token, "expires_at": expires_at, "accounts": accounts}
 
 
 async def user_org(session: ControlSession, token: str | None) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """`kataven-hub`: the operator command (serve, migrate, provision accounts, users and keys,
 rotate the secrets keyring).
 
-Every subcommand prints a short human line by default and a JSON object with `--json`.
+Every subcommand prints a short human line or an aligned table by default (long runs over
+every account show a progress bar on a terminal, then a summary) and a JSON object with
+`--json`.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ import argparse
 import asyncio
 import getpass
 import json
+import os
 import secrets
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from kataven_hub.admin.output import ProgressBar, table
 from kataven_hub.core.errors import AppError
 
 
@@ -73,8 +78,18 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("--json", action="store_true")
     delete.set_defaults(run=_accounts_delete)
 
-    keys = sub.add_parser("keys", help="mint API keys")
-    kc = keys.add_subparsers(metavar="action").add_parser("create", help="mint an sk_live_ key")
+    keys = sub.add_parser("keys", help="mint, list and revoke API keys")
+    ka = keys.add_subparsers(metavar="action")
+    kl = ka.add_parser("list", help="an account's API keys (never the keys themselves)")
+    kl.add_argument("--account", required=True)
+    kl.add_argument("--json", action="store_true")
+    kl.set_defaults(run=_keys_list)
+    kr = ka.add_parser("revoke", help="disable a key at once, in every API process")
+    kr.add_argument("key_id")
+    kr.add_argument("--account", required=True)
+    kr.add_argument("--json", action="store_true")
+    kr.set_defaults(run=_keys_revoke)
+    kc = ka.add_parser("create", help="mint an sk_live_ key")
     kc.add_argument("--account", required=True)
     kc.add_argument("--name", required=True)
     kc.add_argument("--expiry", default=None, help="never (default), <n>d or <n>y")
@@ -82,7 +97,12 @@ def _parser() -> argparse.ArgumentParser:
     kc.set_defaults(run=_keys_create)
 
     limits = sub.add_parser("limits", help="an account's call cost caps and request rate limits")
-    ls = limits.add_subparsers(metavar="action").add_parser(
+    la = limits.add_subparsers(metavar="action")
+    lshow = la.add_parser("show", help="an account's call cost caps and request rate limits")
+    lshow.add_argument("--account", required=True)
+    lshow.add_argument("--json", action="store_true")
+    lshow.set_defaults(run=_limits_show)
+    ls = la.add_parser(
         "set", help="set call cost caps and/or request rate limits (only the flags given change)"
     )
     ls.add_argument("--account", required=True)
@@ -106,8 +126,13 @@ def _parser() -> argparse.ArgumentParser:
     rm.add_argument("--json", action="store_true")
     rm.set_defaults(run=_secrets, action="remove-key")
 
-    users = sub.add_parser("users", help="add users")
-    ua = users.add_subparsers(metavar="action").add_parser("add", help="add a user or a role")
+    users = sub.add_parser("users", help="add and list users")
+    uactions = users.add_subparsers(metavar="action")
+    ul = uactions.add_parser("list", help="users and their roles")
+    ul.add_argument("--account", help="only this account's members")
+    ul.add_argument("--json", action="store_true")
+    ul.set_defaults(run=_users_list)
+    ua = uactions.add_parser("add", help="add a user or a role")
     ua.add_argument("--email", required=True)
     ua.add_argument("--password", help="for the built-in login; '-' reads it from stdin")
     ua.add_argument("--account")
@@ -156,14 +181,19 @@ def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
 def _api(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from kataven_hub.core.settings import get_settings
+    from kataven_hub.core import settings as settings_mod
 
-    settings = get_settings()
+    settings = settings_mod.get_settings()
+    host, port = args.host or settings.HOST, args.port or settings.PORT
+    # The served address is the process's HOST/PORT: without KATAVEN_PUBLIC_BASE_URL, carrier
+    # callback and recording URLs are built from it (workers and reloads inherit it too).
+    os.environ["KATAVEN_HOST"], os.environ["KATAVEN_PORT"] = host, str(port)
+    settings_mod.configure()
     uvicorn.run(
         "kataven_hub.main:create_app",
         factory=True,
-        host=args.host or settings.HOST,
-        port=args.port or settings.PORT,
+        host=host,
+        port=port,
         workers=args.workers,
         reload=args.reload,
         log_config=None,
@@ -180,22 +210,35 @@ def _dispatcher(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    bar = ProgressBar("accounts", enabled=not args.json)
+    started = time.monotonic()
+
     async def work(session: Any) -> list[str]:
         from kataven_hub.accounts import service as accounts_service
         from kataven_hub.core import migrate, tenancy
+        from kataven_hub.widget import origins as widget_origins
 
-        done = []
-        for account in await accounts_service.list_accounts(session):
+        done: list[str] = []
+        accounts = await accounts_service.list_accounts(session)
+        for account in accounts:
+            bar(len(done), len(accounts), account.slug)
             engine = await tenancy.get().engine_for(account.slug)
             assert engine is not None
             await migrate.upgrade(engine, "tenant")
             await accounts_service.seed_tenant(engine)  # defaults added by newer releases
+            await widget_origins.rebuild(account.slug, engine)  # the CORS origin index
+            await tenancy.get().forget(account.slug)  # one pool at a time, however many
             done.append(account.slug)
+        bar(len(done), len(accounts), "")
         return done
 
     done = _with_control(work)
+    seconds = round(time.monotonic() - started, 1)
     _emit(
-        args, {"control": "head", "accounts": done}, f"migrated control and {len(done)} account(s)"
+        args,
+        {"control": "head", "accounts": done, "seconds": seconds},
+        f"migrated the control database and {len(done)} account(s) to the latest schema "
+        f"in {seconds}s",
     )
     return 0
 
@@ -240,7 +283,7 @@ def _accounts_list(args: argparse.Namespace) -> int:
         ]
 
     rows = _with_control(work)
-    human = "\n".join(f"{r['account']}\t{r['name']}" for r in rows) or "no accounts"
+    human = table(rows, ("account", "name", "database", "created_at"), "no accounts")
     _emit(args, {"accounts": rows}, human)
     return 0
 
@@ -270,6 +313,78 @@ def _keys_create(args: argparse.Namespace) -> int:
 
     key = _with_control(work)
     _emit(args, {"account": args.account, "name": args.name, "key": key}, key)
+    return 0
+
+
+_KEY_COLUMNS = ("id", "name", "last8", "created_at", "expires_at", "last_used_at", "disabled")
+
+
+def _key_row(key: Any) -> dict[str, Any]:
+    from kataven_hub.api_keys.schemas import ApiKeyRead
+
+    return ApiKeyRead.model_validate(key).model_dump()
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> list[dict[str, Any]]:
+        from kataven_hub.api_keys import service as api_keys_service
+
+        return [_key_row(k) for k in await api_keys_service.list_for_account(args.account)]
+
+    rows = _with_control(work)
+    _emit(args, {"account": args.account, "keys": rows}, table(rows, _KEY_COLUMNS, "no keys"))
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> dict[str, Any]:
+        from kataven_hub.api_keys import service as api_keys_service
+
+        return _key_row(await api_keys_service.revoke_for_account(args.account, args.key_id))
+
+    row = _with_control(work)
+    human = f"revoked {row['id']} ({row['name']}, …{row['last8']}): it stops working at once"
+    _emit(args, {"account": args.account, "revoked": row}, human)
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> list[dict[str, Any]]:
+        from kataven_hub.accounts import service as accounts_service
+
+        return await accounts_service.list_users(session, args.account)
+
+    rows = _with_control(work)
+    human = table(rows, ("email", "name", "account", "role", "login"), "no users")
+    _emit(args, {"users": rows}, human)
+    return 0
+
+
+def _limits_show(args: argparse.Namespace) -> int:
+    async def work(session: Any) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        from kataven_hub.accounts import service as accounts_service
+        from kataven_hub.core.errors import NotFound
+        from kataven_hub.limits import service as limits_service
+        from kataven_hub.rate_limits import service as rate_limits_service
+
+        if not (await accounts_service.validate(session, args.account))["exists"]:
+            raise NotFound(f"Account {args.account!r} not found")
+        caps = await limits_service.get_limits(session, args.account)
+        rates = asdict(await rate_limits_service.get_limits(session, args.account))
+        return {"account": args.account, "call_caps": caps, "request_limits": rates}
+
+    result = _with_control(work)
+    rows = [
+        {"limit": k.replace("_", " "), "value": v, "kind": "call cost cap"}
+        for k, v in result["call_caps"].items()
+    ] + [
+        {"limit": k.replace("_", " "), "value": v, "kind": "request rate limit"}
+        for k, v in result["request_limits"].items()
+    ]
+    human = f"{args.account} (0 blocks a dimension)\n" + table(rows, ("kind", "limit", "value"), "")
+    _emit(args, result, human)
     return 0
 
 
@@ -321,13 +436,15 @@ def _limits_set(args: argparse.Namespace) -> int:
 
 
 def _secrets(args: argparse.Namespace) -> int:
+    bar = ProgressBar("accounts", enabled=not args.json)
+
     async def work(session: Any) -> dict[str, Any]:
         from kataven_hub.admin import secrets as ops
 
         if args.action == "rotate":
-            report = await ops.rotate(session)
+            report = await ops.rotate(session, progress=bar)
         elif args.action == "reencrypt":
-            report = await ops.reencrypt(session)
+            report = await ops.reencrypt(session, progress=bar)
         elif args.action == "remove-key":
             report = await ops.remove_key(session, args.key_id)
         else:

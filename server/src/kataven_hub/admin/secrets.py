@@ -11,7 +11,7 @@ table, and every update is a compare-and-set on the old ciphertext, so the API c
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -106,27 +106,44 @@ async def count_by_key(engine: AsyncEngine) -> Counter[str]:
     return counts
 
 
-async def _each_account(session: ControlSession) -> AsyncIterator[tuple[str, AsyncEngine]]:
+# Called before each account (done so far, total, account) and once more at the end.
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, account: str) -> None:
+    return None
+
+
+async def _each_account(
+    session: ControlSession, progress: Progress = _no_progress
+) -> AsyncIterator[tuple[str, AsyncEngine]]:
     """Every account with a short-lived engine of its own (one connection at a time, whatever
     the number of accounts; the API's engine cache is left alone)."""
     from kataven_hub.accounts import service as accounts_service
 
     registry = tenancy.get()
-    for account in await accounts_service.list_accounts(session):
+    accounts = await accounts_service.list_accounts(session)
+    for done, account in enumerate(accounts):
+        progress(done, len(accounts), account.slug)
         url = registry.tenant_url(account.database_name)
         engine = db.make_engine(url, pool_size=1, max_overflow=0)
         try:
             yield account.slug, engine
         finally:
             await engine.dispose()
+    progress(len(accounts), len(accounts), "")
 
 
-async def reencrypt(session: ControlSession, ring: secrets.Keyring | None = None) -> Report:
+async def reencrypt(
+    session: ControlSession,
+    ring: secrets.Keyring | None = None,
+    progress: Progress = _no_progress,
+) -> Report:
     """Re-encrypt every stored secret of every account under the active key."""
     ring = ring or _ring()
     report = Report(active_key=ring.active, keys=sorted(ring.keys))
     by_key: Counter[str] = Counter()
-    async for slug, engine in _each_account(session):
+    async for slug, engine in _each_account(session, progress):
         await reencrypt_database(engine, slug, ring, report)
         by_key.update(await count_by_key(engine))
         report.accounts += 1
@@ -145,12 +162,12 @@ async def status(session: ControlSession) -> Report:
     return report
 
 
-async def rotate(session: ControlSession) -> Report:
+async def rotate(session: ControlSession, progress: Progress = _no_progress) -> Report:
     """Add a key, make it active, and re-encrypt everything under it."""
     _writable()
     ring = _ring().with_new_key()
     secrets.save_keyring(ring)
-    return await reencrypt(session, ring)
+    return await reencrypt(session, ring, progress)
 
 
 async def remove_key(session: ControlSession, key_id: int) -> Report:

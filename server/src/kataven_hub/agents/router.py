@@ -82,7 +82,10 @@ async def list_agent_tools(
     "/{agent_id}/tools",
     response_model=AgentToolRead,
     responses=errors_doc(InvalidRequest, NotFound),
-    operation_id="put_agent_tool",
+    operation_id="upsert_agent_tool_put",
+    description="An alias of `POST /api/v1/agents/{agent_id}/tools` (`upsert_agent_tool`), "
+    "kept for clients that upsert with PUT: same body, same answer.",
+    openapi_extra={"x-alias-of": "upsert_agent_tool"},
 )
 async def upsert_agent_tool(
     agent_id: str, body: AgentToolUpsert, principal: PrincipalDep, session: TenantSessionDep

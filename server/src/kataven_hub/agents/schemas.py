@@ -78,6 +78,13 @@ class _AgentFields(RequestModel):
 
 class AgentCreate(_AgentFields):
     name: Name = Field(examples=["Front Desk"])
+    template_id: str | None = Field(
+        default=None,
+        max_length=100,
+        description="The marketplace template this agent is based on (recorded on the agent; "
+        "400 unless it names a template of GET /marketplace/templates). Installing a template "
+        "with its playbooks and FAQs is POST /marketplace/templates/{id}/install.",
+    )
 
 
 class AgentUpdate(UpdateModel, _AgentFields):
@@ -86,7 +93,9 @@ class AgentUpdate(UpdateModel, _AgentFields):
     name: Name | None = None
 
 
-class PlaybookSummary(ResponseModel):
+class AgentPlaybook(ResponseModel):
+    """A playbook as listed on an agent (get the playbook for its `content`)."""
+
     id: str
     name: str
     display_name: str
@@ -95,7 +104,9 @@ class PlaybookSummary(ResponseModel):
     tool_names: list[str]
 
 
-class FaqSummary(ResponseModel):
+class AgentFaq(ResponseModel):
+    """An FAQ attached to an agent."""
+
     id: str
     name: str
     title: str
@@ -123,8 +134,8 @@ class AgentRead(ResponseModel):
     background_audio_volume: float
     noise_suppression_enabled: bool
     template_id: str | None
-    playbooks: list[PlaybookSummary] = Field(default_factory=list)
-    faqs: list[FaqSummary] = Field(default_factory=list)
+    playbooks: list[AgentPlaybook] = Field(default_factory=list)
+    faqs: list[AgentFaq] = Field(default_factory=list)
     created_by: str | None
     created_at: Timestamp
     updated_at: Timestamp

@@ -38,14 +38,14 @@ async def list_agents(session: TenantSession) -> list[dict[str, Any]]:
 async def get(session: TenantSession, agent_id: str) -> Agent:
     agent = await AgentRepository(session).get(agent_id) if looks_like("agent", agent_id) else None
     if agent is None:
-        raise NotFound("Agent not found")
+        raise NotFound(f"Agent {agent_id[:100]!r} not found")
     return agent
 
 
 async def read(session: TenantSession, agent_id: str) -> dict[str, Any]:
     found = await _read(session, agent_id) if looks_like("agent", agent_id) else []
     if not found:
-        raise NotFound("Agent not found")
+        raise NotFound(f"Agent {agent_id[:100]!r} not found")
     return found[0]
 
 
@@ -53,6 +53,13 @@ async def create(
     session: TenantSession, principal: Principal, body: AgentCreate, template_id: str | None = None
 ) -> dict[str, Any]:
     values = body.model_dump(exclude_none=True)
+    requested = values.pop("template_id", None)
+    if requested is not None:
+        from kataven_hub.marketplace.templates import BY_ID
+
+        if requested not in BY_ID:
+            raise InvalidRequest(f"template_id {requested!r} names no marketplace template")
+        template_id = template_id or requested
     agent = Agent(
         id=new_id("agent"), created_by=principal.subject, template_id=template_id, **values
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Response
 
 from kataven_hub.api_keys import service as api_keys_service
@@ -41,15 +43,29 @@ async def create_api_key(
     responses=errors_doc(InvalidRequest, Forbidden, NotFound),
 )
 async def update_api_key(
-    key_id: str, body: ApiKeyUpdate, principal: HubAdmin, session: TenantSessionDep
+    key_id: str,
+    body: ApiKeyUpdate,
+    principal: HubAdmin,
+    session: TenantSessionDep,
+    response: Response,
 ) -> ApiKey:
-    """Rename, revoke (`disabled: true`, effective on the very next request) or re-enable."""
-    return await api_keys_service.update(session, key_id, body)
+    """Rename, revoke (`disabled: true`, effective on the very next request) or re-enable.
+    When the change cannot be announced to the other API processes at once (Redis down), it is
+    still saved and in force, and the answer carries a `Warning` header saying so."""
+    return await api_keys_service.update(session, key_id, body, _warn_on(response))
 
 
 @router.delete("/{key_id}", status_code=204, responses=errors_doc(Forbidden, NotFound))
 async def delete_api_key(key_id: str, principal: HubAdmin, session: TenantSessionDep) -> Response:
     """Delete a key that was never used; a key that was used is disabled instead (kept for
     the audit trail). Either way it stops working at once."""
-    await api_keys_service.delete(session, key_id)
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    await api_keys_service.delete(session, key_id, _warn_on(response))
+    return response
+
+
+def _warn_on(response: Response) -> Callable[[], None]:
+    def warn() -> None:
+        response.headers["Warning"] = api_keys_service.NOT_ANNOUNCED
+
+    return warn

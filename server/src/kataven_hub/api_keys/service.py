@@ -11,7 +11,9 @@ import re
 import secrets
 import string
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from kataven_hub.api_keys.models import ApiKey
 from kataven_hub.api_keys.repository import ApiKeyRepository
@@ -20,7 +22,7 @@ from kataven_hub.core import auth, tenancy
 from kataven_hub.core.db import TenantSession, new_session
 from kataven_hub.core.errors import InvalidRequest, NotFound
 from kataven_hub.core.ids import looks_like, new_id
-from kataven_hub.core.sessions import after_commit
+from kataven_hub.core.sessions import after_commit, commit
 
 _ALPHABET = string.ascii_letters + string.digits
 _EXPIRY_RE = re.compile(r"^(?:(\d{1,4})d|(\d{1,2})y)$")
@@ -87,6 +89,27 @@ async def create_for_account(
     return plaintext
 
 
+async def _operator_engine(account: str) -> Any:
+    engine = await tenancy.get().engine_for(account)
+    if engine is None:
+        raise NotFound(f"Account {account!r} not found")
+    return engine
+
+
+async def list_for_account(account: str) -> list[ApiKey]:
+    """Operator path (`kataven-hub keys list`)."""
+    async with new_session(await _operator_engine(account)) as session:
+        return await list_keys(TenantSession(session))
+
+
+async def revoke_for_account(account: str, key_id: str) -> ApiKey:
+    """Operator path (`kataven-hub keys revoke`): disabled at once, in every API process."""
+    async with new_session(await _operator_engine(account)) as session:
+        key = await update(TenantSession(session), key_id, ApiKeyUpdate(disabled=True))
+        await commit(session)
+        return key
+
+
 async def _get(session: TenantSession, key_id: str) -> ApiKey:
     key = await ApiKeyRepository(session).get(key_id) if looks_like("key", key_id) else None
     if key is None:
@@ -94,7 +117,12 @@ async def _get(session: TenantSession, key_id: str) -> ApiKey:
     return key
 
 
-async def update(session: TenantSession, key_id: str, body: ApiKeyUpdate) -> ApiKey:
+async def update(
+    session: TenantSession,
+    key_id: str,
+    body: ApiKeyUpdate,
+    not_announced: Callable[[], None] | None = None,
+) -> ApiKey:
     key = await _get(session, key_id)
     if body.name is not None:
         key.name = body.name
@@ -103,11 +131,13 @@ async def update(session: TenantSession, key_id: str, body: ApiKeyUpdate) -> Api
     elif body.disabled is False:
         key.disabled_at = None
     await session.flush()
-    _invalidate_after_commit(session, key)
+    _invalidate_after_commit(session, key, not_announced)
     return key
 
 
-async def delete(session: TenantSession, key_id: str) -> ApiKey:
+async def delete(
+    session: TenantSession, key_id: str, not_announced: Callable[[], None] | None = None
+) -> ApiKey:
     key = await _get(session, key_id)
     repo = ApiKeyRepository(session)
     if key.last_used_at is None:
@@ -115,13 +145,27 @@ async def delete(session: TenantSession, key_id: str) -> ApiKey:
     elif key.disabled_at is None:
         key.disabled_at = datetime.now(UTC)
         await session.flush()
-    _invalidate_after_commit(session, key)
+    _invalidate_after_commit(session, key, not_announced)
     return key
 
 
-def _invalidate_after_commit(session: TenantSession, key: ApiKey) -> None:
+# Said on the answer when the change could not be announced to the other API processes.
+NOT_ANNOUNCED = (
+    '199 kataven-hub "Saved. Other API processes could not be told at once (event bus '
+    'unavailable); they check keys against the database until it is back."'
+)
+
+
+def _invalidate_after_commit(
+    session: TenantSession, key: ApiKey, not_announced: Callable[[], None] | None
+) -> None:
     digest = key.digest
-    after_commit(session, lambda: auth.key_changed(digest))
+
+    async def announce() -> None:
+        if not await auth.key_changed(digest) and not_announced is not None:
+            not_announced()
+
+    after_commit(session, announce)
 
 
 async def lookup(account: str, digest: str) -> auth.KeyRecord | None:

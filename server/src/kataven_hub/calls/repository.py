@@ -3,11 +3,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, literal_column, select, update
 
 from kataven_hub.calls.models import Call
 from kataven_hub.carriers.base import TERMINAL
 from kataven_hub.core.db import TenantSession, utcnow
+
+_SQLITE = {"day": "%Y-%m-%d", "hour": "%Y-%m-%dT%H:00:00Z"}
+_POSTGRES = {"day": "YYYY-MM-DD", "hour": 'YYYY-MM-DD"T"HH24:00:00"Z"'}
+
+
+def _bucket(dialect: str, column: Any, granularity: str) -> ColumnElement[str]:
+    if dialect == "postgresql":
+        utc = func.timezone(literal_column("'UTC'"), column)
+        return func.to_char(utc, _POSTGRES[granularity])
+    return func.strftime(_SQLITE[granularity], column)
 
 
 class CallRepository:
@@ -24,6 +34,10 @@ class CallRepository:
         status: str | None,
         campaign_id: str | None,
         direction: str | None = None,
+        *,
+        agent_id: str | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
     ) -> list[Call]:
         stmt = (
             select(Call)
@@ -37,6 +51,12 @@ class CallRepository:
             stmt = stmt.where(Call.campaign_id == campaign_id)
         if direction is not None:
             stmt = stmt.where(Call.direction == direction)
+        if agent_id is not None:
+            stmt = stmt.where(Call.agent_id == agent_id)
+        if created_from is not None:
+            stmt = stmt.where(Call.created_at >= created_from)
+        if created_to is not None:
+            stmt = stmt.where(Call.created_at < created_to)
         return list(await self.session.scalars(stmt))
 
     async def inbound_by_carrier_id(
@@ -153,3 +173,32 @@ class CallRepository:
         )
         row = (await self.session.execute(select(in_flight, last_minute, today, minutes))).one()
         return int(row[0]), int(row[1]), int(row[2]), int(row[3] or 0)
+
+    async def started_by_period(
+        self, start: datetime, end: datetime, granularity: str
+    ) -> list[tuple[str, str, str, bool, int]]:
+        """(period, direction, status, answered, count) of calls created in [start, end)."""
+        dialect = self.session.get_bind().dialect.name
+        period = _bucket(dialect, Call.created_at, granularity).label("period")
+        answered = Call.answered_at.is_not(None).label("answered")
+        stmt = (
+            select(period, Call.direction, Call.status, answered, func.count())
+            .where(Call.created_at >= start, Call.created_at < end)
+            .group_by(period, Call.direction, Call.status, answered)
+        )
+        return [(r[0], r[1], r[2], bool(r[3]), int(r[4])) for r in await self.session.execute(stmt)]
+
+    async def minutes_by_period(
+        self, start: datetime, end: datetime, granularity: str
+    ) -> list[tuple[str, str, int]]:
+        """(period, direction, whole talk minutes) of calls that ended completed in [start, end),
+        counted as the daily minute budget counts them."""
+        dialect = self.session.get_bind().dialect.name
+        period = _bucket(dialect, Call.ended_at, granularity).label("period")
+        minutes = func.coalesce(func.sum((Call.duration_seconds + 59) // 60), 0)
+        stmt = (
+            select(period, Call.direction, minutes)
+            .where(and_(Call.status == "completed", Call.ended_at >= start, Call.ended_at < end))
+            .group_by(period, Call.direction)
+        )
+        return [(r[0], r[1], int(r[2] or 0)) for r in await self.session.execute(stmt)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BeforeValidator
 
 from kataven_hub.calls import service as calls_service
 from kataven_hub.calls.models import Call
@@ -15,7 +17,12 @@ from kataven_hub.calls.schemas import (
     CallStatus,
     OriginateRequest,
 )
-from kataven_hub.calls.service import AgentNotActive, NumberOrAgentNotFound, OutboundDisabled
+from kataven_hub.calls.service import (
+    AgentNotActive,
+    CallAlreadyEnded,
+    NumberOrAgentNotFound,
+    OutboundDisabled,
+)
 from kataven_hub.carriers.base import CarrierError
 from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import InvalidRequest, NotFound, errors_doc
@@ -24,6 +31,18 @@ from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute
 from kataven_hub.limits.service import CallLimitReached
 
 router = APIRouter(prefix="/calls", tags=["Calls"], route_class=TransactionalRoute)
+
+
+def _rfc3339(value: object) -> object:
+    # A bare number would otherwise pass as a Unix timestamp.
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", value):
+        raise ValueError(
+            "must be an RFC 3339 timestamp with a time zone, e.g. 2026-01-01T00:00:00Z"
+        )
+    return value
+
+
+Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 
 
 @router.post(
@@ -64,15 +83,39 @@ async def list_calls(
     status: CallStatus | None = Query(default=None),
     campaign_id: str | None = Query(default=None, max_length=100),
     direction: CallDirection | None = Query(default=None),
+    agent_id: str | None = Query(default=None, max_length=100),
+    created_from: Rfc3339 | None = Query(
+        default=None, alias="from", description="Created at or after (RFC 3339)"
+    ),
+    created_to: Rfc3339 | None = Query(
+        default=None, alias="to", description="Created before (RFC 3339)"
+    ),
 ) -> dict[str, Any]:
-    """Calls of the account, outbound and inbound, newest first; filter by `status`,
-    `campaign_id` or `direction`."""
+    """Calls of the account, outbound and inbound, newest first. Filters combine: `status`,
+    `direction`, `agent_id`, `campaign_id`, and the creation time `from` (inclusive) and
+    `to` (exclusive), e.g. `?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`."""
     return await calls_service.list_calls(
-        session, limit, offset, status, campaign_id, direction=direction
-    )
+        session, limit, offset, status, campaign_id, direction=direction,
+        agent_id=agent_id, created_from=created_from, created_to=created_to,
+    )  # fmt: skip
 
 
 @router.get("/{session_id}", response_model=CallRead, responses=errors_doc(NotFound))
 async def get_call(session_id: str, principal: PrincipalDep, session: TenantSessionDep) -> Call:
     """One call by its session id."""
     return await calls_service.get(session, session_id)
+
+
+@router.post(
+    "/{session_id}/hangup",
+    status_code=202,
+    response_model=CallRead,
+    responses=errors_doc(NotFound, CallAlreadyEnded, CarrierError, SecretUndecryptable),
+)
+async def hangup_call(session_id: str, principal: PrincipalDep, session: TenantSessionDep) -> Call:
+    """End a call in flight (ringing or answered) through its carrier. Returns the call as it
+    is now (202): the final status (`completed`, or `canceled` if it was still ringing) arrives
+    through the carrier's callback, like any other ending, with its `call.*` webhook event.
+    409 when the call has already ended, or when the carrier has not taken it yet (retry in a
+    moment); 502 with the carrier's message if it refuses."""
+    return await calls_service.hang_up(session, principal.account, session_id)

@@ -26,8 +26,11 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+from sqlalchemy import select
 
 from kataven_hub.agents import service as agents_service
 from kataven_hub.calls import tasks
@@ -36,12 +39,19 @@ from kataven_hub.calls.repository import CallRepository
 from kataven_hub.carriers import registry
 from kataven_hub.carriers.base import RANK, TERMINAL, CallbackUrls, StatusUpdate
 from kataven_hub.core.db import TenantSession, utcnow
-from kataven_hub.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
+from kataven_hub.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    ServiceUnavailable,
+)
 from kataven_hub.core.ids import looks_like, new_id
 from kataven_hub.core.sessions import after_commit, commit
 from kataven_hub.core.settings import get_settings
 from kataven_hub.limits import service as limits_service
 from kataven_hub.telephony import service as telephony_service
+from kataven_hub.webhooks import outbox as webhooks_outbox
 
 if TYPE_CHECKING:
     from kataven_hub.telephony.models import PhoneNumber
@@ -61,6 +71,16 @@ class OutboundDisabled(Forbidden):
 class AgentNotActive(Conflict):
     code = "agent_not_active"
     description = "The agent is not active"
+
+
+class CallAlreadyEnded(Conflict):
+    code = "call_already_ended"
+    description = "The call has already ended"
+
+
+class CallNotPlacedYet(Conflict):
+    code = "call_not_placed_yet"
+    description = "The carrier has not taken the call yet"
 
 
 class CallNotRecorded(Exception):
@@ -137,12 +157,20 @@ async def originate(
             agent = await agents_service.get(session, agent_id)
         except NotFound:
             agent = None
-    if number is None or agent is None:
-        raise NumberOrAgentNotFound("Phone number or agent not found")
+    if number is None:
+        raise NumberOrAgentNotFound(
+            f"from_number {from_number} is not a phone number of this account "
+            "(register it: POST /api/v1/telephony/numbers)"
+        )
+    if agent is None:
+        raise NumberOrAgentNotFound(f"Agent {agent_id[:100]!r} not found")
     if not number.outbound_enabled:
         raise OutboundDisabled("Outbound calling is disabled for this number")
     if agent.status != "active":
-        raise AgentNotActive(f"Agent is {agent.status}; only active agents place calls")
+        raise AgentNotActive(
+            f"Agent is {agent.status}; only active agents place calls (activate it: PATCH "
+            f'/api/v1/agents/{agent.id} {{"status": "active"}})'
+        )
     limits = await limits_service.limits_for_calls(account)
     repo = CallRepository(session)
     session_id = new_id("sess")
@@ -166,6 +194,8 @@ async def originate(
     except BaseException:
         await limits_service.unreserve(account, session_id)
         raise
+    # From here on the carrier may have the call: a failure is in doubt, not "never dialled".
+    session.info["carrier_asked"] = True
     try:
         placed = await carrier.place_call(
             creds,
@@ -184,6 +214,8 @@ async def originate(
     status = placed.status if placed.status not in TERMINAL else "queued"
     try:
         recorded = await repo.placed(session_id, placed.carrier_call_id, status)
+        # `call.queued` once the carrier took the call (a refused call is removed again).
+        await webhooks_outbox.emit(session, account, "call.queued", event_data(call, {}))
     except Exception as exc:
         raise CallNotRecorded(session_id) from exc
     after_commit(session, lambda: limits_service.slot_kept(account, session_id))
@@ -222,8 +254,20 @@ async def list_calls(
     status: str | None,
     campaign_id: str | None,
     direction: str | None = None,
+    *,
+    agent_id: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
 ) -> dict[str, Any]:
-    calls = await CallRepository(session).page(limit, offset, status, campaign_id, direction)
+    if created_from is not None and created_to is not None and created_from >= created_to:
+        raise InvalidRequest(
+            "`from` must be earlier than `to`",
+            errors=[{"field": "from", "message": "must be earlier than `to`"}],
+        )
+    calls = await CallRepository(session).page(
+        limit, offset, status, campaign_id, direction,
+        agent_id=agent_id, created_from=created_from, created_to=created_to,
+    )  # fmt: skip
     return {"calls": calls, "limit": limit, "offset": offset}
 
 
@@ -233,10 +277,50 @@ async def get_or_none(session: TenantSession, session_id: str) -> Call | None:
     return await CallRepository(session).get(session_id)
 
 
+async def exists_for_contact(
+    session: TenantSession, campaign_id: str, contact_id: str, since: datetime
+) -> bool:
+    """Whether a call was recorded for this campaign contact since `since` (originate records
+    the call before it asks the carrier: no call means the carrier was never asked)."""
+    stmt = (
+        select(Call.id)
+        .where(
+            Call.campaign_id == campaign_id,
+            Call.contact_id == contact_id,
+            Call.created_at >= since - timedelta(seconds=1),
+        )
+        .limit(1)
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
 async def get(session: TenantSession, session_id: str) -> Call:
     call = await get_or_none(session, session_id)
     if call is None:
-        raise NotFound("Call not found")
+        raise NotFound(f"Call {session_id[:100]!r} not found")
+    return call
+
+
+async def hang_up(session: TenantSession, account: str, session_id: str) -> Call:
+    """Ask the call's carrier to end it (Twilio: update to completed; Plivo/Vobiz: delete the
+    call, or cancel the request while it rings; sandbox: end the simulation). The status does
+    not change here: the carrier's final callback moves the call on as for any other ending.
+    409 once the call is terminal, or while the carrier has not answered the originate yet."""
+    call = await get(session, session_id)
+    if call.status in TERMINAL:
+        raise CallAlreadyEnded(f"The call has already ended ({call.status})")
+    carrier_id = call.carrier_leg_id or call.carrier_call_id
+    if carrier_id is None or call.credentials_id is None:
+        raise CallNotPlacedYet("The carrier has not taken the call yet; try again shortly")
+    carrier = registry.get(call.provider)
+    if carrier is None:
+        raise ServiceUnavailable(f"Carrier {call.provider} is not enabled")
+    creds = await telephony_service.credentials(session, account, call.credentials_id)
+    # No transaction stays open (on SQLite: the write lock) while the carrier answers; the
+    # row read is kept as it is (a rollback would expire it).
+    session.expunge(call)
+    await session.rollback()
+    await carrier.hang_up(creds, carrier_id)
     return call
 
 
@@ -256,6 +340,7 @@ async def apply_status(
         values["recording_status"] = "pending"
     if not await CallRepository(session).advance(call.id, earlier, values):
         return False
+    await _emit_status(session, account, call, values)
     if terminal:
         ended = CallEnded(
             account, call.id, values["status"], duration, call.campaign_id, call.contact_id
@@ -299,9 +384,79 @@ async def _fetch_recording_later(account: str, session_id: str) -> None:
     tasks.spawn(recordings_service.fetch_from_carrier(account, session_id), "recordings.fetch")
 
 
-async def set_recording(session: TenantSession, session_id: str, values: dict[str, Any]) -> None:
-    """Recording fields of a call (owned by the recordings module's flow)."""
-    await CallRepository(session).set_values(session_id, {**values, "updated_at": utcnow()})
+async def set_recording(
+    session: TenantSession, session_id: str, values: dict[str, Any], *, account: str | None = None
+) -> None:
+    """Recording fields of a call (owned by the recordings module's flow). A recording that
+    became ready is announced (`call.recording_ready`) when the account is given."""
+    repo = CallRepository(session)
+    await repo.set_values(session_id, {**values, "updated_at": utcnow()})
+    if account is not None and values.get("recording_status") == "ready":
+        call = await repo.get(session_id)
+        if call is not None:
+            data = event_data(call, {})
+            data["recording_duration_seconds"] = values.get("recording_duration_seconds")
+            await webhooks_outbox.emit(session, account, "call.recording_ready", data)
+
+
+# -- usage ------------------------------------------------------------------------------------
+async def usage_started(
+    session: TenantSession, start: datetime, end: datetime, granularity: str
+) -> list[tuple[str, str, str, bool, int]]:
+    """(period, direction, status, answered, count) of calls created in [start, end)."""
+    return await CallRepository(session).started_by_period(start, end, granularity)
+
+
+async def usage_minutes(
+    session: TenantSession, start: datetime, end: datetime, granularity: str
+) -> list[tuple[str, str, int]]:
+    """(period, direction, whole talk minutes) of calls that ended completed in [start, end)."""
+    return await CallRepository(session).minutes_by_period(start, end, granularity)
+
+
+# -- webhook events ---------------------------------------------------------------------------
+_EVENT_OF_STATUS = {
+    "queued": "call.queued",
+    "ringing": "call.ringing",
+    "in_progress": "call.in_progress",
+    "completed": "call.completed",
+}
+
+
+def event_data(call: Call, values: dict[str, Any]) -> dict[str, Any]:
+    """The `data` of a `call.*` webhook event: the call as it is after `values` apply."""
+
+    def pick(name: str) -> Any:
+        value = values.get(name, getattr(call, name))
+        return webhooks_outbox.iso(value) if isinstance(value, datetime) else value
+
+    status = pick("status")
+    return {
+        "session_id": call.id,
+        "direction": call.direction,
+        "status": status,
+        "outcome": status if status in TERMINAL else None,
+        "from_number": call.from_number,
+        "to_number": call.to_number,
+        "agent_id": call.agent_id,
+        "provider": call.provider,
+        "campaign_id": call.campaign_id,
+        "contact_id": call.contact_id,
+        "duration_seconds": pick("duration_seconds"),
+        "error": pick("error"),
+        "created_at": pick("created_at"),
+        "answered_at": pick("answered_at"),
+        "ended_at": pick("ended_at"),
+    }
+
+
+async def _emit_status(
+    session: TenantSession, account: str, call: Call, values: dict[str, Any]
+) -> None:
+    """The webhook event of a forward transition (busy, no-answer, failed and canceled calls
+    are `call.failed`, with the outcome in `data.outcome`)."""
+    event = _EVENT_OF_STATUS.get(values["status"], "call.failed")
+    await webhooks_outbox.emit(session, account, event, event_data(call, values))
 
 
 # -- inbound calls ----------------------------------------------------------------------------
@@ -324,6 +479,7 @@ async def start_inbound(
     from_number: str,
     agent_id: str,
     record: bool,
+    account: str | None = None,
 ) -> Call:
     """The call row of an inbound ring being connected to an agent, added to `session` (the
     caller commits). A carrier retrying the same ring (same carrier call id, same number) gets
@@ -352,7 +508,10 @@ async def start_inbound(
         created_at=now,
         answered_at=now,
     )
-    return await repo.add(call)
+    await repo.add(call)
+    if account is not None:
+        await webhooks_outbox.emit(session, account, "call.in_progress", event_data(call, {}))
+    return call
 
 
 async def inbound_by_carrier_id(
@@ -377,6 +536,7 @@ async def apply_inbound_status(
     repo = CallRepository(session)
     if not await repo.advance(call.id, earlier, values):
         return False
+    await _emit_status(session, account, call, values)
     if values["status"] in TERMINAL:
         if duration == 0:
             # Nothing was said, so no recording will be reported: don't leave it "not ready".

@@ -95,7 +95,7 @@ for _provider in REAL_PROVIDERS:
             200: {
                 "description": "TwiML (Twilio) or Plivo XML (Plivo, Vobiz) telling the carrier "
                 "what to do with the call",
-                "content": {"application/xml": {"schema": {"type": "string"}}},
+                "content": {"text/xml": {"schema": {"type": "string"}}},
             },
             **errors_doc(WebhookRejected),
         },

@@ -260,6 +260,7 @@ async def handle_voice(
             from_number=carrier.inbound_from(params) or "",
             agent_id=number.agent_id or "",
             record=record,
+            account=owner.account,
         )
         if call.id != target.session_id:  # a retried ring: answer as the first time
             target = _Target(provider, owner.account, call.id, call.recording_status is not None)

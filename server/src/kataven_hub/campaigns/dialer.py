@@ -154,9 +154,7 @@ async def _sweep(
         if contact.call_id is None:
             limit = ours_in_doubt if contact.lease_token == token else in_doubt
             if contact.claimed_at is not None and contact.claimed_at < limit:
-                await progress.outcome(
-                    session, contact, campaign, "unknown", now, reason="outcome_unknown", final=True
-                )
+                await _settle_unplaced(session, contact, campaign, now)
             continue
         call = await calls_service.get_or_none(session, contact.call_id)
         if call is None:
@@ -167,6 +165,27 @@ async def _sweep(
             await progress.connected(session, contact, campaign.id, now)
         elif contact.updated_at < silent:
             await _ask_carrier(session, account, call)
+
+
+async def _settle_unplaced(
+    session: TenantSession, contact: CampaignContact, campaign: Campaign, now: datetime
+) -> None:
+    """An attempt whose dial never reported back (its dispatcher died, or the dial failed
+    before it could say). No call recorded for it: the carrier was never asked, so the contact
+    goes back to pending with its attempt given back. A call recorded: the carrier may have it,
+    so the attempt is in doubt and never dialled again."""
+    assert contact.claimed_at is not None
+    if not await calls_service.exists_for_contact(
+        session, campaign.id, contact.id, contact.claimed_at
+    ):
+        claimed = progress.Claimed(contact.id, contact.phone_number, contact.attempts)
+        await progress.not_placed(
+            session, claimed, campaign.id, contact.lease_token, now, "not_dialled"
+        )
+        return
+    await progress.outcome(
+        session, contact, campaign, "unknown", now, reason="outcome_unknown", final=True
+    )
 
 
 async def _ask_carrier(session: TenantSession, account: str, call: Any) -> None:
@@ -223,7 +242,11 @@ async def dial(
             await commit(session)
             return 10.0
         except Exception as exc:
-            if _never_connected(exc):  # no database connection yet: the carrier was not called
+            if _never_connected(exc) or not session.info.get("carrier_asked"):
+                # The carrier was not asked (e.g. no database connection, or one lost before
+                # the call was recorded): the attempt is given back.
+                log.warning("dial of contact %s failed before the carrier was asked: %r",
+                            claimed.contact_id, exc)  # fmt: skip
                 await session.rollback()
                 retry_at = utcnow() + timedelta(seconds=5)
                 await progress.not_placed(

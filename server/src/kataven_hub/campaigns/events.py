@@ -17,10 +17,12 @@ from typing import Any
 
 import orjson
 
+from kataven_hub.campaigns.models import CONTACT_DONE
 from kataven_hub.campaigns.repository import CampaignRepository
 from kataven_hub.core import events as bus_mod
 from kataven_hub.core.db import TenantSession
 from kataven_hub.core.sessions import after_commit
+from kataven_hub.webhooks import outbox as webhooks_outbox
 
 log = logging.getLogger("kataven_hub.campaigns.events")
 
@@ -117,6 +119,7 @@ async def _write(
         for i, (kind, data) in enumerate(items)
     ]
     await repo.add_events(rows)
+    await webhooks_outbox.emit_many(session, account, webhook_events(campaign_id, items))
     publish = rows if len(rows) <= _PUBLISH_EACH_UP_TO else rows[-1:]
     messages = [
         orjson.dumps({"seq": r["seq"], "event": r["event"], "data": r["data"]}) for r in publish
@@ -136,6 +139,33 @@ async def _write(
             log.warning("could not publish campaign events", exc_info=True)
 
     after_commit(session, send)
+
+
+def webhook_events(
+    campaign_id: str, items: list[tuple[str, dict[str, Any]]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The webhook events (`campaign.*`) of these log entries: campaign status changes, and
+    contacts reaching a final status (completed, failed, cancelled)."""
+    out = []
+    for kind, data in items:
+        event = None
+        if kind == "status":
+            event = _WEBHOOK_OF_STATUS.get(data["status"])
+            if data["status"] == "running" and data.get("previous") == "paused":
+                event = "campaign.resumed"
+        elif kind == "contact" and data.get("status") in CONTACT_DONE:
+            event = "campaign.contact_finished"
+        if event is not None:
+            out.append((event, {"campaign_id": campaign_id, **data}))
+    return out
+
+
+_WEBHOOK_OF_STATUS = {
+    "running": "campaign.started",
+    "paused": "campaign.paused",
+    "completed": "campaign.completed",
+    "failed": "campaign.failed",
+}
 
 
 async def wake_dispatchers(account: str, campaign_id: str) -> None:

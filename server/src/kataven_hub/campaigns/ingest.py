@@ -52,6 +52,12 @@ _COPY_COLUMNS = (
 )
 
 
+_PHONE_HINT = (
+    ". Write numbers in E.164, e.g. +14155550100 (a + and the country code), or send the "
+    "`default_region` form field (e.g. US) so national numbers such as (415) 555-0100 are read"
+)
+
+
 class InvalidCsv(InvalidRequest):
     code = "invalid_csv"
     description = "Invalid form / CSV"
@@ -224,6 +230,10 @@ async def ingest(
     if parser.errors:
         shown = "; ".join(e["message"] for e in parser.errors)
         more = " (first 20 shown)" if len(parser.errors) >= MAX_ERRORS else ""
+        if any("phone number" in e["message"] for e in parser.errors):
+            shown += (
+                _PHONE_HINT if default_region is None else f" (default_region {default_region})"
+            )
         raise InvalidCsv(f"Invalid CSV{more}: {shown}", errors=parser.errors)
     if parser.total == 0:
         raise InvalidCsv("Invalid CSV: no contacts (only a header row)")

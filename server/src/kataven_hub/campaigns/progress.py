@@ -10,11 +10,13 @@ are guarded by the contact's own token and attempt number instead (no campaign l
 
 An attempt is recorded (contact `originated`, attempts + 1, committed) before the carrier is
 called. The contact's `call_id` is committed with the carrier's answer (calls.service commits
-the call row itself just before asking the carrier), so an `originated` contact without a
-call_id after `DISPATCH_IN_DOUBT_SECONDS` is one whose carrier request may or may not have gone
-out (a crash, an unexpected error): it is never dialled
-again, it is marked `failed` with reason `outcome_unknown`. A call that exists but went silent
-for `DISPATCH_RECONCILE_AFTER_SECONDS` is looked up at the carrier by its carrier id.
+the call row itself just before asking the carrier). An `originated` contact without a call_id
+after `DISPATCH_IN_DOUBT_SECONDS` (a crash, an unexpected error) is settled by the call rows:
+with no call recorded for the attempt the carrier was never asked, so the contact goes back to
+pending and its attempt is given back; with one, the carrier request may or may not have gone
+out, so it is never dialled again and is marked `failed` with reason `outcome_unknown`. A call
+that exists but went silent for `DISPATCH_RECONCILE_AFTER_SECONDS` is looked up at the carrier
+by its carrier id.
 """
 
 from __future__ import annotations

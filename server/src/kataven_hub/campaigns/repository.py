@@ -28,9 +28,25 @@ class CampaignRepository:
     def is_postgres(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
 
-    async def newest_first(self) -> list[Campaign]:
+    async def newest_first(self, status: str | None = None) -> list[Campaign]:
         stmt = select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())
+        if status is not None:
+            stmt = stmt.where(Campaign.status == status)
         return list(await self.session.scalars(stmt))
+
+    async def counts_of(self, campaign_ids: list[str]) -> dict[str, dict[str, int]]:
+        """Contact counts by status for several campaigns, in one statement."""
+        out: dict[str, dict[str, int]] = {cid: {} for cid in campaign_ids}
+        if not campaign_ids:
+            return out
+        stmt = (
+            select(CampaignContact.campaign_id, CampaignContact.status, func.count())
+            .where(CampaignContact.campaign_id.in_(campaign_ids))
+            .group_by(CampaignContact.campaign_id, CampaignContact.status)
+        )
+        for campaign_id, status, n in (await self.session.execute(stmt)).all():
+            out[campaign_id][status] = int(n)
+        return out
 
     async def get(self, campaign_id: str, *, lock: bool = False) -> Campaign | None:
         stmt = select(Campaign).where(Campaign.id == campaign_id)

@@ -3,14 +3,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from kataven_hub.campaigns import service as campaigns_service
 from kataven_hub.campaigns import stream as campaign_stream
-from kataven_hub.campaigns.models import CONTACT_STATUSES, Campaign
+from kataven_hub.campaigns.models import CONTACT_STATUSES
 from kataven_hub.campaigns.phones import is_region
-from kataven_hub.campaigns.schemas import CampaignList, CampaignRead, ContactList
+from kataven_hub.campaigns.schemas import (
+    CampaignList,
+    CampaignRead,
+    CampaignStatus,
+    ContactList,
+)
 from kataven_hub.core import sse, tenancy
 from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge, errors_doc
@@ -47,9 +52,14 @@ def _scheduled_at(value: str | None) -> datetime | None:
 
 
 @router.get("", response_model=CampaignList)
-async def list_campaigns(principal: PrincipalDep, session: TenantSessionDep) -> dict[str, Any]:
-    """Every campaign of the account, newest first."""
-    return await campaigns_service.list_campaigns(session)
+async def list_campaigns(
+    principal: PrincipalDep,
+    session: TenantSessionDep,
+    status: CampaignStatus | None = Query(default=None, description="Only campaigns in it"),
+) -> dict[str, Any]:
+    """Every campaign of the account, newest first, each with its `progress` (contact counts
+    by status); filter by `status`."""
+    return await campaigns_service.list_campaigns(session, status)
 
 
 @router.post(
@@ -59,6 +69,7 @@ async def list_campaigns(principal: PrincipalDep, session: TenantSessionDep) -> 
 async def create_campaign(
     principal: PrincipalDep,
     session: TenantSessionDep,
+    request: Request,
     name: Annotated[str, Form(description="Campaign name")],
     agent_id: Annotated[str, Form(description="The agent that handles the calls")],
     phone_number_id: Annotated[str, Form(description="The caller-ID number (outbound enabled)")],
@@ -70,13 +81,18 @@ async def create_campaign(
     default_region: Annotated[
         str | None, Form(description="ISO region (e.g. US) for numbers written without +")
     ] = None,
-) -> Campaign:
+) -> CampaignRead:
     """Create a campaign in `draft` from a `multipart/form-data` upload: `contacts` is a CSV
     whose header has a `phone_number` column (E.164, or national numbers with
     `default_region`); every other column is kept as the contact's `custom_fields`. Repeated
     numbers keep their first row (`duplicates_skipped`). Any bad row → 400 naming the first
     20 bad rows, and nothing is stored. Dialling starts with `start`."""
     settings = get_settings()
+    if len((await request.form()).getlist("contacts")) > 1:  # parsed once, cached
+        raise InvalidRequest(
+            "Send one contacts file per campaign",
+            errors=[{"field": "contacts", "message": "more than one file"}],
+        )
     if retry_delay_seconds < settings.CAMPAIGN_MIN_RETRY_DELAY_SECONDS:
         floor = settings.CAMPAIGN_MIN_RETRY_DELAY_SECONDS
         raise InvalidRequest(
@@ -104,15 +120,17 @@ async def create_campaign(
         scheduled_at=_scheduled_at(scheduled_at),
         default_region=region,
     )
-    return await campaigns_service.create(session, principal, body, contacts.file)
+    campaign = await campaigns_service.create(session, principal, body, contacts.file)
+    return await campaigns_service.read(session, campaign)
 
 
 @router.get("/{campaign_id}", response_model=CampaignRead, responses=errors_doc(NotFound))
 async def get_campaign(
     campaign_id: str, principal: PrincipalDep, session: TenantSessionDep
-) -> Campaign:
-    """One campaign with its status and contact totals."""
-    return await campaigns_service.get(session, campaign_id)
+) -> CampaignRead:
+    """One campaign with its status and `progress`: contact counts by status, the same
+    figures as the live stream's snapshot."""
+    return await campaigns_service.read(session, await campaigns_service.get(session, campaign_id))
 
 
 @router.delete("/{campaign_id}", status_code=204, responses=errors_doc(NotFound, Conflict))
@@ -184,22 +202,25 @@ def _action(name: str, doc: str, errors: tuple[type, ...] = (NotFound, Conflict)
 )
 async def start_campaign(
     campaign_id: str, principal: PrincipalDep, control: ControlSessionDep, session: TenantSessionDep
-) -> Campaign:
-    return await campaigns_service.start(session, control, principal.account, campaign_id)
+) -> CampaignRead:
+    campaign = await campaigns_service.start(session, control, principal.account, campaign_id)
+    return await campaigns_service.read(session, campaign)
 
 
 @_action("pause", "running → paused: no new calls; calls in flight finish.")
 async def pause_campaign(
     campaign_id: str, principal: PrincipalDep, session: TenantSessionDep
-) -> Campaign:
-    return await campaigns_service.pause(session, principal.account, campaign_id)
+) -> CampaignRead:
+    campaign = await campaigns_service.pause(session, principal.account, campaign_id)
+    return await campaigns_service.read(session, campaign)
 
 
 @_action("resume", "paused → running, within the concurrency budget (409 otherwise).")
 async def resume_campaign(
     campaign_id: str, principal: PrincipalDep, control: ControlSessionDep, session: TenantSessionDep
-) -> Campaign:
-    return await campaigns_service.resume(session, control, principal.account, campaign_id)
+) -> CampaignRead:
+    campaign = await campaigns_service.resume(session, control, principal.account, campaign_id)
+    return await campaigns_service.read(session, campaign)
 
 
 @_action(
@@ -209,5 +230,6 @@ async def resume_campaign(
 )
 async def stop_campaign(
     campaign_id: str, principal: PrincipalDep, control: ControlSessionDep, session: TenantSessionDep
-) -> Campaign:
-    return await campaigns_service.stop(session, control, principal.account, campaign_id)
+) -> CampaignRead:
+    campaign = await campaigns_service.stop(session, control, principal.account, campaign_id)
+    return await campaigns_service.read(session, campaign)

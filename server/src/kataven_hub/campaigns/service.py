@@ -33,6 +33,7 @@ from kataven_hub.campaigns.models import (
     Campaign,
 )
 from kataven_hub.campaigns.repository import CampaignRepository, IndexRepository
+from kataven_hub.campaigns.schemas import CampaignProgress, CampaignRead, progress_of
 from kataven_hub.core.auth import Principal
 from kataven_hub.core.db import ControlSession, TenantSession, utcnow
 from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound
@@ -123,8 +124,24 @@ async def _check_agent_and_number(session: TenantSession, agent_id: str, number_
         )
 
 
-async def list_campaigns(session: TenantSession) -> dict[str, Any]:
-    return {"campaigns": await CampaignRepository(session).newest_first()}
+async def list_campaigns(session: TenantSession, status: str | None = None) -> dict[str, Any]:
+    campaigns = await CampaignRepository(session).newest_first(status)
+    return {"campaigns": await with_progress(session, campaigns)}
+
+
+async def with_progress(session: TenantSession, campaigns: list[Campaign]) -> list[CampaignRead]:
+    """The campaigns as read, each with its contact counts (the SSE snapshot's figures)."""
+    counts = await CampaignRepository(session).counts_of([c.id for c in campaigns])
+    return [
+        CampaignRead.model_validate(c).model_copy(
+            update={"progress": CampaignProgress(**progress_of(counts[c.id]))}
+        )
+        for c in campaigns
+    ]
+
+
+async def read(session: TenantSession, campaign: Campaign) -> CampaignRead:
+    return (await with_progress(session, [campaign]))[0]
 
 
 async def get(session: TenantSession, campaign_id: str, *, lock: bool = False) -> Campaign:
@@ -134,7 +151,7 @@ async def get(session: TenantSession, campaign_id: str, *, lock: bool = False) -
         else None
     )
     if campaign is None:
-        raise CampaignNotFound("Campaign not found")
+        raise CampaignNotFound(f"Campaign {campaign_id[:100]!r} not found")
     return campaign
 
 
@@ -147,12 +164,16 @@ async def contacts(
 
 
 # -- lifecycle ----------------------------------------------------------------------------------
+def _refused(campaign: Campaign, verb: str, allowed: str) -> str:
+    return f"Campaign cannot be {verb}: it is {campaign.status} (only when {allowed})"
+
+
 async def start(
     session: TenantSession, control: ControlSession, account: str, campaign_id: str
 ) -> Campaign:
     campaign = await get(session, campaign_id, lock=True)
     if campaign.status not in (DRAFT, PAUSED):
-        raise BadTransition("Campaign cannot be started in its current state")
+        raise BadTransition(_refused(campaign, "started", "draft or paused"))
     now = utcnow()
     if campaign.status == DRAFT and campaign.scheduled_at and campaign.scheduled_at > now:
         await _move(session, account, campaign, SCHEDULED, now)
@@ -166,7 +187,7 @@ async def resume(
 ) -> Campaign:
     campaign = await get(session, campaign_id, lock=True)
     if campaign.status != PAUSED:
-        raise BadTransition("Campaign cannot be resumed in its current state")
+        raise BadTransition(_refused(campaign, "resumed", "paused"))
     return await _run(session, control, account, campaign, utcnow())
 
 
@@ -201,7 +222,7 @@ async def check_budget(
 async def pause(session: TenantSession, account: str, campaign_id: str) -> Campaign:
     campaign = await get(session, campaign_id, lock=True)
     if campaign.status != RUNNING:
-        raise BadTransition("Campaign cannot be paused in its current state")
+        raise BadTransition(_refused(campaign, "paused", "running"))
     await _move(session, account, campaign, PAUSED, utcnow())
     return campaign
 
@@ -211,7 +232,7 @@ async def stop(
 ) -> Campaign:
     campaign = await get(session, campaign_id, lock=True)
     if campaign.status in CAMPAIGN_TERMINAL:
-        raise BadTransition("Campaign cannot be stopped in its current state")
+        raise BadTransition(_refused(campaign, "stopped", "draft, scheduled, running or paused"))
     now = utcnow()
     campaign.stopped_at = now
     campaign.completed_at = now

@@ -10,10 +10,16 @@ Replay: subscribe first, then read the log after `Last-Event-ID`, then go live; 
 at or below the last number sent are skipped, and a jump in numbers re-reads the log, so a
 reconnecting client gets every later event exactly once. No database session is held while
 streaming: each read opens a short session of its own.
+
+Without the bus (Redis unreachable when the stream starts, or lost while it runs) the stream
+goes on from the event log alone, read every second: the same events, a little later.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,14 +28,16 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.campaigns.events import channel, iso
-from kataven_hub.campaigns.models import CAMPAIGN_TERMINAL, CONTACT_DONE, IN_FLIGHT, RUNNING
+from kataven_hub.campaigns.models import CAMPAIGN_TERMINAL, RUNNING
 from kataven_hub.campaigns.repository import CampaignRepository
+from kataven_hub.campaigns.schemas import progress_of
 from kataven_hub.core import events as bus_mod
 from kataven_hub.core import sse
 from kataven_hub.core.db import TenantSession, new_session, utcnow
 from kataven_hub.core.settings import get_settings
 
 _PAGE = 500
+log = logging.getLogger("kataven_hub.campaigns.stream")
 
 
 class _State:
@@ -39,12 +47,47 @@ class _State:
         self.ended = False
 
 
+_POLL_SECONDS = 1.0
+_POLL: tuple[str, bytes] = ("", b"")  # "read the log": the bus is unavailable
+
+
+class _Live:
+    """The campaign's bus subscription, or polling of the event log once the bus fails."""
+
+    def __init__(self, sub: bus_mod.Subscription | None) -> None:
+        self.sub = sub
+
+    async def get(self, timeout: float) -> tuple[str, bytes] | None:  # noqa: ASYNC109 (a poll)
+        if self.sub is not None:
+            try:
+                return await self.sub.get(timeout=timeout)
+            except Exception:
+                log.warning("campaign event bus lost; streaming from the event log")
+                self.sub = None
+        await asyncio.sleep(min(timeout, _POLL_SECONDS))
+        return _POLL
+
+
+@contextlib.asynccontextmanager
+async def _live(account: str, campaign_id: str) -> AsyncIterator[_Live]:
+    async with contextlib.AsyncExitStack() as stack:
+        sub: bus_mod.Subscription | None
+        try:
+            sub = await stack.enter_async_context(
+                bus_mod.bus().subscribe(channel(account, campaign_id))
+            )
+        except Exception:
+            log.warning("campaign event bus unavailable; streaming from the event log")
+            sub = None
+        yield _Live(sub)
+
+
 async def stream(
     engine: AsyncEngine, account: str, campaign_id: str, after: int
 ) -> AsyncIterator[bytes]:
     s = get_settings()
     state = _State(after)
-    async with bus_mod.bus().subscribe(channel(account, campaign_id)) as sub:
+    async with _live(account, campaign_id) as sub:
         async for chunk in _catch_up(engine, campaign_id, state):
             yield chunk
         if state.ended:
@@ -74,6 +117,12 @@ async def stream(
                 wait = min(wait, next_snapshot - now)
             message = await sub.get(timeout=max(0.05, min(wait, 1.0)))
             if message is None:
+                continue
+            if message is _POLL:
+                async for chunk in _catch_up(engine, campaign_id, state):
+                    yield chunk
+                if state.ended:
+                    return
                 continue
             item = orjson.loads(message[1])
             seq = int(item["seq"])
@@ -126,16 +175,10 @@ async def _snapshot(engine: AsyncEngine, campaign_id: str, state: _State) -> dic
         if campaign is None:
             return None
         counts = await repo.counts(campaign_id)
-    total = sum(counts.values())
-    done = sum(counts.get(k, 0) for k in CONTACT_DONE)
     return {
         "campaign_id": campaign_id,
         "status": campaign.status,
-        "counts": counts,
-        "in_flight": sum(counts.get(k, 0) for k in IN_FLIGHT),
-        "total": total,
-        "done": done,
-        "progress": round(done / total, 4) if total else 1.0,
+        **progress_of(counts),
         "event_seq": campaign.event_seq,
         "at": iso(utcnow()),
     }

@@ -234,7 +234,7 @@ class PlivoCarrier:
         return "completed" if params.get("RecordUrl") or params.get("RecordingID") else None
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
-        return plivo_xml(reply), "application/xml"
+        return plivo_xml(reply), "text/xml"
 
 
 _TERMINALS = ("completed", "busy", "no_answer", "failed", "canceled")

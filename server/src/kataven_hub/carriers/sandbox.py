@@ -45,6 +45,29 @@ _recordings: OrderedDict[str, bytes] = OrderedDict()
 _KEEP = 1000
 
 
+class _Live:
+    """A simulated call not over yet, and how to report on it."""
+
+    def __init__(
+        self, creds: dict[str, str], call_id: str, urls: CallbackUrls, from_: str, to: str
+    ) -> None:
+        self.creds, self.call_id, self.urls = creds, call_id, urls
+        self.base = {"CallSid": call_id, "From": from_, "To": to, "Direction": "outbound-api"}
+        self.answered_at: float | None = None
+
+    async def report(self, status: str, **extra: str) -> None:
+        params = {**self.base, "CallStatus": status, **extra}
+        _remember(_calls, self.call_id, CarrierCall(self.call_id, status))  # type: ignore[arg-type]
+        signature = twilio_signature(self.creds["auth_token"], self.urls.status_url, params)
+        if _deliver is not None:
+            await _deliver(
+                "sandbox", self.urls.status_url, params, {"x-sandbox-signature": signature}
+            )
+
+
+_live: dict[str, _Live] = {}
+
+
 def configure(deliver: Deliver) -> None:
     """Register the webhook handler: deliver(provider, url, params, headers)."""
     global _deliver
@@ -94,7 +117,8 @@ class SandboxCarrier:
         call_id = "SB" + secrets.token_hex(16)
         _remember(_calls, call_id, CarrierCall(call_id, "queued"))  # type: ignore[arg-type]
         task = asyncio.create_task(
-            self._simulate(dict(credentials), call_id, urls, from_number, to_number, record)
+            self._simulate(dict(credentials), call_id, urls, from_number, to_number, record),
+            name=f"sandbox:{call_id}",
         )
         _tasks.add(task)
         task.add_done_callback(_tasks.discard)
@@ -110,45 +134,52 @@ class SandboxCarrier:
         record: bool,
     ) -> None:
         settings = get_settings()
-        base = {
-            "CallSid": call_id,
-            "From": from_number,
-            "To": to_number,
-            "Direction": "outbound-api",
-        }
-
-        async def report(status: str, **extra: str) -> None:
-            params = {**base, "CallStatus": status, **extra}
-            _remember(_calls, call_id, CarrierCall(call_id, status))  # type: ignore[arg-type]
-            signature = twilio_signature(creds["auth_token"], urls.status_url, params)
-            if _deliver is not None:
-                await _deliver(
-                    "sandbox", urls.status_url, params, {"x-sandbox-signature": signature}
-                )
-
+        live = _Live(creds, call_id, urls, from_number, to_number)
+        _live[call_id] = live
         try:
-            await report("ringing")
+            await live.report("ringing")
             await asyncio.sleep(settings.SANDBOX_RING_SECONDS)
             weights = settings.SANDBOX_OUTCOME_WEIGHTS
             outcome = random.choices(list(weights), weights=list(weights.values()))[0]
             if outcome != "completed":
-                await report(outcome.replace("_", "-"))
+                _live.pop(call_id, None)
+                await live.report(outcome.replace("_", "-"))
                 return
-            await report("in-progress")
+            live.answered_at = asyncio.get_running_loop().time()
+            await live.report("in-progress")
             low, high = settings.SANDBOX_TALK_SECONDS
             talk = random.uniform(low, high)
             await asyncio.sleep(talk)
+            _live.pop(call_id, None)
             seconds = max(1, round(talk))
             if record:
                 _remember(_recordings, call_id, wav_tone(min(seconds, 3)))  # type: ignore[arg-type]
-            await report("completed", CallDuration=str(seconds))
+            await live.report("completed", CallDuration=str(seconds))
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("sandbox call simulation failed")
+        finally:
+            if _live.get(call_id) is live:
+                del _live[call_id]
 
     async def hang_up(self, credentials: Mapping[str, str], carrier_call_id: str) -> None:
-        _remember(_calls, carrier_call_id, CarrierCall(carrier_call_id, "canceled"))  # type: ignore[arg-type]
+        """End a simulated call now: an answered call completes (its talk time so far), one
+        still ringing is canceled. Reported like any status, shortly after (as carriers do)."""
+        live = _live.pop(carrier_call_id, None)
+        if live is None:
+            return  # over already (or never ours): nothing to end
+        for task in list(_tasks):
+            if task.get_name() == f"sandbox:{carrier_call_id}":
+                task.cancel()
+        if live.answered_at is None:
+            final = live.report("canceled")
+        else:
+            talked = asyncio.get_running_loop().time() - live.answered_at
+            final = live.report("completed", CallDuration=str(max(1, round(talked))))
+        task = asyncio.create_task(final)
+        _tasks.add(task)
+        task.add_done_callback(_tasks.discard)
 
     async def fetch_call(self, credentials: Mapping[str, str], carrier_call_id: str) -> CarrierCall:
         return _calls.get(carrier_call_id) or CarrierCall(carrier_call_id, "failed")
@@ -192,7 +223,7 @@ class SandboxCarrier:
         return TwilioCarrier().parse_recording(params)
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
-        return twiml(reply), "application/xml"
+        return twiml(reply), "text/xml"
 
 
 async def shutdown() -> None:

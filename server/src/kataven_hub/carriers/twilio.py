@@ -210,4 +210,4 @@ class TwilioCarrier:
         return "absent" if status == "absent" else None
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
-        return twiml(reply), "application/xml"
+        return twiml(reply), "text/xml"

@@ -152,10 +152,18 @@ class KeyCache:
 key_cache = KeyCache()
 
 
-async def key_changed(digest: str) -> None:
-    """Call after a key is revoked, re-enabled, renamed or deleted (after the commit)."""
+async def key_changed(digest: str) -> bool:
+    """Call after a key is revoked, re-enabled, renamed or deleted (after the commit). False
+    when the other processes could not be told (the bus is down): they bypass their key cache
+    while their own feed is lost, and clear it when it is back, so the change still applies
+    to them on their next request."""
     key_cache.evict(digest)
-    await events.bus().publish(_KEY_CHANNEL, digest.encode())
+    try:
+        await events.bus().publish(_KEY_CHANNEL, digest.encode())
+    except Exception:
+        log.warning("key change not announced: the event bus is unavailable")
+        return False
+    return True
 
 
 async def account_removed(account: str) -> None:
@@ -418,7 +426,10 @@ async def _authenticate_jwt(request: Request, token: str) -> Principal:
     claims = await verify_jwt(token)
     account = request.headers.get("x-account-id")
     if not account:
-        raise InvalidRequest("Missing X-Account-ID header")
+        raise InvalidRequest(
+            "Missing X-Account-ID header: a Hub UI token needs `X-Account-ID: <account>` "
+            "(API keys name their account themselves)"
+        )
     _check_account_name(account)
     assert _member_lookup is not None
     membership = await _member_lookup(claims, account)
@@ -448,7 +459,10 @@ def bearer_token(request: Request) -> str | None:
 async def authenticate(request: Request) -> Principal:
     token = bearer_token(request)
     if token is None:
-        raise Unauthorized("Missing or invalid Authorization header")
+        raise Unauthorized(
+            "Missing or invalid Authorization header: send `Authorization: Bearer sk_live_…` "
+            "(an API key), or `Bearer <Hub UI token>` with `X-Account-ID: <account>`"
+        )
     settings = get_settings()
     if token.startswith(API_KEY_PREFIX):
         principal = await _authenticate_key(request, token, settings)
@@ -472,7 +486,11 @@ async def admit(request: Request, principal: Principal) -> None:
 def require_hub_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     """Hub-UI-only routes: a signed-in owner or admin, never an API key."""
     if principal.is_api_key:
-        raise Forbidden("Requires Hub UI auth")
+        raise Forbidden(
+            "Requires Hub UI auth: API keys cannot do this. Sign in as an account owner or "
+            "admin (POST /api/login in development, or your identity provider) and send that "
+            "token as `Authorization: Bearer <token>` with `X-Account-ID: <account>`"
+        )
     if principal.role not in ADMIN_ROLES:
         raise Forbidden("Requires the owner or admin role")
     return principal

@@ -16,8 +16,9 @@ Window kinds:
 - `slots`: named holders (a call's session id, the `member` of `acquire`), each taken with the
   time it was taken; `keep()` marks a holder as confirmed, `drop()` gives its slot back (twice
   is harmless), and `unkept()` lists holders never confirmed, so a caller that crashed between
-  taking a slot and confirming it can be found and its slot reclaimed. The set expires after
-  `seconds` without change.
+  taking a slot and confirming it can be found and its slot reclaimed, and `kept()` lists the
+  confirmed ones (checked against the database when a release may have been lost). The set
+  expires after `seconds` without change.
 A limit of 0 blocks the dimension. `cost=0` only checks (e.g. "minutes used today < budget").
 """
 
@@ -57,11 +58,12 @@ class Denied:
 class Counters(Protocol):
     async def acquire(
         self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
-        require: str | None = None,
+        require: str | None = None, usage: list[int] | None = None,
     ) -> Denied | None:  # fmt: skip
         """Admit (and count in every window) or deny without counting anything. `member`
         names the holder in `slots` windows; with `require`, raise MarkMissing (counting
-        nothing) unless that marker is set (see `mark`)."""
+        nothing) unless that marker is set (see `mark`). When admitted and `usage` is given,
+        it receives each window's level after counting (e.g. for RateLimit headers)."""
         ...
 
     async def keep(self, scope: str, name: str, member: str, idle_seconds: int) -> None:
@@ -74,6 +76,10 @@ class Counters(Protocol):
 
     async def unkept(self, scope: str, name: str, taken_before: float) -> list[str]:
         """Holders of a `slots` window taken before `taken_before` and never confirmed."""
+        ...
+
+    async def kept(self, scope: str, name: str) -> list[str]:
+        """Holders of a `slots` window that were confirmed."""
         ...
 
     async def set_slots(
@@ -106,6 +112,11 @@ class Counters(Protocol):
 def _fixed_slot(window: Window, now: float) -> tuple[int, int]:
     index = int(now // window.seconds)
     return index, max(1, math.ceil((index + 1) * window.seconds - now))
+
+
+def seconds_left(window: Window, now: float | None = None) -> int:
+    """Whole seconds until a fixed window turns over (at least 1)."""
+    return _fixed_slot(window, time.time() if now is None else now)[1]
 
 
 class LocalCounters:
@@ -148,7 +159,7 @@ class LocalCounters:
 
     async def acquire(
         self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
-        require: str | None = None,
+        require: str | None = None, usage: list[int] | None = None,
     ) -> Denied | None:  # fmt: skip
         if require is not None and (scope, require) not in self._marks:
             raise MarkMissing(require)
@@ -176,14 +187,20 @@ class LocalCounters:
         for w in windows:
             if w.kind == "fixed":
                 self._count_fixed(scope, w, now, w.cost)
+                level = self._fixed[(scope, w.name, _fixed_slot(w, now)[0])]
             elif w.kind == "sliding":
                 self._sliding[(scope, w.name)].extend([now] * w.cost)
+                level = len(self._sliding[(scope, w.name)])
             elif w.kind == "slots":
+                holders = self._holders(scope, w.name, w.seconds, now)
                 if w.cost > 0:
-                    self._holders(scope, w.name, w.seconds, now)[member] = now
+                    holders[member] = now
+                level = len(holders)
             else:
-                level = self._gauge(scope, w.name, w.seconds, now)
-                self._gauges[(scope, w.name)] = (level + w.cost, now)
+                level = self._gauge(scope, w.name, w.seconds, now) + w.cost
+                self._gauges[(scope, w.name)] = (level, now)
+            if usage is not None:
+                usage.append(level)
         return None
 
     async def release(
@@ -204,6 +221,10 @@ class LocalCounters:
     async def unkept(self, scope: str, name: str, taken_before: float) -> list[str]:
         holders = self._slots.get((scope, name), ({}, 0.0))[0]
         return [m for m, taken in holders.items() if taken <= taken_before]
+
+    async def kept(self, scope: str, name: str) -> list[str]:
+        holders = self._slots.get((scope, name), ({}, 0.0))[0]
+        return [m for m, taken in holders.items() if taken == math.inf]
 
     async def set_slots(
         self, scope: str, name: str, members: dict[str, float | None], idle_seconds: int
@@ -240,7 +261,8 @@ class LocalCounters:
 
 # KEYS[i]: the key of window i, then optionally a marker that must exist. ARGV: now (seconds,
 # float), a unique member, then per window: kind, limit, seconds, cost, fixed-window retry.
-# Returns 0, -1 (the marker is missing; nothing counted), or {index (1-based), retry_after}.
+# Returns {0, level of each window after counting} when admitted, -1 (the marker is missing;
+# nothing counted), or {index (1-based), retry_after} when denied.
 _ACQUIRE = """
 local now = tonumber(ARGV[1])
 local member = ARGV[2]
@@ -291,7 +313,16 @@ for i = 1, n do
     end
   end
 end
-return 0
+local levels = {0}
+for i = 1, n do
+  local kind = ARGV[2 + (i - 1) * 5 + 1]
+  if kind == 'slots' or kind == 'sliding' then
+    levels[i + 1] = redis.call('ZCARD', KEYS[i])
+  else
+    levels[i + 1] = tonumber(redis.call('GET', KEYS[i]) or '0')
+  end
+end
+return levels
 """
 
 _RELEASE = """
@@ -317,7 +348,7 @@ class RedisCounters:
 
     async def acquire(
         self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
-        require: str | None = None,
+        require: str | None = None, usage: list[int] | None = None,
     ) -> Denied | None:  # fmt: skip
         now = time.time() if now is None else now
         args: list[str | int | float] = [repr(now), member or uuid.uuid4().hex]
@@ -328,10 +359,12 @@ class RedisCounters:
         if require is not None:
             keys.append(redis_mod.key(scope, "mark", require))
         result = await self._acquire(keys=keys, args=args)
-        if result == 0:
-            return None
         if result == -1:
             raise MarkMissing(require)
+        if int(result[0]) == 0:
+            if usage is not None:
+                usage.extend(int(level) for level in result[1:])
+            return None
         index, retry = int(result[0]), int(result[1])
         return Denied(windows[index - 1], max(1, retry))
 
@@ -358,6 +391,11 @@ class RedisCounters:
     async def unkept(self, scope: str, name: str, taken_before: float) -> list[str]:
         key = redis_mod.key(scope, "ctr", name)
         members = await self._redis.zrangebyscore(key, "-inf", repr(taken_before))
+        return [m.decode() if isinstance(m, bytes) else str(m) for m in members]
+
+    async def kept(self, scope: str, name: str) -> list[str]:
+        key = redis_mod.key(scope, "ctr", name)
+        members = await self._redis.zrangebyscore(key, "+inf", "+inf")
         return [m.decode() if isinstance(m, bytes) else str(m) for m in members]
 
     async def set_slots(

@@ -6,7 +6,7 @@ account). Dialect-specific choices live here and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, NewType
@@ -77,20 +77,41 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> AsyncEngine:
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pool_timeout: float = 30.0,
+    connect: Callable[..., Awaitable[Any]] | None = None,
+) -> AsyncEngine:
+    """An engine on SQLite or PostgreSQL. On PostgreSQL a pooled connection is pinged when it is
+    checked out (one round trip): one the server closed (a restart, `pg_terminate_backend`, an
+    idle timeout) is replaced instead of failing the request that drew it. `connect` opens new
+    driver connections in place of `asyncpg.connect`, with the same arguments (those of the
+    URL included); the tenant connection budget goes through it."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
+    connect_args: dict[str, Any] = {"server_settings": {"application_name": APPLICATION_NAME}}
+    if connect is not None:
+        # The asyncpg dialect's hook for its connect function (what `async_creator` uses),
+        # given the URL's connection arguments unlike `async_creator` itself.
+        connect_args["async_creator_fn"] = connect
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=False,
+        pool_timeout=pool_timeout,
+        pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"server_settings": {"application_name": "kataven-hub"}},
+        connect_args=connect_args,
     )
+
+
+APPLICATION_NAME = "kataven-hub"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -14,7 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -171,10 +172,21 @@ def _clean_loc(loc: tuple[Any, ...]) -> str:
 def validation_errors(errors: Any) -> list[dict[str, Any]]:
     out = []
     for err in errors:
+        loc = tuple(err.get("loc", ()))
+        ctx = err.get("ctx") or {}
+        if err.get("type") == "unknown_field" and ctx.get("fields"):
+            # One error per unknown field, at its own location (core.schemas.RequestModel).
+            parent = [p for p in loc if p not in ("body", "query", "path", "header")]
+            for name, message in zip(ctx["fields"], ctx["messages"], strict=False):
+                field = ".".join(str(p) for p in [*parent, name])
+                out.append({"field": field, "message": str(message)[:200], "unknown": True})
+            continue
         msg = str(err.get("msg", "invalid"))
         if err.get("type") == "json_invalid":
             msg = "Malformed JSON"
-        out.append({"field": _clean_loc(tuple(err.get("loc", ()))), "message": msg[:200]})
+        elif err.get("type") == "extra_forbidden":
+            msg = f"unknown field {str(loc[-1])!r}" if loc else "unknown field"
+        out.append({"field": _clean_loc(loc), "message": msg[:200]})
     return out[:20]
 
 
@@ -184,7 +196,11 @@ def _render_validation(request: Request, exc: Exception) -> Response:
     if any(e["message"] == "Malformed JSON" for e in errors):
         detail = "Malformed JSON body"
     else:
-        detail = "Invalid request: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        # An unknown field's message names it already ("unknown field 'model'; did you mean…").
+        detail = "Invalid request: " + "; ".join(
+            e["message"] if e.pop("unknown", False) else f"{e['field']}: {e['message']}"
+            for e in errors
+        )
     return render(request, 400, "invalid_request", "Invalid request", detail[:1000], None, errors)
 
 
@@ -204,6 +220,11 @@ def _render_http(request: Request, exc: Exception) -> Response:
     code, title = _HTTP_CODES.get(exc.status_code, ("error", "Error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
     headers = dict(exc.headers or {})
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = (
+            f"No such route: {request.method} {request.url.path} (the API's routes are listed "
+            "at /docs and /openapi.json)"
+        )
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request))
     return render(request, exc.status_code, code, title, detail, headers)
@@ -244,9 +265,54 @@ def _render_integrity(request: Request, exc: Exception) -> Response:
     )
 
 
+# Failures to reach the database (the server closed the connection, refused a new one, or no
+# pooled connection was free in time) are not the request's fault: 503, retry shortly. A write
+# that failed this way was rolled back (its transaction died with the connection).
+_UNAVAILABLE_SQLSTATES = frozenset({"53300", "57P01", "57P02", "57P03", "08000", "08003", "08006"})
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached (as opposed to a bad statement or a constraint)."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        exc = exc.orig if exc.orig is not None else exc
+    sqlstate = getattr(exc, "sqlstate", None)
+    if sqlstate in _UNAVAILABLE_SQLSTATES:
+        return True
+    name = type(exc).__name__
+    return name in {"ConnectionDoesNotExistError", "InterfaceError", "InternalClientError"} or (
+        isinstance(exc, OSError | ConnectionError)
+    )
+
+
+def _render_database(request: Request, exc: Exception) -> Response:
+    if not database_unavailable(exc):
+        return _render_unexpected(request, exc)
+    log.warning("database unavailable, answered 503: %s", type(exc).__name__)
+    return render(
+        request,
+        503,
+        "database_unavailable",
+        "Service unavailable",
+        "The database is not reachable right now; retry shortly",
+        {"Retry-After": "1"},
+    )
+
+
 def _render_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     return render(request, 500, "internal_error", "Internal error", "Internal server error")
+
+
+def render_unexpected(request: Request, exc: Exception) -> Response:
+    """The answer to an exception no handler took: 503 when the database is unreachable, else
+    a plain 500 (logged with its traceback)."""
+    if database_unavailable(exc):
+        return _render_database(request, exc)
+    return _render_unexpected(request, exc)
 
 
 def install(app: FastAPI) -> None:
@@ -254,6 +320,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _render_validation)
     app.add_exception_handler(StarletteHTTPException, _render_http)
     app.add_exception_handler(IntegrityError, _render_integrity)
+    app.add_exception_handler(DBAPIError, _render_database)
+    app.add_exception_handler(PoolTimeout, _render_database)
     app.add_exception_handler(Exception, _render_unexpected)
 
 

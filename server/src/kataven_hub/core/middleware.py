@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,6 +21,15 @@ def at_response_end(request: HTTPConnection, action: Callable[[], Awaitable[Any]
     """Run `action` when this request is over: its response sent (a stream included), the
     client gone or the handler failed. Used to give back a concurrency slot."""
     request.scope.setdefault("state", {}).setdefault(_FINALIZERS, []).append(action)
+
+
+_RESPONSE_HEADERS = "kataven.response_headers"
+
+
+def set_response_headers(request: HTTPConnection, headers: dict[str, str]) -> None:
+    """Headers added to this request's response, whatever builds it (a handler, an error
+    handler, a stream): e.g. the RateLimit-* headers of an authenticated request."""
+    request.scope.setdefault("state", {}).setdefault(_RESPONSE_HEADERS, {}).update(headers)
 
 
 async def _run_finalizers(scope: Scope) -> None:
@@ -90,7 +100,7 @@ class RequestContext:
         max_body = self.upload_limits.get((scope["method"], scope["path"]), self.max_body_bytes)
         length = _content_length(scope)
         if length is not None and length > max_body:
-            await _too_large(send, header)
+            await _too_large(send, header, _accepts_json(scope))
             _log(scope, 413, started, request_id)
             return
 
@@ -105,18 +115,44 @@ class RequestContext:
                     raise _BodyTooLarge
             return message
 
+        started_response = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message = {**message, "headers": [*message.get("headers", []), header]}
+                started_response = True
+                extra = [header]
+                added = scope.get("state", {}).get(_RESPONSE_HEADERS)
+                if added:
+                    present = {name.lower() for name, _ in message.get("headers", [])}
+                    extra += [
+                        (name.lower().encode(), value.encode())
+                        for name, value in added.items()
+                        if name.lower().encode() not in present
+                    ]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         try:
             await self.app(scope, limited_receive, send_with_id)
         except _BodyTooLarge:
             status = 413
-            await _too_large(send, header)
+            await _too_large(send, header, _accepts_json(scope))
+        except Exception as exc:
+            # Answered here rather than re-raised: the server would close the client's
+            # keep-alive connection for an exception that escapes the application.
+            if started_response:
+                log.exception("error after the response started", exc_info=exc)
+            else:
+                from starlette.requests import Request
+
+                from kataven_hub.core.errors import render_unexpected
+
+                response = render_unexpected(Request(scope), exc)
+                status = response.status_code
+                response.headers.append("x-request-id", request_id)
+                await response(scope, receive, send)
         finally:
             await _run_finalizers(scope)
             _log(scope, status, started, request_id)
@@ -126,15 +162,37 @@ class _BodyTooLarge(Exception):
     pass
 
 
-async def _too_large(send: Send, header: tuple[bytes, bytes]) -> None:
+def _accepts_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            return b"application/json" in value or b"application/problem+json" in value
+    return False
+
+
+async def _too_large(send: Send, header: tuple[bytes, bytes], as_json: bool = False) -> None:
+    """413, in the error format the client asked for (see core/errors.py)."""
+    if as_json:
+        body = orjson.dumps(
+            {
+                "type": "https://docs.kataven.ai/errors/payload_too_large",
+                "title": "Payload too large",
+                "status": 413,
+                "detail": "Request body too large",
+                "code": "payload_too_large",
+                "request_id": header[1].decode(),
+            }
+        )
+        content_type = b"application/problem+json"
+    else:
+        body, content_type = b"Request body too large", b"text/plain; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
             "status": 413,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8"), header],
+            "headers": [(b"content-type", content_type), header],
         }
     )
-    await send({"type": "http.response.body", "body": b"Request body too large"})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _request_id(scope: Scope) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError
 
 from kataven_hub.core.settings import get_settings
 
@@ -17,14 +20,18 @@ def client() -> Redis | None:
         return None
     if _client is None:
         # A blocking pool: a burst of requests waits briefly for a connection instead of
-        # failing (the default pool raises once its 100 connections are in use).
+        # failing (the default pool raises once its 100 connections are in use). A command on
+        # a connection the server closed (a Redis restart or failover) is sent once more on a
+        # new connection; an idle connection is checked before use.
         pool = BlockingConnectionPool.from_url(
             url,
             max_connections=get_settings().REDIS_MAX_CONNECTIONS,
             timeout=5,
             socket_timeout=2,
             socket_connect_timeout=2,
-            health_check_interval=15,
+            health_check_interval=5,
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[ConnectionError],
         )
         _client = Redis(connection_pool=pool)
     return _client

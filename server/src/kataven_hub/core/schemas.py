@@ -6,9 +6,11 @@ strings, NUL bytes that PostgreSQL refuses, deep or huge objects) is a 400 at th
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Self
 
@@ -23,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import TypeAliasType
 
 MAX_JSON_BYTES = 64 * 1024
@@ -58,7 +60,7 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-class _Documented:
+class Documented:
     """Puts a pattern in the JSON schema only: validation stays with the validators, whose
     messages say what is wrong ("must not contain NUL characters")."""
 
@@ -85,7 +87,7 @@ def Text(max_length: int, min_length: int = 0) -> Any:
         str,
         StringConstraints(min_length=min_length, max_length=max_length),
         AfterValidator(_no_nul),
-        _Documented(_NO_NUL),
+        Documented(_NO_NUL),
     ]
 
 
@@ -93,14 +95,14 @@ Name = Annotated[
     str,
     StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
     AfterValidator(_no_nul),
-    _Documented(_NOT_BLANK),
+    Documented(_NOT_BLANK),
 ]
 SnakeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,99}$")]
 Tag = Annotated[
     str,
     StringConstraints(min_length=1, max_length=50),
     AfterValidator(_no_nul),
-    _Documented(_NO_NUL),
+    Documented(_NO_NUL),
 ]
 Tags = Annotated[list[Tag], Field(max_length=50)]  # tools, playbooks and FAQs
 # JSON values as the schema documents them: any JSON, no NUL in any string or key (PostgreSQL
@@ -126,10 +128,94 @@ def snake_case(text: str, max_length: int = 100) -> str:
     return snake[:max_length].rstrip("_")
 
 
-class RequestModel(BaseModel):
-    """Request bodies: strict types (no "1" for 1), unknown and server-set fields ignored."""
+# Set by the server on every resource; a body that echoes them back (a read, edited and sent
+# again, as the docs' examples do) is accepted and they are dropped (spec 00 §9).
+SERVER_SET_FIELDS = frozenset({"id", "created_at", "updated_at", "created_by"})
 
-    model_config = ConfigDict(strict=True, extra="ignore")
+
+def _input_names(model: type[BaseModel]) -> dict[str, str]:
+    """The names a body may use for each field (its alias when it has one) → the field name."""
+    names: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        alias = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
+        names[alias or name] = name
+    return names
+
+
+def suggest(unknown: str, known: Iterable[str]) -> str | None:
+    """The known name closest to `unknown` (`model` → `llm_model`), or None."""
+    candidates = sorted(known)
+    close = difflib.get_close_matches(unknown.lower(), candidates, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    contains = [c for c in candidates if unknown.lower() in c or (len(c) > 2 and c in unknown)]
+    return contains[0] if len(contains) == 1 else None
+
+
+def unknown_message(kind: str, name: str, known: Iterable[str]) -> str:
+    """`unknown field 'model'; did you mean 'llm_model'?`"""
+    hint = suggest(name, known)
+    message = f"unknown {kind} {name!r}"
+    return f"{message}; did you mean {hint!r}?" if hint else message
+
+
+class RequestModel(BaseModel):
+    """Request bodies: strict types (no "1" for 1), and nothing sent is silently ignored: a
+    field the operation does not know is a 400 naming it (with the closest known name), except
+    the read-only fields of the resource's read schema (`id`, `created_at`, …), which are
+    dropped so that a resource read, edited and sent back is accepted.
+
+    The read schema is the operation's response model, found when the app is built
+    (`core.strictness.register_read_schemas`); `read_schema` names it where the operation
+    answers without a body (204)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    read_schema: ClassVar[type[BaseModel] | None] = None
+    read_schema_echo: ClassVar[bool] = True
+    # Filled from every operation that takes this body: the read schema's field names.
+    read_only_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_unknown_fields(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        names = _input_names(cls)
+        unknown = [key for key in data if key not in names]
+        if not unknown:
+            return data
+        tolerated = SERVER_SET_FIELDS | cls.read_only_fields
+        refused = [key for key in unknown if key not in tolerated]
+        if refused:
+            messages = [unknown_message("field", str(key), names) for key in refused]
+            raise PydanticCustomError(
+                "unknown_field",
+                "; ".join(messages),
+                {"fields": [str(key) for key in refused], "messages": messages},
+            )
+        return {key: value for key, value in data.items() if key in names}
+
+
+def _read_names(model: type[BaseModel]) -> frozenset[str]:
+    """The names a read schema shows on the wire (a field's serialisation alias, if any)."""
+    names = {
+        info.serialization_alias or info.alias or name for name, info in model.model_fields.items()
+    }
+    return frozenset(names | set(model.model_computed_fields))
+
+
+def add_read_only_fields(body: type[RequestModel], read: type[BaseModel]) -> None:
+    """Tolerate `read`'s fields in `body` when `read` is the body's own resource: every field
+    the body takes is a field of `read` (a create or update of that resource), and the body
+    does not opt out (`read_schema_echo = False`: an install that happens to return an agent
+    must not swallow agent fields). Called for every operation when the app is built."""
+    names = set(_input_names(body))
+    read_names = _read_names(read)
+    if not body.read_schema_echo or not names <= read_names:
+        return
+    extra = read_names - names
+    if not extra <= body.read_only_fields:
+        body.read_only_fields = body.read_only_fields | extra
 
 
 def _omittable_not_null(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -151,7 +237,7 @@ class UpdateModel(RequestModel):
     fields named in `nullable`, and the OpenAPI schema says so."""
 
     nullable: ClassVar[frozenset[str]] = frozenset()
-    model_config = ConfigDict(strict=True, extra="ignore", json_schema_extra=_omittable_not_null)
+    model_config = ConfigDict(strict=True, extra="forbid", json_schema_extra=_omittable_not_null)
 
     @model_validator(mode="after")
     def _refuse_nulls(self) -> Self:
@@ -170,6 +256,7 @@ class ResponseModel(BaseModel):
 
 
 __all__ = [
+    "Documented",
     "Field",
     "JsonObject",
     "JsonValue",
@@ -180,5 +267,8 @@ __all__ = [
     "Text",
     "Timestamp",
     "UpdateModel",
+    "add_read_only_fields",
     "snake_case",
+    "suggest",
+    "unknown_message",
 ]

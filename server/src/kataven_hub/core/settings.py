@@ -141,6 +141,49 @@ class Settings(BaseSettings):
         default_factory=lambda: ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-sonnet-4-6"]
     )
 
+    # Behaviour under faults. Tenant pools share one budget of PostgreSQL connections per
+    # process (the control database has its own pool beside it); a tenant pool idle this long
+    # is closed; a request that cannot get a connection within DB_CONNECT_WAIT_SECONDS gets
+    # 503 with Retry-After.
+    DB_TENANT_CONNECTIONS_MAX: int = 40
+    DB_TENANT_POOL_IDLE_SECONDS: float = 60.0
+    DB_CONNECT_WAIT_SECONDS: float = 5.0
+    # Confirmed call slots are checked against the calls table (calls in flight) when the
+    # concurrent cap refuses a call, at most this often per account: a slot whose release was
+    # lost (Redis restarted) comes back.
+    CALL_SLOT_RECONCILE_SECONDS: float = 5.0
+    # Failed sign-ins (POST /api/login) per account and per caller IP: past the first limit the
+    # caller waits out a short window, past the second a longer one (429 with Retry-After).
+    LOGIN_FAILURES_PER_ACCOUNT: tuple[int, int] = (5, 20)  # per minute, per hour
+    LOGIN_FAILURES_PER_IP: tuple[int, int] = (20, 100)  # per minute, per hour
+
+    # Newcomer experience. Logs: `auto` is readable lines on a terminal and JSON otherwise
+    # (always JSON in production); `text` or `json` force one.
+    LOG_FORMAT: Literal["auto", "text", "json"] = "auto"
+
+    # Event webhooks (webhooks/): delivery worker, retries, destination checks.
+    WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS: bool | None = None  # default: on outside production
+    WEBHOOKS_ALLOW_HTTP: bool | None = None  # plain http:// URLs; default: on outside production
+    WEBHOOKS_TIMEOUT_SECONDS: float = 5.0  # connect + send + first byte, per attempt
+    WEBHOOKS_RESPONSE_MAX_BYTES: int = 4096  # of a receiver's answer, read then dropped
+    WEBHOOKS_POLL_SECONDS: float = 1.0  # idle poll; committed events wake the worker sooner
+    WEBHOOKS_LEASE_SECONDS: float = 30.0  # a crashed worker's attempt is retried after this
+    WEBHOOKS_BATCH: int = 50  # deliveries one worker claims per account per step
+    WEBHOOKS_MAX_PARALLEL: int = 20  # requests in flight per worker
+    WEBHOOKS_RETRY_BASE_SECONDS: float = 5.0  # first retry delay; doubles, with jitter
+    WEBHOOKS_RETRY_MAX_SECONDS: float = 3600.0
+    WEBHOOKS_RETRY_WINDOW_SECONDS: float = 86_400.0  # then the delivery is given up
+    WEBHOOKS_DISABLE_AFTER_SECONDS: float = 3 * 86_400.0  # failing this long: endpoint disabled
+    WEBHOOKS_ROTATED_SECRET_SECONDS: float = 86_400.0  # the old secret keeps signing this long
+    WEBHOOKS_WORKER_ENABLED: bool = True  # wherever the dispatcher runs
+
+    # The Hub dashboard (web/): its build directory (default: web/dist of the source tree), and
+    # the public OIDC client it signs in with when OIDC_ISSUER_URL is set (Authorization Code +
+    # PKCE; no client secret).
+    DASHBOARD_DIR: Path | None = None
+    OIDC_DASHBOARD_CLIENT_ID: str | None = None
+    OIDC_DASHBOARD_SCOPES: str = "openid profile email"
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.ENV == "production":
@@ -148,6 +191,16 @@ class Settings(BaseSettings):
             if pepper.lower() in _PLACEHOLDERS or len(pepper) < 16:
                 raise ValueError(
                     "KATAVEN_API_KEY_PEPPER must be set to a real secret in production"
+                )
+            url_secret = (
+                self.RECORDINGS_URL_SECRET.get_secret_value() if self.RECORDINGS_URL_SECRET else ""
+            )
+            if self.RECORDINGS_BACKEND == "local" and (
+                url_secret.lower() in _PLACEHOLDERS or len(url_secret) < 16
+            ):
+                # Every replica must sign and check recording URLs with the same key.
+                raise ValueError(
+                    "KATAVEN_RECORDINGS_URL_SECRET must be set to a real secret in production"
                 )
         return self
 
@@ -184,6 +237,18 @@ class Settings(BaseSettings):
         if self.SANDBOX_CARRIER_ENABLED is None:
             return self.is_development
         return self.SANDBOX_CARRIER_ENABLED
+
+    @property
+    def webhooks_allow_private(self) -> bool:
+        if self.WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS is None:
+            return self.is_development
+        return self.WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS
+
+    @property
+    def webhooks_allow_http(self) -> bool:
+        if self.WEBHOOKS_ALLOW_HTTP is None:
+            return self.is_development
+        return self.WEBHOOKS_ALLOW_HTTP
 
     @property
     def public_base_url(self) -> str:

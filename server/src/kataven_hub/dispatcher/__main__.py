@@ -1,6 +1,7 @@
 """`kataven-hub dispatcher` (or `python -m kataven_hub.dispatcher`): the campaign dispatcher as
-a process of its own, for production (PostgreSQL + Redis; run as many as you like). SIGTERM or
-SIGINT finishes the current step, lets started dials finish and hands the leases back."""
+a process of its own, for production (PostgreSQL + Redis; run as many as you like), with the
+webhook delivery worker beside it. SIGTERM or SIGINT finishes the current step, lets started
+dials finish and hands the leases back."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ async def serve() -> None:
     from kataven_hub.dispatcher.loop import Dispatcher
 
     settings = get_settings()
-    log_setup.setup(settings.LOG_LEVEL)
+    log_setup.setup(settings.LOG_LEVEL, settings.LOG_FORMAT, production=not settings.is_development)
     tenancy.init(settings)
     events.reset()
     counters.reset()
@@ -30,7 +31,12 @@ async def serve() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await Dispatcher().run(stop)
+        loops = [Dispatcher().run(stop)]
+        if settings.WEBHOOKS_WORKER_ENABLED:
+            from kataven_hub.webhooks.worker import DeliveryWorker
+
+            loops.append(DeliveryWorker().run(stop))  # webhook deliveries run here too
+        await asyncio.gather(*loops)
     finally:
         await sandbox.shutdown()
         await call_tasks.drain()

@@ -10,7 +10,10 @@ Slots heal themselves. A slot is taken before the call row exists and confirmed 
 once the carrier has taken the call; a process that dies in between leaves an unconfirmed slot.
 When the concurrent cap refuses a call, slots left unconfirmed for `CALL_SLOT_GRACE_SECONDS`
 are checked against the calls table (`reclaim`): a call that is missing, over, or never reached
-the carrier gives its slot back at once, without a counters rebuild.
+the carrier gives its slot back at once, without a counters rebuild. Confirmed slots are
+checked the same way (at most every `CALL_SLOT_RECONCILE_SECONDS` per account): a call that
+ended while Redis was unreachable could not give its slot back, and the counters converge to
+the calls in flight instead of refusing calls for good.
 
 Counters are a cache of what the calls table says. When they are missing (a Redis flush, a new
 in-process backend after a restart), the first caller rebuilds them from the database under a
@@ -51,6 +54,7 @@ REASONS = {
 _DAY_SECONDS = 86400
 _LIMITS_TTL_SECONDS = 5.0
 _limits_cache: dict[str, tuple[dict[str, int], float]] = {}
+_reconciled: dict[str, float] = {}  # account → when its confirmed slots were last checked
 
 
 class CallLimitReached(LimitExceeded):
@@ -165,11 +169,18 @@ async def reserve(
 
 
 async def _reclaim(account: str, reclaim: Reclaim) -> bool:
-    """Give back the unconfirmed slots older than the grace whose call is not live; True when
-    any came back."""
+    """Give back the slots whose call is not live: unconfirmed ones older than the grace, and
+    (at most every CALL_SLOT_RECONCILE_SECONDS) confirmed ones, whose release may have been
+    lost to a Redis failure. True when any came back."""
     settings = get_settings()
     c = counters()
     stale = await c.unkept(account, CONCURRENT, time.time() - settings.CALL_SLOT_GRACE_SECONDS)
+    now = time.monotonic()
+    if _reconciled.get(account, 0.0) <= now - settings.CALL_SLOT_RECONCILE_SECONDS:
+        _reconciled[account] = now
+        while len(_reconciled) > 10_000:
+            _reconciled.pop(next(iter(_reconciled)))
+        stale += await c.kept(account, CONCURRENT)
     if not stale:
         return False
     live = await reclaim(stale)

@@ -8,6 +8,8 @@ from kataven_hub.core.schemas import Name, RequestModel, ResponseModel
 
 
 class TemplateInstall(RequestModel):
+    read_schema_echo = False  # answers with the new agent, but is not an agent body
+
     name: Name | None = Field(default=None, description="Agent name; default: the template's")
 
 

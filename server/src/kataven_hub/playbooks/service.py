@@ -2,8 +2,9 @@
 
 Addressable by id (`pb_…`) or snake_case `name`; `name` defaults to the snake_case of
 `display_name` (accents dropped; 400 when nothing is left, e.g. an all-emoji title), is unique
-per account (409) and never changes. `search` is a prefix of the name. `tool_names` must be
-snake_case but may name tools that don't exist yet (an integration installed later). Built-ins
+per account (409) and never changes. `search` is a prefix of the name. `tool_names` must name
+tools of the account (400 naming the missing ones; install the integration that brings a tool
+first); only marketplace installs may name tools still to come from an integration. Built-ins
 cannot be deleted (403); updating one sets `modified_from_default`. Deleting a playbook removes
 its agent links (foreign keys cascade).
 """
@@ -25,6 +26,7 @@ from kataven_hub.playbooks.builtins import BUILTIN_PLAYBOOKS, VERSION
 from kataven_hub.playbooks.models import Playbook
 from kataven_hub.playbooks.repository import PlaybookRepository
 from kataven_hub.playbooks.schemas import PlaybookCreate, PlaybookUpdate
+from kataven_hub.tools import service as tools_service
 
 _SNAKE = SNAKE_NAME
 
@@ -47,7 +49,20 @@ async def get(session: TenantSession, ref: str) -> Playbook:
     return playbook
 
 
-async def create(session: TenantSession, body: PlaybookCreate) -> Playbook:
+async def _check_tools(session: TenantSession, names: list[str]) -> None:
+    missing = await tools_service.missing_names(session, names)
+    if missing:
+        listed = ", ".join(repr(n) for n in missing)
+        message = (
+            f"tool_names name tools that do not exist: {listed}; create them (POST "
+            "/api/v1/tools) or install the integration that brings them first"
+        )
+        raise InvalidRequest(message, errors=[{"field": "tool_names", "message": message}])
+
+
+async def create(
+    session: TenantSession, body: PlaybookCreate, *, check_tools: bool = True
+) -> Playbook:
     name = body.name or snake_case(body.display_name)
     if not _SNAKE.match(name):
         message = "name could not be derived from display_name; send a snake_case name"
@@ -55,6 +70,8 @@ async def create(session: TenantSession, body: PlaybookCreate) -> Playbook:
     playbooks = PlaybookRepository(session)
     if await playbooks.get_by_name(name) is not None:
         raise Conflict(f"A playbook named {name!r} already exists")
+    if check_tools:
+        await _check_tools(session, body.tool_names)
     values = body.model_dump(exclude={"name"})
     try:
         return await playbooks.add(Playbook(id=new_id("pb"), name=name, **values))
@@ -65,7 +82,9 @@ async def create(session: TenantSession, body: PlaybookCreate) -> Playbook:
 async def ensure(session: TenantSession, spec: dict[str, Any]) -> Playbook:
     """The playbook named `spec["name"]`, created from the spec when missing (marketplace)."""
     existing = await PlaybookRepository(session).get_by_name(spec["name"])
-    return existing or await create(session, PlaybookCreate.model_validate(spec))
+    # A template's playbook may name tools an integration brings once installed.
+    spec_body = PlaybookCreate.model_validate(spec)
+    return existing or await create(session, spec_body, check_tools=False)
 
 
 async def update(session: TenantSession, ref: str, body: PlaybookUpdate) -> Playbook:
@@ -83,6 +102,8 @@ async def update(session: TenantSession, ref: str, body: PlaybookUpdate) -> Play
         )
     if not changes:
         return playbook
+    if "tool_names" in changes:
+        await _check_tools(session, changes["tool_names"])
     for field, value in changes.items():
         setattr(playbook, field, value)
     if playbook.is_default:

@@ -11,6 +11,10 @@ in all four only if each admits. A breach answers 429 with `Retry-After` (second
 binding window turns over; 1 for the concurrency gauge) and the body
 `rate_limited: per-minute (60) exceeded`.
 
+Every authenticated response tells the client where it stands (draft-ietf-httpapi-ratelimit-
+headers): `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) for the
+window closest to exhaustion, and `RateLimit-Policy` (`60;w=60, 1000;w=3600, 10000;w=86400`).
+
 `admit` runs inside authentication (core/auth guards), so every route that authenticates is
 limited without code of its own. Public routes call `limit_public(request, client_key)` first:
 
@@ -35,10 +39,10 @@ from redis.exceptions import RedisError
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.core import metrics, tenancy
 from kataven_hub.core.auth import Principal
-from kataven_hub.core.counters import Window, counters
+from kataven_hub.core.counters import Window, counters, seconds_left
 from kataven_hub.core.db import ControlSession, new_session
 from kataven_hub.core.errors import LimitExceeded, NotFound
-from kataven_hub.core.middleware import at_response_end
+from kataven_hub.core.middleware import at_response_end, set_response_headers
 from kataven_hub.core.sessions import after_commit
 from kataven_hub.core.settings import get_settings
 from kataven_hub.rate_limits.models import AccountRateLimit
@@ -151,18 +155,24 @@ async def admit(request: Request, principal: Principal) -> None:
     """Count this request against its account, or raise RateLimited (429)."""
     account = principal.account
     limits = await limits_for(account)
+    checked = windows(limits)
+    usage: list[int] = []
     try:
-        denied = await counters().acquire(account, windows(limits))
+        denied = await counters().acquire(account, checked, usage=usage)
     except RedisError as exc:
         log.warning("rate limit counters unavailable, admitting: %s", type(exc).__name__)
         return
     if denied is not None:
         label = _LABELS[denied.window.name]
         metrics.RATE_LIMIT_REJECTIONS.labels(scope="account", window=label).inc()
-        raise RateLimited(
+        error = RateLimited(
             f"rate_limited: {label} ({denied.window.limit}) exceeded",
             retry_after=denied.retry_after,
         )
+        if denied.window.kind == "fixed":
+            error.headers.update(_headers(denied.window, 0, checked))
+        raise error
+    set_response_headers(request, _quota_headers(checked, usage))
 
     released = False
 
@@ -178,6 +188,29 @@ async def admit(request: Request, principal: Principal) -> None:
 
     request.state.rate_limit_release = release
     at_response_end(request, release)
+
+
+def _headers(window: Window, remaining: int, checked: list[Window]) -> dict[str, str]:
+    """RateLimit-* headers (draft-ietf-httpapi-ratelimit-headers) for the window closest to
+    exhaustion, and RateLimit-Policy listing every window."""
+    reset = seconds_left(window)
+    policy = ", ".join(f"{w.limit};w={w.seconds}" for w in checked if w.kind == "fixed")
+    return {
+        "RateLimit-Limit": str(window.limit),
+        "RateLimit-Remaining": str(max(0, remaining)),
+        "RateLimit-Reset": str(reset),
+        "RateLimit-Policy": policy,
+    }
+
+
+def _quota_headers(checked: list[Window], usage: list[int]) -> dict[str, str]:
+    fixed = [
+        (w, w.limit - used) for w, used in zip(checked, usage, strict=False) if w.kind == "fixed"
+    ]
+    if not fixed:
+        return {}
+    window, remaining = min(fixed, key=lambda item: (item[1], item[0].seconds))
+    return _headers(window, remaining, checked)
 
 
 async def release_early(request: Request) -> None:

@@ -98,7 +98,9 @@ async def fetch_from_carrier(account: str, session_id: str) -> None:
             log.warning("recording fetch %s failed (%s)", session_id, type(exc).__name__)
             await asyncio.sleep(0.5 * 2**attempt)
     async with new_session(engine) as session:
-        await calls_service.set_recording(TenantSession(session), session_id, values)
+        await calls_service.set_recording(
+            TenantSession(session), session_id, values, account=account
+        )
         await commit(session)
 
 

@@ -1,12 +1,25 @@
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import Documented, RequestModel, ResponseModel, Text, Timestamp
 
-E164 = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
+_E164 = r"^\+[1-9][0-9]{6,14}$"
+
+
+def _e164(value: str) -> str:
+    if not re.fullmatch(_E164, value):
+        raise ValueError(
+            "must be an E.164 phone number such as +14155550100: a +, the country code, then "
+            "digits only (no spaces or dashes)"
+        )
+    return value
+
+
+E164 = Annotated[str, AfterValidator(_e164), Documented(_E164)]
 CredentialValue = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
 
@@ -44,14 +57,6 @@ class NumberCreate(RequestModel):
     outbound_enabled: bool = True
 
 
-class NumberUpdate(RequestModel):
-    agent_id: Text(100) | None = Field(  # type: ignore[valid-type]
-        default=None, description="An agent id to pin, or null to unpin (detach)."
-    )
-    inbound_enabled: bool | None = None
-    outbound_enabled: bool | None = None
-
-
 class NumberRead(ResponseModel):
     id: str
     e164: str
@@ -62,6 +67,16 @@ class NumberRead(ResponseModel):
     outbound_enabled: bool
     created_at: Timestamp
     updated_at: Timestamp
+
+
+class NumberUpdate(RequestModel):
+    read_schema = NumberRead  # the PATCH answers 204, but a read number sent back is fine
+
+    agent_id: Text(100) | None = Field(  # type: ignore[valid-type]
+        default=None, description="An agent id to pin, or null to unpin (detach)."
+    )
+    inbound_enabled: bool | None = None
+    outbound_enabled: bool | None = None
 
 
 class NumberList(ResponseModel):

@@ -60,6 +60,12 @@ async def get(session: TenantSession, ref: str) -> Tool:
     return tool
 
 
+async def missing_names(session: TenantSession, names: list[str]) -> list[str]:
+    """The names among `names` that no tool of the account has, in the order given."""
+    found = {tool.name for tool in await ToolRepository(session).by_names(list(set(names)))}
+    return [name for name in dict.fromkeys(names) if name not in found]
+
+
 async def create(session: TenantSession, body: ToolCreate) -> Tool:
     problem = check_implementation(
         body.implementation_type, body.implementation_config, body.implementation_code

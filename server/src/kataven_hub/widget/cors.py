@@ -2,7 +2,10 @@
 
 A preflight carries no body, so the widget script also puts its `client_key` in the query
 string; the preflight is answered (204) when that key's allowlist admits the Origin, and
-refused (403, no CORS headers) otherwise. `user-token` is for backends and never answers CORS.
+refused (403, no CORS headers) otherwise. A preflight without `client_key` (a customer's own
+code posting JSON) is answered for an Origin that some active widget key allows: the request
+itself is still checked against its exact key before any CORS header is added. `user-token`
+is for backends and never answers CORS.
 For actual requests the route decides: once the service has matched the Origin against the
 key's allowlist it flags the request (`Caller.cors_allowed`), and this layer then adds
 `Access-Control-Allow-Origin` for that exact origin. A refused origin gets no CORS headers,
@@ -25,6 +28,7 @@ _HEADERS = b"accept, content-type"
 _MAX_AGE = b"600"
 
 OriginCheck = Callable[[str, str], Awaitable[bool]]
+AnyKeyCheck = Callable[[str], Awaitable[bool]]
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -35,9 +39,12 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 class WidgetCors:
-    def __init__(self, app: ASGIApp, allows_origin: OriginCheck) -> None:
+    def __init__(
+        self, app: ASGIApp, allows_origin: OriginCheck, allowed_anywhere: AnyKeyCheck | None = None
+    ) -> None:
         self.app = app
         self.allows_origin = allows_origin
+        self.allowed_anywhere = allowed_anywhere
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
@@ -67,11 +74,12 @@ class WidgetCors:
     async def _preflight(self, scope: Scope, origin: str, send: Send) -> None:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         client_key = (query.get("client_key") or [""])[0]
-        allowed = (
-            scope["path"] not in _SERVER_ONLY
-            and 0 < len(client_key) <= 300
-            and await self.allows_origin(client_key, origin)
-        )
+        if scope["path"] in _SERVER_ONLY or len(client_key) > 300:
+            allowed = False
+        elif client_key:
+            allowed = await self.allows_origin(client_key, origin)
+        else:
+            allowed = self.allowed_anywhere is not None and await self.allowed_anywhere(origin)
         if not allowed:
             body = b"Origin not in allowlist for this client_key"
             headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"vary", b"Origin")]

@@ -59,7 +59,7 @@ async def update_widget_key(
     """Rename, replace the allowlist, re-pin (`agent_id: null` unpins), or revoke with
     `disabled: true` (repeating it changes nothing). A revoked key refuses every visitor call
     and its secret mints nothing; sessions already issued expire within 15 minutes."""
-    return await keys_service.update(session, key_id, body)
+    return await keys_service.update(session, key_id, body, principal.account)
 
 
 @router.delete("/{key_id}", status_code=204, responses=errors_doc(NotFound))
@@ -68,5 +68,5 @@ async def delete_widget_key(
 ) -> Response:
     """Delete a key that was never used; a key that was used is disabled instead (kept for
     the audit trail). Either way it stops working at once."""
-    await keys_service.delete(session, key_id)
+    await keys_service.delete(session, key_id, principal.account)
     return Response(status_code=204)

@@ -10,6 +10,7 @@ it opens no management route. DELETE removes a key never used; a used key is dis
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 import time
@@ -20,11 +21,13 @@ from kataven_hub.core import auth, tenancy
 from kataven_hub.core.db import TenantSession, new_session
 from kataven_hub.core.errors import InvalidRequest, NotFound
 from kataven_hub.core.ids import looks_like, new_id
-from kataven_hub.widget import allowlist
+from kataven_hub.core.sessions import after_commit
+from kataven_hub.widget import allowlist, origins
 from kataven_hub.widget.keys_repository import WidgetKeyRepository
 from kataven_hub.widget.keys_schemas import WidgetKeyCreate, WidgetKeyUpdate
 from kataven_hub.widget.models import WidgetKey
 
+log = logging.getLogger("kataven_hub.widget.keys")
 PUBLIC_PREFIX = "pk_live_"
 SECRET_PREFIX = auth.API_KEY_PREFIX
 _ALPHABET = string.ascii_letters + string.digits
@@ -59,7 +62,27 @@ async def create(
         agent_id=body.agent_id,
         created_by=created_by,
     )
-    return await WidgetKeyRepository(session).add(key), public_key, secret_key
+    added = await WidgetKeyRepository(session).add(key)
+    _index_after_commit(session, account, added.id, list(added.domain_allowlist or []))
+    return added, public_key, secret_key
+
+
+def _index_after_commit(
+    session: TenantSession, account: str | None, key_id: str, entries: list[str] | None
+) -> None:
+    """Keep the cross-account origin index (CORS preflights) in step once the change commits
+    (`entries` None: the key no longer allows anything). A failure there is logged:
+    `kataven-hub migrate` rebuilds the index."""
+    if account is None:
+        return
+
+    async def index() -> None:
+        try:
+            await origins.record(account, key_id, entries)
+        except Exception:
+            log.warning("widget origin index not updated for %s/%s", account, key_id, exc_info=True)
+
+    after_commit(session, index)
 
 
 async def get(session: TenantSession, key_id: str) -> WidgetKey:
@@ -69,7 +92,9 @@ async def get(session: TenantSession, key_id: str) -> WidgetKey:
     return key
 
 
-async def update(session: TenantSession, key_id: str, body: WidgetKeyUpdate) -> WidgetKey:
+async def update(
+    session: TenantSession, key_id: str, body: WidgetKeyUpdate, account: str | None = None
+) -> WidgetKey:
     key = await get(session, key_id)
     changes = body.model_dump(exclude_unset=True)
     nulls = [f for f in _NOT_NULL if f in changes and changes[f] is None]
@@ -89,16 +114,19 @@ async def update(session: TenantSession, key_id: str, body: WidgetKeyUpdate) -> 
         key.disabled_at = None
     key.updated_at = datetime.now(UTC)
     await session.flush()
+    active = key.disabled_at is None
+    _index_after_commit(session, account, key.id, list(key.domain_allowlist) if active else None)
     return key
 
 
-async def delete(session: TenantSession, key_id: str) -> None:
+async def delete(session: TenantSession, key_id: str, account: str | None = None) -> None:
     key = await get(session, key_id)
     if key.last_used_at is None:
         await WidgetKeyRepository(session).delete(key)
     elif key.disabled_at is None:
         key.disabled_at = datetime.now(UTC)
         await session.flush()
+    _index_after_commit(session, account, key.id, None)  # out of the index either way
 
 
 async def _check_agent(session: TenantSession, agent_id: str) -> None:

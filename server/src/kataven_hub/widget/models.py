@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kataven_hub.core.db import JSONType, TenantBase, utcnow
+from kataven_hub.core.db import ControlBase, JSONType, TenantBase, utcnow
 
 
 class WidgetKey(TenantBase):
@@ -93,3 +93,19 @@ class WidgetTokenRedemption(TenantBase):
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WidgetOrigin(ControlBase):
+    """Control database: the allowlist of every active widget key, by account. A CORS preflight
+    without `client_key` is answered for an origin some active key allows (the request itself
+    is then checked against its exact key). Kept by the widget keys service; rebuilt per account
+    by `kataven-hub migrate`."""
+
+    __tablename__ = "widget_origins"
+
+    account: Mapped[str] = mapped_column(
+        ForeignKey("accounts.slug", ondelete="CASCADE"), primary_key=True
+    )
+    key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    domain_allowlist: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -82,3 +82,7 @@ class WidgetConfig(BaseModel):
     widget_enabled: bool
     auth_modes: list[Literal["guest", "user"]]
     unavailable_reason: Literal["agent_required", "widget_disabled", "agent_unavailable"] | None
+    voice_connected: bool = Field(
+        description="false while the Hub has no call runtime (KATAVEN_CALL_PROCESSOR_STREAM_URL): "
+        "visitors can sign in, but no voice conversation can start; the widget says so"
+    )

@@ -178,6 +178,7 @@ async def config(
         "widget_enabled": False,
         "auth_modes": [],
         "unavailable_reason": None,
+        "voice_connected": bool(get_settings().CALL_PROCESSOR_STREAM_URL),
     }
     _mark_used(db, session, key)
     chosen = key.agent_id or agent_id

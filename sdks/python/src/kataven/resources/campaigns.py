@@ -68,9 +68,8 @@ class Campaigns(SyncResource):
     def iter(self, page_size: int = 100) -> Iterator[CampaignRead]:
         """Every campaign (across pages, should the API page them)."""
         return iterate(
-            lambda offset, limit: self._t.request(
-                "GET", "/campaigns", params={"offset": offset, "limit": limit}
-            ),
+            # Not paged today: one request (sending limit/offset would be a 400).
+            lambda offset, limit: self._t.request("GET", "/campaigns"),
             "campaigns",
             page_size,
         )
@@ -183,9 +182,8 @@ class AsyncCampaigns(AsyncResource):
     def iter(self, page_size: int = 100) -> AsyncIterator[CampaignRead]:
         """Every campaign (across pages, should the API page them)."""
         return aiterate(
-            lambda offset, limit: self._t.request(
-                "GET", "/campaigns", params={"offset": offset, "limit": limit}
-            ),
+            # Not paged today: one request (sending limit/offset would be a 400).
+            lambda offset, limit: self._t.request("GET", "/campaigns"),
             "campaigns",
             page_size,
         )

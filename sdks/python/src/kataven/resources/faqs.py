@@ -22,9 +22,8 @@ class Faqs(SyncResource):
         """Every FAQ (across pages, should the API page them)."""
         params = query(category=category)
         return iterate(
-            lambda offset, limit: self._t.request(
-                "GET", "/faqs", params={**params, "offset": offset, "limit": limit}
-            ),
+            # Not paged today: one request (sending limit/offset would be a 400).
+            lambda offset, limit: self._t.request("GET", "/faqs", params=params),
             "faqs",
             page_size,
         )
@@ -60,9 +59,8 @@ class AsyncFaqs(AsyncResource):
         """Every FAQ (across pages, should the API page them)."""
         params = query(category=category)
         return aiterate(
-            lambda offset, limit: self._t.request(
-                "GET", "/faqs", params={**params, "offset": offset, "limit": limit}
-            ),
+            # Not paged today: one request (sending limit/offset would be a 400).
+            lambda offset, limit: self._t.request("GET", "/faqs", params=params),
             "faqs",
             page_size,
         )

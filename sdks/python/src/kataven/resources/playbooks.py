@@ -12,7 +12,7 @@ from kataven.types import (
     PlaybookCreateFields,
     PlaybookList,
     PlaybookRead,
-    PlaybooksPlaybookSummary,
+    PlaybookSummary,
     PlaybookUpdate,
 )
 
@@ -33,7 +33,7 @@ class Playbooks(SyncResource):
 
     def iter(
         self, category: str | None = None, search: str | None = None, page_size: int = 100
-    ) -> Iterator[PlaybooksPlaybookSummary]:
+    ) -> Iterator[PlaybookSummary]:
         """Every playbook across all pages (summaries, as the list returns them)."""
         params = query(category=category, search=search)
         return iterate(
@@ -83,7 +83,7 @@ class AsyncPlaybooks(AsyncResource):
 
     def iter(
         self, category: str | None = None, search: str | None = None, page_size: int = 100
-    ) -> AsyncIterator[PlaybooksPlaybookSummary]:
+    ) -> AsyncIterator[PlaybookSummary]:
         """Every playbook across all pages (summaries, as the list returns them)."""
         params = query(category=category, search=search)
         return aiterate(

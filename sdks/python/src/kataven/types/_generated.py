@@ -66,6 +66,28 @@ class AgentFace(TypedDict, total=False):
     greeting: Required[str]
 
 
+class AgentFaq(TypedDict, total=False):
+    """An FAQ attached to an agent."""
+
+    id: Required[str]
+    name: Required[str]
+    title: Required[str]
+    summary: Required[str]
+    content: Required[str]
+    category: Required[str]
+
+
+class AgentPlaybook(TypedDict, total=False):
+    """A playbook as listed on an agent (get the playbook for its `content`)."""
+
+    id: Required[str]
+    name: Required[str]
+    display_name: Required[str]
+    category: Required[str]
+    description: Required[str]
+    tool_names: Required[list[str]]
+
+
 class AgentRead(TypedDict, total=False):
     id: Required[str]
     name: Required[str]
@@ -85,8 +107,8 @@ class AgentRead(TypedDict, total=False):
     background_audio_volume: Required[float]
     noise_suppression_enabled: Required[bool]
     template_id: Required[str | None]
-    playbooks: list[AgentsPlaybookSummary]
-    faqs: list[FaqSummary]
+    playbooks: list[AgentPlaybook]
+    faqs: list[AgentFaq]
     created_by: Required[str | None]
     created_at: Required[str]
     updated_at: Required[str]
@@ -140,15 +162,6 @@ class AgentWidgetSettingsUpdate(TypedDict, total=False):
     widget_enabled: bool | None
     auth_mode: Literal["guest", "user", "both"] | None
     greeting_override: str | None
-
-
-class AgentsPlaybookSummary(TypedDict, total=False):
-    id: Required[str]
-    name: Required[str]
-    display_name: Required[str]
-    category: Required[str]
-    description: Required[str]
-    tool_names: Required[list[str]]
 
 
 class ApiKeyCreate(TypedDict, total=False):
@@ -263,6 +276,14 @@ class CampaignList(TypedDict, total=False):
     campaigns: Required[list[CampaignRead]]
 
 
+class CampaignProgress(TypedDict, total=False):
+    counts: Required[dict[str, int]]
+    in_flight: Required[int]
+    total: Required[int]
+    done: Required[int]
+    progress: Required[float]
+
+
 class CampaignRead(TypedDict, total=False):
     id: Required[str]
     name: Required[str]
@@ -282,6 +303,7 @@ class CampaignRead(TypedDict, total=False):
     started_at: Required[str | None]
     completed_at: Required[str | None]
     stopped_at: Required[str | None]
+    progress: CampaignProgress | None
 
 
 class ContactList(TypedDict, total=False):
@@ -305,6 +327,26 @@ class ContactRead(TypedDict, total=False):
     created_at: Required[str]
     updated_at: Required[str]
     completed_at: Required[str | None]
+
+
+class CreateCampaignForm(TypedDict, total=False):
+    name: Required[str]
+    agent_id: Required[str]
+    phone_number_id: Required[str]
+    contacts: Required[str]
+    max_concurrent_calls: int
+    retries_per_contact: int
+    retry_delay_seconds: int
+    scheduled_at: str | None
+    default_region: str | None
+
+
+class CreateCampaignFormFields(TypedDict, total=False):
+    max_concurrent_calls: int
+    retries_per_contact: int
+    retry_delay_seconds: int
+    scheduled_at: str | None
+    default_region: str | None
 
 
 class CredentialField(TypedDict, total=False):
@@ -351,15 +393,6 @@ class FaqRead(TypedDict, total=False):
     tags: Required[list[str]]
     created_at: Required[str]
     updated_at: Required[str]
-
-
-class FaqSummary(TypedDict, total=False):
-    id: Required[str]
-    name: Required[str]
-    title: Required[str]
-    summary: Required[str]
-    content: Required[str]
-    category: Required[str]
 
 
 class FaqUpdate(TypedDict, total=False):
@@ -509,7 +542,7 @@ class PlaybookCreateFields(TypedDict, total=False):
 class PlaybookList(TypedDict, total=False):
     """Like the tools envelope; rows carry no `content` (GET one does)."""
 
-    playbooks: Required[list[PlaybooksPlaybookSummary]]
+    playbooks: Required[list[PlaybookSummary]]
     count: Required[int]
     total: Required[int]
     limit: Required[int]
@@ -537,19 +570,7 @@ class PlaybookRead(TypedDict, total=False):
     content: Required[str]
 
 
-class PlaybookUpdate(TypedDict, total=False):
-    """Partial update; `name` is immutable (sending a different one is a 400)."""
-
-    name: str | None
-    display_name: str | None
-    category: str | None
-    description: str | None
-    tool_names: list[str] | None
-    tags: list[str] | None
-    content: str | None
-
-
-class PlaybooksPlaybookSummary(TypedDict, total=False):
+class PlaybookSummary(TypedDict, total=False):
     id: Required[str]
     name: Required[str]
     display_name: Required[str]
@@ -562,6 +583,18 @@ class PlaybooksPlaybookSummary(TypedDict, total=False):
     default_version: Required[str | None]
     created_at: Required[str]
     updated_at: Required[str]
+
+
+class PlaybookUpdate(TypedDict, total=False):
+    """Partial update; `name` is immutable (sending a different one is a 400)."""
+
+    name: str | None
+    display_name: str | None
+    category: str | None
+    description: str | None
+    tool_names: list[str] | None
+    tags: list[str] | None
+    content: str | None
 
 
 class Problem(TypedDict, total=False):
@@ -775,6 +808,7 @@ class WidgetConfig(TypedDict, total=False):
     widget_enabled: Required[bool]
     auth_modes: Required[list[Literal["guest", "user"]]]
     unavailable_reason: Required[Literal["agent_required", "widget_disabled", "agent_unavailable"] | None]
+    voice_connected: Required[bool]
 
 
 class WidgetKeyCreate(TypedDict, total=False):
@@ -834,13 +868,14 @@ __all__ = [
     "AgentCreate",
     "AgentCreateFields",
     "AgentFace",
+    "AgentFaq",
+    "AgentPlaybook",
     "AgentRead",
     "AgentToolRead",
     "AgentToolUpsert",
     "AgentUpdate",
     "AgentWidgetSettingsRead",
     "AgentWidgetSettingsUpdate",
-    "AgentsPlaybookSummary",
     "ApiKeyCreate",
     "ApiKeyCreateFields",
     "ApiKeyCreated",
@@ -855,16 +890,18 @@ __all__ = [
     "CallList",
     "CallRead",
     "CampaignList",
+    "CampaignProgress",
     "CampaignRead",
     "ContactList",
     "ContactRead",
+    "CreateCampaignForm",
+    "CreateCampaignFormFields",
     "CredentialField",
     "ExchangeRequest",
     "FaqCreate",
     "FaqCreateFields",
     "FaqList",
     "FaqRead",
-    "FaqSummary",
     "FaqUpdate",
     "GuestAuthRequest",
     "IntegrationInstall",
@@ -888,8 +925,8 @@ __all__ = [
     "PlaybookCreateFields",
     "PlaybookList",
     "PlaybookRead",
+    "PlaybookSummary",
     "PlaybookUpdate",
-    "PlaybooksPlaybookSummary",
     "Problem",
     "ProviderCreate",
     "ProviderCreateFields",

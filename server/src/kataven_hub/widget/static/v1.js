@@ -34,7 +34,9 @@
     not_found: "The assistant could not be found.",
     sign_in_required: "Please sign in to talk to us.",
     session_ended: "Your session has ended. Please reload the page.",
-    network: "The assistant could not be reached. Please try again later."
+    network: "The assistant could not be reached. Please try again later.",
+    voice_not_connected: "Voice is not connected yet: this assistant has no call runtime. " +
+      "Site owner: set KATAVEN_CALL_PROCESSOR_STREAM_URL on your Kataven Hub (see its README)."
   };
   var POSITIONS = {
     br: { v: "bottom", h: "right" }, bl: { v: "bottom", h: "left" },
@@ -306,7 +308,13 @@
       sessionId: data.session_id
     };
     this.ui.host.setAttribute("data-session", data.mode);
-    this._status(data.mode === "user" ? "Signed in. Ready when you are." : "Ready when you are.");
+    if (this.config && this.config.voice_connected === false) {
+      // Signed in, but nothing can answer: say so instead of "Ready" (guests see it too).
+      this.ui.host.setAttribute("data-voice", "not-connected");
+      this._status(MESSAGES.voice_not_connected);
+    } else {
+      this._status(data.mode === "user" ? "Signed in. Ready when you are." : "Ready when you are.");
+    }
     this._schedule();
     this._emit("kataven:session", this.getSession());
   };
