@@ -1,7 +1,7 @@
 """campaign controls: do-not-call list, retry_on, calling windows, contact time zones
 
 Revision ID: t0009
-Revises: t0007
+Revises: t0008
 Create Date: 2026-12-06 07:40:00.000000
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 revision = "t0009"
-down_revision = "t0007"
+down_revision = "t0008"
 branch_labels = None
 depends_on = None
 
