@@ -226,7 +226,7 @@ def _migrate(args: argparse.Namespace) -> int:
             assert engine is not None
             await migrate.upgrade(engine, "tenant")
             await accounts_service.seed_tenant(engine)  # defaults added by newer releases
-            await widget_origins.rebuild(account.slug, engine)  # the CORS origin index
+            await widget_origins.rebuild(account.slug, engine, session)  # the CORS origin index
             await tenancy.get().forget(account.slug)  # one pool at a time, however many
             done.append(account.slug)
         bar(len(done), len(accounts), "")

@@ -4,11 +4,12 @@ keeps a copy for a few seconds."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from kataven_hub.core import tenancy
 from kataven_hub.core.db import new_session, sqlite_immediate, utcnow
@@ -43,17 +44,21 @@ async def record(account: str, key_id: str, domain_allowlist: list[str] | None) 
     _cache = None
 
 
-async def rebuild(account: str, tenant: AsyncEngine) -> None:
-    """Index every active key of one account afresh (from its own database)."""
+async def rebuild(account: str, tenant: AsyncEngine, control: AsyncSession | None = None) -> None:
+    """Index every active key of one account afresh (from its own database). `control`: a
+    control-database session the caller already holds (committed here); without one, a new
+    session (on SQLite a second writer beside the caller's would wait for it forever)."""
     global _cache
     async with new_session(tenant) as session:
         keys = list(await session.scalars(select(WidgetKey).where(WidgetKey.disabled_at.is_(None))))
-    engine = sqlite_immediate(tenancy.get().control_engine)
-    async with new_session(engine) as session:
-        await session.execute(delete(WidgetOrigin).where(WidgetOrigin.account == account))
+    async with contextlib.AsyncExitStack() as stack:
+        if control is None:
+            engine = sqlite_immediate(tenancy.get().control_engine)
+            control = await stack.enter_async_context(new_session(engine))
+        await control.execute(delete(WidgetOrigin).where(WidgetOrigin.account == account))
         for key in keys:
             if key.domain_allowlist:
-                session.add(
+                control.add(
                     WidgetOrigin(
                         account=account,
                         key_id=key.id,
@@ -61,7 +66,7 @@ async def rebuild(account: str, tenant: AsyncEngine) -> None:
                         updated_at=utcnow(),
                     )
                 )
-        await session.commit()
+        await control.commit()
     _cache = None
 
 
