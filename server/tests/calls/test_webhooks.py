@@ -90,7 +90,7 @@ class TestStatusCallbacks:
         assert (await _get(client, tenant_a, session_id))["status"] == "ringing"
         r = await carrier_server.deliver(client, answer)
         assert r.status_code == 200
-        assert r.headers["content-type"].startswith("application/xml")
+        assert r.headers["content-type"].startswith("text/xml")
         assert b"<Speak>Hello from Kataven</Speak>" in r.content
         call = await _get(client, tenant_a, session_id)
         assert call["status"] == "in_progress"
