@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -11,6 +10,7 @@ from kataven_hub.audit import service as audit_service
 from kataven_hub.audit.schemas import AuditEventList
 from kataven_hub.core.auth import ADMIN_ROLES, Principal, PrincipalDep
 from kataven_hub.core.errors import Forbidden, errors_doc
+from kataven_hub.core.schemas import QueryTime
 from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute
 
 router = APIRouter(prefix="/audit-events", tags=["Audit log"], route_class=TransactionalRoute)
@@ -33,8 +33,8 @@ async def list_audit_events(
     actor: str | None = Query(default=None, max_length=100, description="API key or user id."),
     resource_type: str | None = Query(default=None, max_length=60, examples=["agents"]),
     resource_id: str | None = Query(default=None, max_length=100),
-    since: datetime | None = Query(default=None, alias="from", description="Inclusive."),
-    until: datetime | None = Query(default=None, alias="to", description="Exclusive."),
+    since: QueryTime | None = Query(default=None, alias="from", description="Inclusive."),
+    until: QueryTime | None = Query(default=None, alias="to", description="Exclusive."),
     limit: int = Query(default=50, ge=1, le=100),
     offset: int = Query(default=0, ge=0, le=10_000_000),
 ) -> dict[str, Any]:

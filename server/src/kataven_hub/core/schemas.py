@@ -17,6 +17,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -116,6 +117,17 @@ JsonObject = Annotated[dict[_NulFree, JsonValue], AfterValidator(_bounded_json)]
 Timestamp = Annotated[
     datetime, PlainSerializer(lambda d: d.isoformat().replace("+00:00", "Z"), return_type=str)
 ]
+
+
+def _timestamp_text(value: object) -> object:
+    # A bare number would otherwise pass as a Unix timestamp.
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be an RFC 3339 timestamp, e.g. 2026-01-01T00:00:00Z")
+    return value
+
+
+# A time in a query string (`from`, `to`): RFC 3339 text only (UTC when it has no offset).
+QueryTime = Annotated[datetime, BeforeValidator(_timestamp_text)]
 
 
 def snake_case(text: str, max_length: int = 100) -> str:

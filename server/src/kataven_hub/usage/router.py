@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query
 
 from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import InvalidRequest, errors_doc
+from kataven_hub.core.schemas import QueryTime
 from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute
 from kataven_hub.usage import service as usage_service
 from kataven_hub.usage.schemas import Granularity, UsageRead
@@ -20,10 +20,10 @@ router = APIRouter(prefix="/usage", tags=["Usage"], route_class=TransactionalRou
 async def get_usage(
     principal: PrincipalDep,
     session: TenantSessionDep,
-    since: datetime | None = Query(
+    since: QueryTime | None = Query(
         default=None, alias="from", description="Start (UTC; default: 30 days or 24 hours ago)."
     ),
-    until: datetime | None = Query(default=None, alias="to", description="End (default: now)."),
+    until: QueryTime | None = Query(default=None, alias="to", description="End (default: now)."),
     granularity: Granularity = Query(default="day"),
 ) -> dict[str, Any]:
     """Calls and talk minutes per UTC day (up to 366 rows) or hour (up to 744 rows), from the
