@@ -664,7 +664,7 @@ describe("webhook endpoints and the audit log", () => {
     for (const input of [
       { url: "ftp://example.com/hooks", events: ["*"] },
       { url: receiver.url, events: ["no.such_event"] },
-      { url: receiver.url, events: ["*"], secret: "whsec_mine" },
+      { url: receiver.url, events: ["*"], colour: "red" },
     ]) {
       const error = await client.webhookEndpoints.create(input).catch((e) => e);
       assert.ok(error instanceof BadRequestError, `${JSON.stringify(input)}: ${error}`);
@@ -687,7 +687,8 @@ describe("usage, call filters and the do-not-call list", () => {
     const found = (await client.calls.list(filters)).calls;
     assert.deepEqual(found.map((c) => c.session_id), [call.session_id]);
     assert.deepEqual((await client.calls.list({ ...filters, direction: "inbound" })).calls, []);
-    assert.deepEqual((await client.calls.list({ ...filters, to: since })).calls, []);
+    const hourEarlier = new Date(Date.parse(since) - 3_600_000).toISOString();
+    assert.deepEqual((await client.calls.list({ ...filters, from: hourEarlier, to: since })).calls, []);
     await assert.rejects(client.calls.list({ status: "no-such-status" }), BadRequestError);
     await assert.rejects(client.calls.hangup(call.session_id), ConflictError);
     await assert.rejects(client.calls.hangup("sess_missing"), NotFoundError);
