@@ -847,7 +847,11 @@ describe("calls.hangup of a call in flight", () => {
   let longHub;
   before(async () => {
     longHub = await startHub({
-      settings: { KATAVEN_SANDBOX_RING_SECONDS: "0.1", KATAVEN_SANDBOX_TALK_SECONDS: "[120, 120]" },
+      settings: {
+        KATAVEN_SANDBOX_RING_SECONDS: "0.1",
+        KATAVEN_SANDBOX_TALK_SECONDS: "[120, 120]",
+        KATAVEN_SANDBOX_OUTCOME_WEIGHTS: '{"completed": 1.0}', // always answered
+      },
     });
   });
   after(async () => {
