@@ -5,9 +5,12 @@ export { VERSION, type HttpMethod, type RequestOptions } from "./core/http.js";
 export type { Body, Query, Result, Schemas } from "./core/types.js";
 export type { Uploadable } from "./core/uploads.js";
 export type {
+  AddContactsOptions,
+  CallingWindow,
   CampaignAction,
   CampaignCreate,
   CampaignEvent,
   StreamEventsOptions,
 } from "./resources/campaigns.js";
+export type { DncImportOptions } from "./resources/dnc.js";
 export type { components, paths } from "./generated/openapi.js";

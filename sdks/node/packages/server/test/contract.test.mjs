@@ -60,10 +60,22 @@ const METHODS = {
     c.calls.originate({ from_number: "+12025550123", to_number: "+14155550100", agent_id: ID }),
   "GET /api/v1/calls": (c) => c.calls.list(),
   "GET /api/v1/calls/{session_id}": (c) => c.calls.get(ID),
+  "POST /api/v1/calls/{session_id}/hangup": (c) => c.calls.hangup(ID),
   "GET /api/v1/sessions/{session_id}/recording": (c) => c.recordings.get(ID),
   "GET /api/v1/call-limits": (c) => c.callLimits.get(),
   "GET /api/v1/api-keys": (c) => c.apiKeys.list(),
-  "GET /api/v1/campaigns": (c) => c.campaigns.list(),
+  "GET /api/v1/campaigns": (c) => c.campaigns.list({ status: "draft" }),
+  "POST /api/v1/campaigns/preflight": (c) =>
+    c.campaigns.preflight({
+      name: "c",
+      agent_id: ID,
+      phone_number_id: ID,
+      contacts: Buffer.from("phone_number\n"),
+    }),
+  "PATCH /api/v1/campaigns/{campaign_id}": (c) => c.campaigns.update(ID, { name: "c" }),
+  "POST /api/v1/campaigns/{campaign_id}/contacts": (c) =>
+    c.campaigns.addContacts(ID, Buffer.from("phone_number\n")),
+  "GET /api/v1/campaigns/{campaign_id}/contacts.csv": (c) => c.campaigns.export(ID),
   "POST /api/v1/campaigns": (c) =>
     c.campaigns.create({
       name: "c",
@@ -81,6 +93,25 @@ const METHODS = {
   "POST /api/v1/campaigns/{campaign_id}/pause": (c) => c.campaigns.pause(ID),
   "POST /api/v1/campaigns/{campaign_id}/resume": (c) => c.campaigns.resume(ID),
   "POST /api/v1/campaigns/{campaign_id}/stop": (c) => c.campaigns.stop(ID),
+  "GET /api/v1/dnc": (c) => c.dnc.list(),
+  "POST /api/v1/dnc": (c) => c.dnc.add({ phone_number: "+14155550100" }),
+  "DELETE /api/v1/dnc/{phone_number}": (c) => c.dnc.delete("+14155550100"),
+  "POST /api/v1/dnc/import": (c) => c.dnc.importCsv(Buffer.from("phone_number\n")),
+  "GET /api/v1/webhook-endpoints": (c) => c.webhookEndpoints.list(),
+  "POST /api/v1/webhook-endpoints": (c) =>
+    c.webhookEndpoints.create({ url: "https://example.com/hooks", events: ["*"] }),
+  "GET /api/v1/webhook-endpoints/{endpoint_id}": (c) => c.webhookEndpoints.get(ID),
+  "PATCH /api/v1/webhook-endpoints/{endpoint_id}": (c) => c.webhookEndpoints.update(ID, {}),
+  "DELETE /api/v1/webhook-endpoints/{endpoint_id}": (c) => c.webhookEndpoints.delete(ID),
+  "POST /api/v1/webhook-endpoints/{endpoint_id}/rotate-secret": (c) =>
+    c.webhookEndpoints.rotateSecret(ID),
+  "POST /api/v1/webhook-endpoints/{endpoint_id}/test": (c) => c.webhookEndpoints.test(ID),
+  "GET /api/v1/webhook-endpoints/{endpoint_id}/deliveries": (c) =>
+    c.webhookEndpoints.listDeliveries(ID),
+  "POST /api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry": (c) =>
+    c.webhookEndpoints.retryDelivery(ID, ID),
+  "GET /api/v1/audit-events": (c) => c.auditEvents.list(),
+  "GET /api/v1/usage": (c) => c.usage.get(),
   "GET /api/v1/widget-keys": (c) => c.widgetKeys.list(),
   "POST /api/v1/widget-keys": (c) => c.widgetKeys.create({ name: "k" }),
   "GET /api/v1/widget-keys/{key_id}": (c) => c.widgetKeys.get(ID),
@@ -126,7 +157,7 @@ function recordingClient(seen) {
     baseURL: "http://127.0.0.1:9",
     maxRetries: 0,
     fetch: async (url, init = {}) => {
-      seen.push({ method: init.method ?? "GET", url: new URL(url) });
+      seen.push({ method: init.method ?? "GET", url: new URL(url), body: init.body });
       if (String(url).endsWith("/events")) {
         const body = "id: 1\nevent: end\ndata: {}\n\n";
         return new Response(body, { headers: { "content-type": "text/event-stream" } });
@@ -156,6 +187,41 @@ test("each method sends its operation's HTTP method and path", async () => {
     assert.ok(first, `${operation}: no request`);
     assert.equal(first.method, method, operation);
     assert.match(first.url.pathname, pattern, operation);
+  }
+});
+
+/** The top-level fields an operation's request body declares (JSON or multipart). */
+function bodyFields(operation) {
+  const content = operation.requestBody?.content ?? {};
+  let schema = (content["application/json"] ?? content["multipart/form-data"])?.schema;
+  const ref = schema?.$ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1];
+  if (ref) schema = document.components.schemas[ref];
+  return new Set(Object.keys(schema?.properties ?? {}));
+}
+
+function sentFields(body) {
+  if (body instanceof FormData) return [...new Set(body.keys())];
+  if (typeof body === "string") return Object.keys(JSON.parse(body));
+  return [];
+}
+
+// The server answers 400 to a query parameter or body field it does not declare.
+test("each method sends only the query parameters and body fields its operation declares", async () => {
+  for (const [operation, call] of Object.entries(METHODS)) {
+    const seen = [];
+    await call(recordingClient(seen));
+    const [method, template] = operation.split(" ");
+    const spec = document.paths[template][method.toLowerCase()];
+    const declared = new Set(
+      (spec.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
+    );
+    for (const name of seen[0].url.searchParams.keys()) {
+      assert.ok(declared.has(name), `${operation}: query parameter ${name} is not declared`);
+    }
+    const fields = bodyFields(spec);
+    for (const name of sentFields(seen[0].body)) {
+      assert.ok(fields.has(name), `${operation}: body field ${name} is not declared`);
+    }
   }
 });
 

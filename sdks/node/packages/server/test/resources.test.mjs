@@ -1,7 +1,9 @@
 // Every resource of @kataven/server against a real `kataven-hub api` (embedded default).
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer as createHttpServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
@@ -546,5 +548,333 @@ describe("typed errors", () => {
     assert.ok(!(error instanceof CostCapError));
     assert.equal(error.code, "rate_limited");
     assert.ok(error.retryAfter >= 1 && error.retryAfter <= 60);
+  });
+});
+
+/** A local webhook receiver: every POST is kept ({ headers, body }) and answered 200. */
+async function startReceiver() {
+  const received = [];
+  const server = createHttpServer((req, res) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    });
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const url = `http://127.0.0.1:${server.address().port}/hooks`;
+  return { url, received, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Standard Webhooks: which of the `v1,…` signatures of a delivery `secret` produced. */
+function signedWith(secret, delivery) {
+  const id = delivery.headers["webhook-id"];
+  const timestamp = delivery.headers["webhook-timestamp"];
+  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+  const expected =
+    "v1," + createHmac("sha256", key).update(`${id}.${timestamp}.${delivery.body}`).digest("base64");
+  return delivery.headers["webhook-signature"].split(" ").includes(expected);
+}
+
+describe("webhook endpoints and the audit log", () => {
+  let receiver;
+  before(async () => {
+    receiver = await startReceiver();
+  });
+  after(async () => {
+    await receiver?.close();
+  });
+
+  test("create, get, list, update, test (signed), deliveries, retry, rotate, disable, delete", async () => {
+    const created = await client.webhookEndpoints.create({
+      url: receiver.url,
+      events: ["call.completed"],
+      description: "node sdk",
+    });
+    assert.match(created.secret, /^whsec_/);
+    assert.deepEqual([created.url, created.disabled], [receiver.url, false]);
+    const id = created.id;
+    assert.equal((await client.webhookEndpoints.get(id)).description, "node sdk");
+    const listed = (await client.webhookEndpoints.list()).webhook_endpoints;
+    assert.ok(listed.some((e) => e.id === id));
+    assert.ok(listed.every((e) => !("secret" in e)), "the secret is shown once");
+    const updated = await client.webhookEndpoints.update(id, { events: ["*"], description: "all" });
+    assert.deepEqual([updated.events, updated.description], [["*"], "all"]);
+
+    // A ping, signed with the secret, delivered; then sent again with the same event id.
+    const ping = await client.webhookEndpoints.test(id);
+    assert.deepEqual([ping.endpoint_id, ping.event_type, ping.status], [id, "ping", "pending"]);
+    const first = await until(
+      () => receiver.received.find((r) => r.headers["webhook-id"] === ping.event_id),
+      "the ping",
+    );
+    assert.ok(signedWith(created.secret, first), first.headers["webhook-signature"]);
+    assert.equal(JSON.parse(first.body).type, "ping");
+    const delivered = await until(async () => {
+      const page = await client.webhookEndpoints.listDeliveries(id, { status: "delivered" });
+      return page.deliveries.find((d) => d.id === ping.id);
+    }, "the delivery marked delivered");
+    assert.deepEqual([delivered.response_status, delivered.attempts], [200, 1]);
+    const retried = await client.webhookEndpoints.retryDelivery(id, ping.id);
+    assert.deepEqual([retried.id, retried.event_id, retried.status], [ping.id, ping.event_id, "pending"]);
+    await until(
+      () => receiver.received.filter((r) => r.headers["webhook-id"] === ping.event_id).length === 2,
+      "the retried ping",
+    );
+
+    // After a rotation deliveries carry both signatures.
+    const rotated = await client.webhookEndpoints.rotateSecret(id);
+    assert.match(rotated.secret, /^whsec_/);
+    assert.notEqual(rotated.secret, created.secret);
+    assert.ok(rotated.previous_secret_expires_at);
+    const second = await client.webhookEndpoints.test(id);
+    const signed = await until(
+      () => receiver.received.find((r) => r.headers["webhook-id"] === second.event_id),
+      "the ping after rotation",
+    );
+    assert.ok(signedWith(rotated.secret, signed), "signed with the new secret");
+    assert.ok(signedWith(created.secret, signed), "and with the previous one");
+    assert.equal(signedWith("whsec_" + Buffer.alloc(24).toString("base64"), signed), false);
+
+    assert.equal((await client.webhookEndpoints.update(id, { disabled: true })).disabled, true);
+    const disabled = await client.webhookEndpoints.test(id).catch((e) => e);
+    assert.ok(disabled instanceof ConflictError, String(disabled));
+    assert.equal(disabled.code, "webhook_endpoint_disabled");
+    await assert.rejects(client.webhookEndpoints.retryDelivery(id, "whd_missing"), APIError);
+
+    // Every write above is in the audit log, under the endpoint's id.
+    const audit = await until(async () => {
+      const page = await client.auditEvents.list({ resource_type: "webhook-endpoints", resource_id: id });
+      return page.audit_events.some((e) => e.method === "PATCH") && page;
+    }, "the audit entries");
+    assert.ok(audit.audit_events.every((e) => e.resource_id === id));
+    assert.ok(audit.audit_events.every((e) => e.actor_type && e.route.startsWith("/api/v1/webhook-endpoints")));
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    assert.deepEqual((await client.auditEvents.list({ from: later })).audit_events, []);
+    assert.equal((await client.auditEvents.list({ limit: 1 })).audit_events.length, 1);
+
+    await client.webhookEndpoints.delete(id);
+    await assert.rejects(client.webhookEndpoints.get(id), NotFoundError);
+    await assert.rejects(client.webhookEndpoints.delete(id), NotFoundError);
+  });
+
+  test("a bad URL or an undeclared field is a 400, and nothing is stored", async () => {
+    const before = (await client.webhookEndpoints.list()).webhook_endpoints.length;
+    for (const input of [
+      { url: "ftp://example.com/hooks", events: ["*"] },
+      { url: receiver.url, events: ["no.such_event"] },
+      { url: receiver.url, events: ["*"], colour: "red" },
+    ]) {
+      const error = await client.webhookEndpoints.create(input).catch((e) => e);
+      assert.ok(error instanceof BadRequestError, `${JSON.stringify(input)}: ${error}`);
+    }
+    assert.equal((await client.webhookEndpoints.list()).webhook_endpoints.length, before);
+  });
+});
+
+describe("usage, call filters and the do-not-call list", () => {
+  test("calls.list filters and usage count a finished sandbox call", async () => {
+    const { agent, number } = await sandboxLine();
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const call = await client.calls.originate({
+      from_number: number.e164,
+      to_number: "+14155550142",
+      agent_id: agent.id,
+    });
+    await until(async () => TERMINAL.has((await client.calls.get(call.session_id)).status), "the call's end");
+    const filters = { agent_id: agent.id, direction: "outbound", status: "completed", from: since };
+    const found = (await client.calls.list(filters)).calls;
+    assert.deepEqual(found.map((c) => c.session_id), [call.session_id]);
+    assert.deepEqual((await client.calls.list({ ...filters, direction: "inbound" })).calls, []);
+    const hourEarlier = new Date(Date.parse(since) - 3_600_000).toISOString();
+    assert.deepEqual((await client.calls.list({ ...filters, from: hourEarlier, to: since })).calls, []);
+    await assert.rejects(client.calls.list({ status: "no-such-status" }), BadRequestError);
+    await assert.rejects(client.calls.hangup(call.session_id), ConflictError);
+    await assert.rejects(client.calls.hangup("sess_missing"), NotFoundError);
+
+    const usage = await client.usage.get({ granularity: "hour", from: since });
+    assert.equal(usage.granularity, "hour");
+    const total = usage.rows.reduce((sum, row) => sum + row.outbound_calls, 0);
+    assert.ok(total >= 1, JSON.stringify(usage.rows));
+    assert.ok((await client.usage.get()).rows.length >= 30, "a row per day, zeros included");
+    await assert.rejects(client.usage.get({ from: "yesterday" }), BadRequestError);
+  });
+
+  test("dnc: add, list, import (all or nothing), enforced by originate and preflight, delete", async () => {
+    const listed = "+14155550177";
+    const entry = await client.dnc.add({ phone_number: listed, reason: "asked" });
+    assert.deepEqual([entry.phone_number, entry.reason], [listed, "asked"]);
+    assert.equal((await client.dnc.add({ phone_number: listed })).phone_number, listed);
+    assert.equal((await client.dnc.list({ phone_number: listed })).total, 1);
+
+    const imported = await client.dnc.importCsv(
+      Buffer.from("phone_number,reason\n+14155550178,moved\n+14155550178,\n4155550179,\n"),
+      { default_region: "US", reason: "imported" },
+    );
+    assert.deepEqual(
+      [imported.rows, imported.added, imported.duplicates_skipped],
+      [2, 2, 1],
+    );
+    const all = await client.dnc.list({ limit: 1000 });
+    const byNumber = Object.fromEntries(all.numbers.map((n) => [n.phone_number, n.reason]));
+    assert.deepEqual(
+      [byNumber["+14155550178"], byNumber["+14155550179"]],
+      ["moved", "imported"],
+    );
+    const path = join(files, "dnc-bad.csv");
+    writeFileSync(path, "phone_number\n+14155550180\nnot-a-number\n");
+    await assert.rejects(client.dnc.importCsv(path), BadRequestError);
+    assert.equal((await client.dnc.list({ phone_number: "+14155550180" })).total, 0, "nothing listed");
+
+    const { agent, number } = await sandboxLine();
+    const refused = await client.calls
+      .originate({ from_number: number.e164, to_number: listed, agent_id: agent.id })
+      .catch((e) => e);
+    assert.ok(refused instanceof PermissionDeniedError, String(refused));
+    const report = await client.campaigns.preflight({
+      name: "dnc check",
+      agent_id: agent.id,
+      phone_number_id: number.id,
+      contacts: Buffer.from(`phone_number\n${listed}\n+14155550181\n`),
+    });
+    assert.deepEqual([report.accepted, report.do_not_call, report.contacts_total], [true, 1, 2]);
+
+    await client.dnc.delete(listed);
+    assert.equal((await client.dnc.list({ phone_number: listed })).total, 0);
+    await assert.rejects(client.dnc.delete(listed), NotFoundError);
+    for (const n of ["+14155550178", "+14155550179"]) await client.dnc.delete(n);
+  });
+});
+
+describe("campaign controls", () => {
+  const rows = (...numbers) => "phone_number,first_name\n" + numbers.map((n) => `${n},N\n`).join("");
+
+  test("preflight stores nothing and reports bad rows and repeats", async () => {
+    const { agent, number } = await sandboxLine();
+    const before = (await client.campaigns.list()).campaigns.length;
+    const input = {
+      name: "checked",
+      agent_id: agent.id,
+      phone_number_id: number.id,
+      retry_on: ["busy", "no_answer"],
+      calling_window: { start: "09:00", end: "20:00", days: ["mon", "tue"], timezone: "UTC" },
+    };
+    const good = await client.campaigns.preflight({
+      ...input,
+      contacts: Buffer.from(rows("+14155550301", "+14155550302", "+14155550301")),
+    });
+    assert.deepEqual([good.accepted, good.valid, good.duplicates, good.invalid_total], [true, 2, 1, 0]);
+    const bad = await client.campaigns.preflight({
+      ...input,
+      contacts: Buffer.from(rows("+14155550303", "nope")),
+    });
+    assert.equal(bad.accepted, false);
+    assert.equal(bad.invalid_total, 1);
+    assert.ok(bad.error);
+    const badField = await client.campaigns
+      .preflight({ ...input, retry_on: ["never"], contacts: Buffer.from(rows("+14155550304")) })
+      .catch((e) => e);
+    assert.ok(badField instanceof BadRequestError, String(badField));
+    assert.equal((await client.campaigns.list()).campaigns.length, before);
+  });
+
+  test("create with controls, update, add contacts, list by status, export to text and file", async () => {
+    const { agent, number } = await sandboxLine();
+    const campaign = await client.campaigns.create({
+      name: "controlled",
+      agent_id: agent.id,
+      phone_number_id: number.id,
+      retry_on: ["busy", "no_answer"],
+      calling_window: { start: "09:00", end: "20:00", timezone: "recipient" },
+      default_timezone: "America/New_York",
+      contacts: Buffer.from(rows("+14155550401", "+14155550402")),
+    });
+    assert.deepEqual(campaign.retry_on, ["busy", "no_answer"]);
+    assert.equal(campaign.calling_window.start, "09:00");
+    assert.equal(campaign.default_timezone, "America/New_York");
+
+    const updated = await client.campaigns.update(campaign.id, {
+      name: "controlled 2",
+      max_concurrent_calls: 3,
+      calling_window: null,
+      retry_on: ["failed"],
+    });
+    assert.deepEqual(
+      [updated.name, updated.max_concurrent_calls, updated.calling_window, updated.retry_on],
+      ["controlled 2", 3, null, ["failed"]],
+    );
+    await assert.rejects(client.campaigns.update(campaign.id, { colour: "red" }), BadRequestError);
+
+    const added = await client.campaigns.addContacts(
+      campaign.id,
+      Buffer.from("phone_number\n4155550403\n+14155550401\n"),
+      { default_region: "US" },
+    );
+    assert.deepEqual([added.added, added.duplicates_skipped, added.campaign.contacts_total], [1, 1, 3]);
+    await assert.rejects(
+      client.campaigns.addContacts(campaign.id, Buffer.from("phone_number\nnope\n")),
+      BadRequestError,
+    );
+    assert.equal((await client.campaigns.get(campaign.id)).contacts_total, 3);
+
+    const drafts = (await client.campaigns.list({ status: "draft" })).campaigns;
+    assert.ok(drafts.some((c) => c.id === campaign.id));
+    assert.ok(drafts.every((c) => c.status === "draft"));
+    assert.ok(!(await client.campaigns.list({ status: "running" })).campaigns.some((c) => c.id === campaign.id));
+
+    const text = await client.campaigns.export(campaign.id);
+    const lines = text.trim().split(/\r?\n/);
+    assert.match(lines[0], /^phone_number,first_name,contact_id,status/);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(",")[0]).sort(),
+      ["+14155550401", "+14155550402", "+14155550403"],
+    );
+    const path = join(files, "export.csv");
+    const written = await client.campaigns.export(campaign.id, path);
+    assert.equal(written, statSync(path).size);
+    assert.equal(readFileSync(path, "utf8"), text);
+    await assert.rejects(client.campaigns.export("camp_missing"), NotFoundError);
+
+    await client.campaigns.start(campaign.id);
+    const running = await client.campaigns.update(campaign.id, { name: "late" }).catch((e) => e);
+    assert.ok(running instanceof ConflictError, String(running));
+    await client.campaigns.stop(campaign.id);
+  });
+});
+
+describe("calls.hangup of a call in flight", () => {
+  let longHub;
+  before(async () => {
+    longHub = await startHub({
+      settings: {
+        KATAVEN_SANDBOX_RING_SECONDS: "0.1",
+        KATAVEN_SANDBOX_TALK_SECONDS: "[120, 120]",
+        KATAVEN_SANDBOX_OUTCOME_WEIGHTS: '{"completed": 1.0}', // always answered
+      },
+    });
+  });
+  after(async () => {
+    await longHub?.stop();
+  });
+
+  test("ends the call through the carrier; a second hang-up is a ConflictError", async () => {
+    const via = new Kataven({ apiKey: longHub.apiKey, baseURL: longHub.baseURL });
+    const { agent, number } = await sandboxLine(via);
+    const call = await via.calls.originate({
+      from_number: number.e164,
+      to_number: "+14155550199",
+      agent_id: agent.id,
+    });
+    await until(async () => (await via.calls.get(call.session_id)).status === "in_progress", "the answer");
+    const answer = await via.calls.hangup(call.session_id);
+    assert.equal(answer.session_id, call.session_id);
+    assert.ok(!TERMINAL.has(answer.status), answer.status);
+    const ended = await until(async () => {
+      const now = await via.calls.get(call.session_id);
+      return TERMINAL.has(now.status) && now;
+    }, "the call's end", 20);
+    assert.equal(ended.status, "completed");
+    await assert.rejects(via.calls.hangup(call.session_id), ConflictError);
   });
 });

@@ -16,7 +16,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange User Token
+         * Exchange a visitor token for a session
          * @description Trade a `user_token` for a signed-in visitor session (same shape as a guest session,
          *     `mode: user`). The client key and Origin are checked again, so a leaked user_token is
          *     useless elsewhere; each user_token works once.
@@ -94,7 +94,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create Guest Session
+         * Start a guest visitor session
          * @description Start an anonymous visitor session: a 15-minute JWT for the call runtime and a
          *     24-hour single-use `refresh_token`. Refused (403) where the agent's widget policy is
          *     `user`, the widget is off, or the agent is not active.
@@ -182,7 +182,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refresh Visitor Session
+         * Refresh a visitor session
          * @description A fresh session JWT and a new `refresh_token` for the same visitor. Each refresh token
          *     works once: presenting a used one revokes the whole session (400).
          */
@@ -259,7 +259,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create User Token
+         * Mint a signed-in visitor token (from your backend)
          * @description Called by **your backend** with `Authorization: Bearer <widget secret key>` for a
          *     visitor you have signed in: returns a 5-minute, single-use `user_token` to hand to the
          *     page (`Kataven.init({ userToken })`). Never call it from a browser.
@@ -332,7 +332,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Widget Config
+         * Get the widget's bootstrap configuration
          * @description Bootstrap for the widget: the account's branding, the agent's public face (name and
          *     greeting) and the visitor kinds it accepts. The key's pinned agent wins over `agent_id`.
          *     `widget_enabled: false` with `unavailable_reason` when no conversation can be offered.
@@ -589,6 +589,11 @@ export interface components {
             pinned: boolean;
             /** Unavailable Reason */
             unavailable_reason: ("agent_required" | "widget_disabled" | "agent_unavailable") | null;
+            /**
+             * Voice Connected
+             * @description false while the Hub has no call runtime (KATAVEN_CALL_PROCESSOR_STREAM_URL): visitors can sign in, but no voice conversation can start; the widget says so
+             */
+            voice_connected: boolean;
             /** Widget Enabled */
             widget_enabled: boolean;
         };

@@ -14,7 +14,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Accounts
+         * List accounts (login page)
          * @description Accounts the login page may offer. Only when the account directory is enabled (on in
          *     the embedded default); 404 otherwise.
          */
@@ -64,8 +64,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Validate Account
-         * @description Whether an account name is well formed (400 if not), usable and exists.
+         * Check an account name
+         * @description Whether an account name is well formed (400 if not), usable and exists. With the
+         *     account directory disabled (production), every usable name answers `exists: true`, so the
+         *     route does not tell anyone which accounts exist; sign-in fails later for an unknown one.
          */
         get: {
             parameters: {
@@ -117,9 +119,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Login
+         * Sign in (development login)
          * @description Development login with the built-in issuer: e-mail and password → a JWT (send it with
-         *     `X-Account-ID`). 404 when the built-in issuer is disabled (production uses OIDC).
+         *     `X-Account-ID`). 404 when the built-in issuer is disabled (production uses OIDC). Failed
+         *     attempts are throttled per account and per caller IP: 429 with `Retry-After`.
          */
         post: {
             parameters: {
@@ -173,6 +176,18 @@ export interface paths {
                         "text/plain": string;
                     };
                 };
+                /** @description Too many failed sign-ins; retry after the Retry-After delay */
+                429: {
+                    headers: {
+                        /** @description Seconds until a sign-in may be tried again. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
             };
         };
         delete?: never;
@@ -189,7 +204,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get User Org
+         * Get the signed-in user and their accounts
          * @description The signed-in user (validated from the bearer JWT itself) and the accounts it belongs to.
          */
         get: {
@@ -238,7 +253,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Agents
+         * List agents
          * @description List every agent of the account, newest first, with its playbooks and FAQs.
          */
         get: {
@@ -305,7 +320,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create Agent
+         * Create an agent
          * @description Create an agent. Only `name` is required; defaults: category `custom`, status `draft`,
          *     llm_model `gpt-4o`, voice_provider `cartesia`, auth_mode `authenticated`, greeting_mode
          *     `interruptible`.
@@ -413,7 +428,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Agent
+         * Get an agent
          * @description Get one agent with its playbooks and FAQs.
          */
         get: {
@@ -493,7 +508,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Agent
+         * Delete an agent
          * @description Delete an agent and its tool, FAQ and playbook links; numbers pinned to it are unpinned.
          */
         delete: {
@@ -594,7 +609,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update Agent
+         * Update an agent
          * @description Change only the fields present in the body.
          */
         patch: {
@@ -710,7 +725,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Attach Faq
+         * Attach an FAQ to an agent
          * @description Attach an FAQ (by id or name). Attaching twice changes nothing. Returns the agent.
          */
         post: {
@@ -831,7 +846,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Detach Faq
+         * Detach an FAQ from an agent
          * @description Detach an FAQ (by id or name); the FAQ itself stays. 404 if not attached.
          */
         delete: {
@@ -945,7 +960,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Attach Playbook
+         * Attach a playbook to an agent
          * @description Attach a playbook (by id or name); its content joins the agent's prompt at runtime and its
          *     tools become known to the agent. Attaching twice changes nothing. Returns the agent.
          */
@@ -1067,7 +1082,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Detach Playbook
+         * Detach a playbook from an agent
          * @description Detach a playbook (by id or name); the playbook itself stays. 404 if not attached.
          */
         delete: {
@@ -1179,7 +1194,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Agent Tools
+         * List the tools attached to an agent
          * @description The tools exposed to this agent, with their per-agent config.
          */
         get: {
@@ -1257,9 +1272,8 @@ export interface paths {
             };
         };
         /**
-         * Upsert Agent Tool
-         * @description Attach a tool to the agent or update its config (idempotent, keyed by tool_name). The
-         *     tool must exist in the account (404 otherwise).
+         * Attach or update a tool on an agent (PUT alias)
+         * @description An alias of `POST /api/v1/agents/{agent_id}/tools` (`upsert_agent_tool`), kept for clients that upsert with PUT: same body, same answer.
          */
         put: {
             parameters: {
@@ -1363,7 +1377,7 @@ export interface paths {
             };
         };
         /**
-         * Upsert Agent Tool
+         * Attach or update a tool on an agent
          * @description Attach a tool to the agent or update its config (idempotent, keyed by tool_name). The
          *     tool must exist in the account (404 otherwise).
          */
@@ -1482,7 +1496,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Agent Widget Settings
+         * Get an agent's widget policy
          * @description The agent's widget policy. Never set: the widget is off and `auth_mode` follows the
          *     agent (`public` → `both`, `authenticated` → `user`).
          */
@@ -1566,7 +1580,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update Agent Widget Settings
+         * Change an agent's widget policy
          * @description Turn the widget on or off for this agent, choose who may use it (`guest`, `user`,
          *     `both`; `null` follows the agent again) and optionally override its greeting.
          */
@@ -1681,7 +1695,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Api Keys
+         * List API keys
          * @description List the account's API keys: metadata and the last 8 characters, never the key.
          */
         get: {
@@ -1748,7 +1762,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create Api Key
+         * Create an API key
          * @description Mint an `sk_live_` key. The plaintext is in this response only. Hub UI sign-in only:
          *     an API key cannot mint another (403).
          */
@@ -1858,7 +1872,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Api Key
+         * Delete or disable an API key
          * @description Delete a key that was never used; a key that was used is disabled instead (kept for
          *     the audit trail). Either way it stops working at once.
          */
@@ -1960,8 +1974,10 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update Api Key
+         * Rename, revoke or re-enable an API key
          * @description Rename, revoke (`disabled: true`, effective on the very next request) or re-enable.
+         *     When the change cannot be announced to the other API processes at once (Redis down), it is
+         *     still saved and in force, and the answer carries a `Warning` header saying so.
          */
         patch: {
             parameters: {
@@ -2066,6 +2082,100 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit events
+         * @description Who changed what: every authenticated write (any outcome) and every sign-in of the
+         *     account, newest first. Entries name the actor, route, resource and response status; they
+         *     never hold a request body or a secret. Readable with an API key or by owners and admins.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key or user id. */
+                    actor?: string | null;
+                    /** @description Inclusive. */
+                    from?: string | null;
+                    limit?: number;
+                    offset?: number;
+                    resource_id?: string | null;
+                    resource_type?: string | null;
+                    /** @description Exclusive. */
+                    to?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditEventList"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/call-limits": {
         parameters: {
             query?: never;
@@ -2074,7 +2184,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Call Limits
+         * Get the call cost caps
          * @description This account's call cost caps. Defaults: 10 concurrent, 30 per minute, 1,000 calls and
          *     600 talk minutes per UTC day. A value of 0 blocks that dimension. Live counters are not
          *     exposed.
@@ -2147,7 +2257,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update Call Limits
+         * Change the call cost caps
          * @description Change caps (Hub UI owners and admins only; API keys get 403). Only the given fields
          *     change.
          */
@@ -2250,18 +2360,24 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Calls
-         * @description Calls of the account, outbound and inbound, newest first; filter by `status`,
-         *     `campaign_id` or `direction`.
+         * List calls
+         * @description Calls of the account, outbound and inbound, newest first. Filters combine: `status`,
+         *     `direction`, `agent_id`, `campaign_id`, and the creation time `from` (inclusive) and
+         *     `to` (exclusive), e.g. `?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`.
          */
         get: {
             parameters: {
                 query?: {
+                    agent_id?: string | null;
                     campaign_id?: string | null;
                     direction?: ("outbound" | "inbound") | null;
+                    /** @description Created at or after (RFC 3339) */
+                    from?: string | null;
                     limit?: number;
                     offset?: number;
                     status?: ("queued" | "ringing" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled") | null;
+                    /** @description Created before (RFC 3339) */
+                    to?: string | null;
                 };
                 header?: never;
                 path?: never;
@@ -2338,7 +2454,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Call
+         * Get a call
          * @description One call by its session id.
          */
         get: {
@@ -2423,6 +2539,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{session_id}/hangup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hang up a call in flight
+         * @description End a call in flight (ringing or answered) through its carrier. Returns the call as it
+         *     is now (202): the final status (`completed`, or `canceled` if it was still ringing) arrives
+         *     through the carrier's callback, like any other ending, with its `call.*` webhook event.
+         *     409 when the call has already ended, or when the carrier has not taken it yet (retry in a
+         *     moment); 502 with the carrier's message if it refuses.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    session_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CallRead"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description The call has already ended */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description The carrier rejected the request */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Stored credentials cannot be decrypted */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calls/originate": {
         parameters: {
             query?: never;
@@ -2433,10 +2689,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Originate Call
+         * Place an outbound call
          * @description Place an outbound call from one of your numbers, handled by an active agent. Checks, in
          *     order: body (400), caller ID and agent (404), number outbound-enabled (403), agent active
-         *     (409), call cost caps (429 with `Retry-After` and one of `Concurrent call limit reached`,
+         *     (409), destination on the do-not-call list (403, code `do_not_call`), call cost caps
+         *     (429 with `Retry-After` and one of `Concurrent call limit reached`,
          *     `Call rate limit`, `Daily call limit reached`, `Daily minute budget exhausted`), stored
          *     credentials (503), carrier (502 with its message). Returns the call; its `session_id` opens
          *     the live viewer and, later, the recording. `custom_fields` are handed to the agent when the
@@ -2573,12 +2830,16 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Campaigns
-         * @description Every campaign of the account, newest first.
+         * List campaigns
+         * @description Every campaign of the account, newest first, each with its `progress` (contact counts
+         *     by status); filter by `status`.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Only campaigns in it */
+                    status?: ("draft" | "scheduled" | "running" | "paused" | "completed" | "failed") | null;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2640,12 +2901,13 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create Campaign
+         * Create a campaign from a CSV of contacts
          * @description Create a campaign in `draft` from a `multipart/form-data` upload: `contacts` is a CSV
          *     whose header has a `phone_number` column (E.164, or national numbers with
          *     `default_region`); every other column is kept as the contact's `custom_fields`. Repeated
-         *     numbers keep their first row (`duplicates_skipped`). Any bad row → 400 naming the first
-         *     20 bad rows, and nothing is stored. Dialling starts with `start`.
+         *     numbers keep their first row (`duplicates_skipped`); numbers on the do-not-call list are
+         *     stored `skipped` (`do_not_call_skipped`). Any bad row → 400 naming the first 20 bad rows,
+         *     and nothing is stored. Dialling starts with `start`.
          */
         post: {
             parameters: {
@@ -2659,7 +2921,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "multipart/form-data": components["schemas"]["Body_create_campaign_api_v1_campaigns_post"];
+                    "multipart/form-data": components["schemas"]["CreateCampaignForm"];
                 };
             };
             responses: {
@@ -2760,8 +3022,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Campaign
-         * @description One campaign with its status and contact totals.
+         * Get a campaign and its progress
+         * @description One campaign with its status and `progress`: contact counts by status, the same
+         *     figures as the live stream's snapshot.
          */
         get: {
             parameters: {
@@ -2840,7 +3103,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Campaign
+         * Delete a campaign
          * @description Delete a campaign with its contacts and events. Refused (409) while it is running or
          *     scheduled: pause or stop it first.
          */
@@ -2941,7 +3204,114 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update campaign
+         * @description Change a draft, scheduled or paused campaign: `name`, `max_concurrent_calls` (the
+         *     concurrency budget is checked again, 409), `retries_per_contact`, `retry_delay_seconds`,
+         *     `retry_on`, `calling_window` (null: any time), `default_timezone`, `scheduled_at`.
+         *     409 while it is running, completed or failed.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    campaign_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CampaignUpdate"];
+                };
+            };
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignRead"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/campaigns/{campaign_id}/contacts": {
@@ -2952,7 +3322,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Contacts
+         * List a campaign's contacts
          * @description Contacts in CSV order, with their status and attempts; filter by `status`.
          */
         get: {
@@ -2962,7 +3332,7 @@ export interface paths {
                     offset?: number | null;
                     /** @description offset = page × 100 */
                     page?: number | null;
-                    /** @description pending, originated, connected, completed, failed, cancelled */
+                    /** @description pending, originated, connected, completed, failed, cancelled, skipped */
                     status?: string | null;
                 };
                 header?: never;
@@ -3037,6 +3407,221 @@ export interface paths {
             };
         };
         put?: never;
+        /**
+         * Add campaign contacts
+         * @description Append the contacts of another CSV to a draft or paused campaign, with create's rules;
+         *     numbers the campaign already has (or the file repeats) are skipped, numbers on the
+         *     do-not-call list stored as skipped. Any bad row → 400 and nothing is added. 409 in any
+         *     other state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    campaign_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["AddCampaignContactsForm"];
+                };
+            };
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactsAdded"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/contacts.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export campaign contacts
+         * @description Every contact as CSV, in dial order: `phone_number`, the custom fields' columns, then
+         *     `contact_id, status, attempts, last_outcome, failure_reason, call_ids` (every call placed,
+         *     space separated), `timezone, next_attempt_at, completed_at`. Values that a spreadsheet
+         *     would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) are prefixed with `'`
+         *     (the E.164 phone number excepted).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV, streamed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/csv": unknown;
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3052,11 +3637,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stream Events
+         * Stream a campaign's live events (SSE)
          * @description Server-Sent Events: `event: contact` per contact transition, `event: status` per
-         *     campaign state change (both with `id:`), an unnamed progress snapshot every 2 s while
-         *     running, `: heartbeat` every 15 s, and `event: end` when the campaign is completed or
-         *     failed. Reconnect with `Last-Event-ID` to receive every later event exactly once.
+         *     campaign state change, `event: updated` when it is changed or gets contacts (all with
+         *     `id:`), an unnamed progress snapshot every 2 s while running (with a calling window, also
+         *     `waiting_for_window` and `next_window_at`), `: heartbeat` every 15 s, and `event: end`
+         *     when the campaign is completed or failed. Reconnect with `Last-Event-ID` to receive every
+         *     later event exactly once.
          */
         get: {
             parameters: {
@@ -3153,7 +3740,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Pause Campaign
+         * Pause a running campaign
          * @description running → paused: no new calls; calls in flight finish.
          */
         post: {
@@ -3269,7 +3856,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Resume Campaign
+         * Resume a paused campaign
          * @description paused → running, within the concurrency budget (409 otherwise).
          */
         post: {
@@ -3385,7 +3972,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start Campaign
+         * Start a campaign
          * @description draft or paused → running (or → scheduled when `scheduled_at` is in the future), within the concurrency budget (409 otherwise).
          */
         post: {
@@ -3501,7 +4088,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Stop Campaign
+         * Stop a campaign for good
          * @description Stop permanently → completed: pending contacts are cancelled, calls in flight finish. Cannot be undone.
          */
         post: {
@@ -3607,6 +4194,549 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/preflight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preflight campaign
+         * @description Check a create body without storing anything: the same form, checked as create checks
+         *     it (a bad field is the same 400), and a report on the CSV: the contacts create would
+         *     store, bad rows with their reasons (the first 100), repeats, numbers on the do-not-call
+         *     list, contacts whose calling window is closed right now, and an estimate of the time to
+         *     dial everyone once. `accepted` and `error` say what create would answer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["PreflightCampaignForm"];
+                };
+            };
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PreflightReport"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dnc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The numbers on the do-not-call list, newest first
+         * @description The numbers on the do-not-call list, newest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description One number */
+                    phone_number?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DncList"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add dnc
+         * @description List a number: it is never dialled again, by campaigns (contacts are skipped with reason
+         *     `do_not_call`, even in campaigns already running) or by originate (403). 201 when new,
+         *     200 when it was already listed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DncCreate"];
+                };
+            };
+            responses: {
+                /** @description Already listed (its reason updated when one was given) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Successful Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DncRead"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dnc/{phone_number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a number off the list (URL-encode the `+` as `%2B` or keep it as is)
+         * @description Take a number off the list (URL-encode the `+` as `%2B` or keep it as is).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    phone_number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dnc/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import dnc
+         * @description List every number of a CSV, streamed, with the campaign CSV rules (UTF-8, a header with
+         *     `phone_number`, numbers normalised to E.164, repeats counted once). Any bad row → 400
+         *     naming the first 20 bad rows, and nothing is listed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["ImportDncForm"];
+                };
+            };
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DncImportResult"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/faqs": {
         parameters: {
             query?: never;
@@ -3615,7 +4745,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Faqs
+         * List FAQs
          * @description Every FAQ of the account, by name (no paging); `category` filters exactly.
          */
         get: {
@@ -3684,7 +4814,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create Faq
+         * Create an FAQ
          * @description Create an FAQ. `title` (the question) is required; `name` defaults to its snake_case
          *     and must be unique; `summary` is the short answer, `content` the full one.
          */
@@ -3791,7 +4921,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Faq
+         * Get an FAQ
          * @description Get an FAQ by id or by name.
          */
         get: {
@@ -3869,7 +4999,7 @@ export interface paths {
             };
         };
         /**
-         * Update Faq
+         * Update an FAQ
          * @description Change the fields present in the body (the name cannot change).
          */
         put: {
@@ -3975,7 +5105,7 @@ export interface paths {
         };
         post?: never;
         /**
-         * Delete Faq
+         * Delete an FAQ
          * @description Delete an FAQ and detach it from every agent.
          */
         delete: {
@@ -4086,7 +5216,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Integrations
+         * List integrations
          * @description The integration catalogue with this account's install state; `category` filters
          *     exactly and `category_counts` counts the whole catalogue.
          */
@@ -4170,7 +5300,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Integration
+         * Get an integration
          * @description One integration, by id (`intg_stripe`) or name (`stripe`), with its install state.
          */
         get: {
@@ -4265,7 +5395,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Install Integration
+         * Install an integration
          * @description Install (or re-install, replacing the credentials) with `{"credentials": {...}}`: every
          *     key in `credential_keys` and no other. Credentials are encrypted at rest and never returned;
          *     the response lists which keys are set. The integration's tools appear in `/tools`. 503 (and
@@ -4398,7 +5528,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Uninstall Integration
+         * Uninstall an integration
          * @description Delete the stored credentials and the integration's tools (detaching them from agents).
          *     Uninstalling an integration that is not installed changes nothing.
          */
@@ -4513,7 +5643,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Templates
+         * Browse agent templates
          * @description Browse the agent templates that ship with the product; `category` filters exactly and
          *     `category_counts` counts the whole catalogue.
          */
@@ -4597,7 +5727,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Template
+         * Get an agent template
          * @description One template, with its prompt, greeting, voice, knowledge and tool configs.
          */
         get: {
@@ -4692,7 +5822,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Install Template
+         * Create an agent from a template
          * @description Create a `draft` agent from the template (optionally named by `{"name": …}`), with its
          *     playbooks, FAQs and tool configs, all in your account. Existing playbooks and FAQs with the
          *     template's names are reused. Review the setup steps, then set the agent `active`.
@@ -4812,7 +5942,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Mcp Connections
+         * List MCP server connections
          * @description MCP server connections (not available yet: always empty).
          */
         get: {
@@ -4893,7 +6023,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Native Tools
+         * List the built-in tools
          * @description The built-in tools of the account (call control, messaging, calendar, CRM…), as
          *     currently configured.
          */
@@ -4975,7 +6105,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Playbooks
+         * List playbooks
          * @description List playbooks by name, without their markdown (get one for `content`). `search` is a
          *     prefix of the name; `category` filters exactly.
          */
@@ -5050,7 +6180,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create Playbook
+         * Create a playbook
          * @description Create a custom playbook. `display_name` is required; `name` defaults to its
          *     snake_case (`Refund Workflow` → `refund_workflow`) and must be unique; `content` is the
          *     markdown prompt fragment merged into the system prompt of agents it is attached to.
@@ -5158,7 +6288,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Playbook
+         * Get a playbook
          * @description Get a playbook, with its markdown `content`, by id or by name.
          */
         get: {
@@ -5236,7 +6366,7 @@ export interface paths {
             };
         };
         /**
-         * Update Playbook
+         * Update a playbook
          * @description Change the fields present in the body (the name cannot change). Updating a built-in
          *     playbook marks it `modified_from_default`.
          */
@@ -5343,7 +6473,7 @@ export interface paths {
         };
         post?: never;
         /**
-         * Delete Playbook
+         * Delete a playbook
          * @description Delete a custom playbook and detach it from every agent. Built-ins: 403.
          */
         delete: {
@@ -5454,7 +6584,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Recording
+         * Get a short-lived link to a call recording
          * @description A presigned URL that plays the session's recording for 5 minutes; fetch again when it
          *     lapses. 404 when the session has no recording, 409 while it is still being uploaded, 503
          *     when recording playback is not configured.
@@ -5569,7 +6699,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Numbers
+         * List phone numbers
          * @description List phone numbers, optionally only those pinned to one agent.
          */
         get: {
@@ -5639,7 +6769,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create Number
+         * Register a phone number
          * @description Register an E.164 number on a provider credential and optionally pin it to an agent.
          *     Inbound and outbound default to enabled. A number can belong to one account only:
          *     registering a number already registered anywhere is a 400 (duplicate number).
@@ -5750,7 +6880,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Number
+         * Delete a phone number
          * @description Delete a phone number; its provider credential may then become deletable.
          */
         delete: {
@@ -5851,7 +6981,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update Number
+         * Pin, unpin or toggle a phone number
          * @description Pin (`{"agent_id": "agent_…"}`) or unpin (`{"agent_id": null}`) a number; also toggles
          *     `inbound_enabled` / `outbound_enabled`. Takes effect on the next call.
          */
@@ -5964,7 +7094,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Providers
+         * List carrier credentials
          * @description Every carrier credential of the account: metadata only, never the secret values.
          */
         get: {
@@ -6031,7 +7161,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create Provider
+         * Add a carrier credential
          * @description Add a carrier credential. The keys are checked per provider (twilio: `account_sid`,
          *     `auth_token`; plivo and vobiz: `auth_id`, `auth_token`), then encrypted; plaintext is never
          *     stored or returned. 503 when encryption is unavailable (nothing is stored).
@@ -6152,7 +7282,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Provider
+         * Delete a carrier credential
          * @description Delete a carrier credential; refused (409) while phone numbers still use it.
          */
         delete: {
@@ -6263,7 +7393,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Tools
+         * List tools
          * @description List tools, by name. `category` and `type` (`python`, `http`) filter exactly; `search`
          *     matches a substring of the name, display name or description, case-insensitively.
          *     `category_counts` counts every category under the other filters.
@@ -6340,7 +7470,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create Tool
+         * Create a tool
          * @description Create a custom tool. `name` (snake_case, unique in the account, immutable) and
          *     `category` are required; `schema` is the JSON Schema of the arguments (an object);
          *     `http` tools need `implementation_config.url`; Python source must define
@@ -6449,7 +7579,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Tool
+         * Get a tool
          * @description Get a tool by id or by name.
          */
         get: {
@@ -6527,7 +7657,7 @@ export interface paths {
             };
         };
         /**
-         * Update Tool
+         * Update a tool
          * @description Change the fields present in the body (the name cannot change). Updating a built-in
          *     tool marks it `modified_from_default`.
          */
@@ -6634,7 +7764,7 @@ export interface paths {
         };
         post?: never;
         /**
-         * Delete Tool
+         * Delete a tool
          * @description Delete a custom tool and detach it from every agent. Built-in tools cannot be deleted
          *     (403), nor tools an integration brings (uninstall the integration).
          */
@@ -6738,6 +7868,1021 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the account's usage
+         * @description Calls and talk minutes per UTC day (up to 366 rows) or hour (up to 744 rows), from the
+         *     calls table. `outbound_calls` and `outbound_minutes` of today's row are what the daily
+         *     call cap and minute budget have counted. Periods without calls are listed with zeros.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Start (UTC; default: 30 days or 24 hours ago). */
+                    from?: string | null;
+                    granularity?: "day" | "hour";
+                    /** @description End (default: now). */
+                    to?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UsageRead"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description The account's webhook endpoints, newest first (secrets are never shown again).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpointList"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Register a URL to receive events (`call.*`, `campaign.*`). The response carries the
+         *     signing secret (`whsec_…`) once; store it. Every delivery is a POST of `{id, type,
+         *     created_at, account, data}` with the Standard Webhooks headers `webhook-id`,
+         *     `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256>`). Delivery is at
+         *     least once (deduplicate on `webhook-id`), order is not guaranteed; a non-2xx answer or no
+         *     answer within 5 s is retried with exponential backoff for 24 hours, and an endpoint failing
+         *     for 3 days is disabled.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreate"];
+                };
+            };
+            responses: {
+                /** @description Successful Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpointCreated"];
+                    };
+                };
+                /** @description The webhook URL is not an allowed destination */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description One webhook endpoint; `disabled_reason` says why it was disabled automatically.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpoint_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpointRead"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Webhook endpoint not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Delete the endpoint and its delivery log; nothing more is sent to it.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    endpoint_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Webhook endpoint not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint
+         * @description Change the URL, event filter or description, or disable / enable the endpoint (enabling
+         *     clears `disabled_reason`; deliveries still pending are sent again).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    endpoint_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointUpdate"];
+                };
+            };
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpointRead"];
+                    };
+                };
+                /** @description The webhook URL is not an allowed destination */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Webhook endpoint not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook endpoint's deliveries
+         * @description The endpoint's deliveries, newest first: status (`pending`, `delivered`, `failed` =
+         *     given up after 24 hours), attempts, the last response code, latency and error, and when a
+         *     pending one is retried next. Settled deliveries are kept for 30 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: ("pending" | "delivered" | "failed") | null;
+                };
+                header?: never;
+                path: {
+                    endpoint_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDeliveryList"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Webhook endpoint not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a webhook delivery
+         * @description Send a delivery again now (a delivered or given-up one too): it becomes `pending` and
+         *     keeps its event id, so the receiver can recognise a repeat.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    delivery_id: string;
+                    endpoint_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDeliveryRead"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Webhook delivery not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description The webhook endpoint is disabled */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook endpoint's signing secret
+         * @description Issue a new signing secret (shown once). For 24 hours deliveries carry two signatures,
+         *     one per secret, so the receiver can switch without missing an event.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    endpoint_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookSecretRotated"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Webhook endpoint not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still in progress */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to a webhook endpoint
+         * @description Send a `ping` event to this endpoint (whatever its event filter). Returns the queued
+         *     delivery; follow it in the deliveries log.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    endpoint_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDeliveryRead"];
+                    };
+                };
+                /** @description Invalid body or missing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Webhook endpoint not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description The webhook endpoint is disabled */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+                /** @description Request rate limit exceeded (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the request may be retried. */
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/widget-keys": {
         parameters: {
             query?: never;
@@ -6746,7 +8891,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Widget Keys
+         * List widget keys
          * @description List the account's widget keys, newest first: metadata and the last 8 characters of
          *     each key, never the keys themselves.
          */
@@ -6814,7 +8959,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create Widget Key
+         * Create a widget key pair
          * @description Mint a key pair: `public_key` (`pk_live_…`, put it in your pages) and `secret_key`
          *     (`sk_live_…`, keep it on your backend to mint logged-in visitor tokens). Both are in this
          *     response only. An empty `domain_allowlist` blocks the key until you add a domain.
@@ -6922,7 +9067,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Widget Key
+         * Get a widget key
          * @description One widget key's metadata.
          */
         get: {
@@ -7002,7 +9147,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Widget Key
+         * Delete or disable a widget key
          * @description Delete a key that was never used; a key that was used is disabled instead (kept for
          *     the audit trail). Either way it stops working at once.
          */
@@ -7104,7 +9249,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update Widget Key
+         * Update or revoke a widget key
          * @description Rename, replace the allowlist, re-pin (`agent_id: null` unpins), or revoke with
          *     `disabled: true` (repeating it changes nothing). A revoked key refuses every visitor call
          *     and its secret mints nothing; sessions already issued expire within 15 minutes.
@@ -7220,7 +9365,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Widget Branding
+         * Get the widget branding
          * @description The account's widget branding, shared by every widget of the account. Fields never
          *     set show their defaults.
          */
@@ -7292,7 +9437,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update Widget Branding
+         * Change the widget branding
          * @description Change the fields present: colours as `#rrggbb`, `logo_url` (https), `launcher_position`
          *     (`br`, `bl`, `tr`, `tl`), `launcher_label`, `privacy_notice`. `null` restores a default.
          */
@@ -7397,7 +9542,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange User Token
+         * Exchange a visitor token for a session
          * @description Trade a `user_token` for a signed-in visitor session (same shape as a guest session,
          *     `mode: user`). The client key and Origin are checked again, so a leaked user_token is
          *     useless elsewhere; each user_token works once.
@@ -7475,7 +9620,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create Guest Session
+         * Start a guest visitor session
          * @description Start an anonymous visitor session: a 15-minute JWT for the call runtime and a
          *     24-hour single-use `refresh_token`. Refused (403) where the agent's widget policy is
          *     `user`, the widget is off, or the agent is not active.
@@ -7563,7 +9708,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refresh Visitor Session
+         * Refresh a visitor session
          * @description A fresh session JWT and a new `refresh_token` for the same visitor. Each refresh token
          *     works once: presenting a used one revokes the whole session (400).
          */
@@ -7640,7 +9785,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create User Token
+         * Mint a signed-in visitor token (from your backend)
          * @description Called by **your backend** with `Authorization: Bearer <widget secret key>` for a
          *     visitor you have signed in: returns a 5-minute, single-use `user_token` to hand to the
          *     page (`Kataven.init({ userToken })`). Never call it from a browser.
@@ -7713,7 +9858,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Widget Config
+         * Get the widget's bootstrap configuration
          * @description Bootstrap for the widget: the account's branding, the agent's public face (name and
          *     greeting) and the visitor kinds it accepts. The key's pinned agent wins over `agent_id`.
          *     `widget_enabled: false` with `unavailable_reason` when no conversation can be offered.
@@ -7800,7 +9945,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Plivo Recording
+         * Receive a recording (Plivo webhook)
          * @description Recording callbacks from Plivo (signed) for the recordings our answer documents ask for; the file is then fetched through the carrier's API. A forged or tampered request is a 403 and changes nothing.
          */
         post: {
@@ -7847,7 +9992,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Plivo Status
+         * Receive call status (Plivo webhook)
          * @description Call status callbacks from Plivo (signed). Applied idempotently and in any order; a forged, tampered or replayed request is a 403 and changes nothing. Set it as the number's call status URL (Plivo, Vobiz: the application's hangup URL) so inbound calls are tracked too.
          */
         post: {
@@ -7894,7 +10039,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Plivo Voice
+         * Answer an inbound call (Plivo webhook)
          * @description Voice webhook for Plivo numbers: set it as the number's voice URL. Connects the caller to the pinned agent (a call with its own `session_id`, listed under `/api/v1/calls` with direction `inbound`, recorded when recording is on); busy when the number is detached or the agent is inactive; rejects numbers that are not registered.
          */
         post: {
@@ -7912,7 +10057,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/xml": string;
+                        "text/xml": string;
                     };
                 };
                 /** @description Webhook signature or target invalid */
@@ -7943,7 +10088,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Twilio Recording
+         * Receive a recording (Twilio webhook)
          * @description Recording callbacks from Twilio (signed) for the recordings our answer documents ask for; the file is then fetched through the carrier's API. A forged or tampered request is a 403 and changes nothing.
          */
         post: {
@@ -7990,7 +10135,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Twilio Status
+         * Receive call status (Twilio webhook)
          * @description Call status callbacks from Twilio (signed). Applied idempotently and in any order; a forged, tampered or replayed request is a 403 and changes nothing. Set it as the number's call status URL (Plivo, Vobiz: the application's hangup URL) so inbound calls are tracked too.
          */
         post: {
@@ -8037,7 +10182,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Twilio Voice
+         * Answer an inbound call (Twilio webhook)
          * @description Voice webhook for Twilio numbers: set it as the number's voice URL. Connects the caller to the pinned agent (a call with its own `session_id`, listed under `/api/v1/calls` with direction `inbound`, recorded when recording is on); busy when the number is detached or the agent is inactive; rejects numbers that are not registered.
          */
         post: {
@@ -8055,7 +10200,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/xml": string;
+                        "text/xml": string;
                     };
                 };
                 /** @description Webhook signature or target invalid */
@@ -8086,7 +10231,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Vobiz Recording
+         * Receive a recording (Vobiz webhook)
          * @description Recording callbacks from Vobiz (signed) for the recordings our answer documents ask for; the file is then fetched through the carrier's API. A forged or tampered request is a 403 and changes nothing.
          */
         post: {
@@ -8133,7 +10278,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Vobiz Status
+         * Receive call status (Vobiz webhook)
          * @description Call status callbacks from Vobiz (signed). Applied idempotently and in any order; a forged, tampered or replayed request is a 403 and changes nothing. Set it as the number's call status URL (Plivo, Vobiz: the application's hangup URL) so inbound calls are tracked too.
          */
         post: {
@@ -8180,7 +10325,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Vobiz Voice
+         * Answer an inbound call (Vobiz webhook)
          * @description Voice webhook for Vobiz numbers: set it as the number's voice URL. Connects the caller to the pinned agent (a call with its own `session_id`, listed under `/api/v1/calls` with direction `inbound`, recorded when recording is on); busy when the number is detached or the agent is inactive; rejects numbers that are not registered.
          */
         post: {
@@ -8198,7 +10343,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/xml": string;
+                        "text/xml": string;
                     };
                 };
                 /** @description Webhook signature or target invalid */
@@ -8246,6 +10391,19 @@ export interface components {
             /** Valid */
             valid: boolean;
         };
+        /** AddCampaignContactsForm */
+        AddCampaignContactsForm: {
+            /**
+             * Contacts
+             * @description CSV with a phone_number column, ≤ 10 MB
+             */
+            contacts: string;
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+        };
         /** AgentCreate */
         AgentCreate: {
             /** Active Prompt Id */
@@ -8283,6 +10441,11 @@ export interface components {
             /** System Prompt */
             system_prompt?: string | null;
             /**
+             * Template Id
+             * @description The marketplace template this agent is based on (recorded on the agent; 400 unless it names a template of GET /marketplace/templates). Installing a template with its playbooks and FAQs is POST /marketplace/templates/{id}/install.
+             */
+            template_id?: string | null;
+            /**
              * Voice Id
              * @example v1_friendly_female
              */
@@ -8298,6 +10461,42 @@ export interface components {
             id: string;
             /** Name */
             name: string;
+        };
+        /**
+         * AgentFaq
+         * @description An FAQ attached to an agent.
+         */
+        AgentFaq: {
+            /** Category */
+            category: string;
+            /** Content */
+            content: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Summary */
+            summary: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * AgentPlaybook
+         * @description A playbook as listed on an agent (get the playbook for its `content`).
+         */
+        AgentPlaybook: {
+            /** Category */
+            category: string;
+            /** Description */
+            description: string;
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Tool Names */
+            tool_names: string[];
         };
         /** AgentRead */
         AgentRead: {
@@ -8318,7 +10517,7 @@ export interface components {
             /** Description */
             description: string;
             /** Faqs */
-            faqs?: components["schemas"]["FaqSummary"][];
+            faqs?: components["schemas"]["AgentFaq"][];
             /** Greeting Message */
             greeting_message: string;
             /** Greeting Mode */
@@ -8332,7 +10531,7 @@ export interface components {
             /** Noise Suppression Enabled */
             noise_suppression_enabled: boolean;
             /** Playbooks */
-            playbooks?: components["schemas"]["kataven_hub__agents__schemas__PlaybookSummary"][];
+            playbooks?: components["schemas"]["AgentPlaybook"][];
             /** Ringing Enabled */
             ringing_enabled: boolean;
             /** Status */
@@ -8579,54 +10778,60 @@ export interface components {
              */
             playbook_id: string;
         };
-        /** Body_create_campaign_api_v1_campaigns_post */
-        Body_create_campaign_api_v1_campaigns_post: {
+        /** AuditEventList */
+        AuditEventList: {
+            /** Audit Events */
+            audit_events: components["schemas"]["AuditEventRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** AuditEventRead */
+        AuditEventRead: {
             /**
-             * Agent Id
-             * @description The agent that handles the calls
+             * Actor
+             * @description The API key id or the user id that made the request.
              */
-            agent_id: string;
+            actor: string;
             /**
-             * Contacts
-             * @description CSV with a phone_number column, ≤ 10 MB
+             * Actor Type
+             * @description `api_key` or `user` (signed in to the Hub UI).
              */
-            contacts: string;
+            actor_type: string;
+            /** At */
+            at: string;
+            /** Id */
+            id: string;
             /**
-             * Default Region
-             * @description ISO region (e.g. US) for numbers written without +
+             * Ip
+             * @description The client address the request came from.
              */
-            default_region?: string | null;
+            ip: string | null;
+            /** Method */
+            method: string;
             /**
-             * Max Concurrent Calls
-             * @default 5
+             * Request Id
+             * @description The `X-Request-ID` of the request.
              */
-            max_concurrent_calls?: number;
+            request_id: string | null;
+            /** Resource Id */
+            resource_id: string | null;
             /**
-             * Name
-             * @description Campaign name
+             * Resource Type
+             * @description The collection acted on, e.g. `agents`.
              */
-            name: string;
+            resource_type: string | null;
             /**
-             * Phone Number Id
-             * @description The caller-ID number (outbound enabled)
+             * Route
+             * @description The route template, e.g. `/api/v1/agents/{agent_id}`.
              */
-            phone_number_id: string;
+            route: string;
             /**
-             * Retries Per Contact
-             * @default 0
+             * Status
+             * @description The response's HTTP status.
              */
-            retries_per_contact?: number;
-            /**
-             * Retry Delay Seconds
-             * @description ≥ 60
-             * @default 300
-             */
-            retry_delay_seconds?: number;
-            /**
-             * Scheduled At
-             * @description RFC 3339, in the future
-             */
-            scheduled_at?: string | null;
+            status: number;
         };
         /** BrandingRead */
         BrandingRead: {
@@ -8686,6 +10891,32 @@ export interface components {
              * @example Calls may be recorded for quality.
              */
             privacy_notice?: string | null;
+        };
+        /**
+         * CallingWindow
+         * @description When contacts may be dialled, in their local time (or one fixed zone).
+         */
+        CallingWindow: {
+            /** Days */
+            days?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+            /**
+             * End
+             * @description HH:MM (24:00: midnight)
+             * @default 20:00
+             */
+            end?: string;
+            /**
+             * Start
+             * @description HH:MM, local
+             * @default 09:00
+             */
+            start?: string;
+            /**
+             * Timezone
+             * @description `recipient` or an IANA zone
+             * @default recipient
+             */
+            timezone?: string;
         };
         /** CallLimitsRead */
         CallLimitsRead: {
@@ -8783,10 +11014,53 @@ export interface components {
             /** Campaigns */
             campaigns: components["schemas"]["CampaignRead"][];
         };
+        /** CampaignProgress */
+        CampaignProgress: {
+            /**
+             * Counts
+             * @description Contacts by status: pending, originated, connected, completed, failed, cancelled, skipped
+             * @example {
+             *       "cancelled": 0,
+             *       "completed": 0,
+             *       "connected": 0,
+             *       "failed": 0,
+             *       "originated": 0,
+             *       "pending": 0,
+             *       "skipped": 0
+             *     }
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Done
+             * @description completed + failed + cancelled
+             */
+            done: number;
+            /**
+             * In Flight
+             * @description originated + connected
+             */
+            in_flight: number;
+            /**
+             * Progress
+             * @description done / total, 0–1 (1 when there are no contacts)
+             */
+            progress: number;
+            /** Total */
+            total: number;
+        };
         /** CampaignRead */
         CampaignRead: {
             /** Agent Id */
             agent_id: string;
+            /**
+             * Calling Window
+             * @description {start, end, days, timezone}: when contacts may be dialled (null: any time)
+             */
+            calling_window: {
+                [key: string]: unknown;
+            } | null;
             /** Completed At */
             completed_at: string | null;
             /** Contacts Total */
@@ -8795,6 +11069,16 @@ export interface components {
             created_at: string;
             /** Created By */
             created_by: string | null;
+            /**
+             * Default Timezone
+             * @description The zone of numbers that span several zones
+             */
+            default_timezone: string;
+            /**
+             * Do Not Call Skipped
+             * @description Contacts skipped: on the do-not-call list
+             */
+            do_not_call_skipped: number;
             /** Duplicates Skipped */
             duplicates_skipped: number;
             /** Failure Reason */
@@ -8807,10 +11091,17 @@ export interface components {
             name: string;
             /** Phone Number Id */
             phone_number_id: string;
+            /** @description Contact counts by status, as in the SSE snapshot (reads and actions) */
+            progress?: components["schemas"]["CampaignProgress"] | null;
             /** Retries Per Contact */
             retries_per_contact: number;
             /** Retry Delay Seconds */
             retry_delay_seconds: number;
+            /**
+             * Retry On
+             * @description Outcomes that are retried: busy, no_answer, failed
+             */
+            retry_on: string[];
             /** Scheduled At */
             scheduled_at: string | null;
             /** Started At */
@@ -8821,6 +11112,33 @@ export interface components {
             stopped_at: string | null;
             /** Updated At */
             updated_at: string;
+        };
+        /**
+         * CampaignUpdate
+         * @description Changes to a draft, scheduled or paused campaign; fields left out stay as they are.
+         */
+        CampaignUpdate: {
+            calling_window?: components["schemas"]["CallingWindow"] | null;
+            /** Default Timezone */
+            default_timezone?: string;
+            /** Max Concurrent Calls */
+            max_concurrent_calls?: number;
+            /** Name */
+            name?: string;
+            /** Retries Per Contact */
+            retries_per_contact?: number;
+            /**
+             * Retry Delay Seconds
+             * @description ≥ 60
+             */
+            retry_delay_seconds?: number;
+            /** Retry On */
+            retry_on?: ("busy" | "no_answer" | "failed")[];
+            /**
+             * Scheduled At
+             * @description RFC 3339, in the future
+             */
+            scheduled_at?: string | null;
         };
         /** ContactList */
         ContactList: {
@@ -8861,8 +11179,90 @@ export interface components {
             phone_number: string;
             /** Status */
             status: string;
+            /**
+             * Timezone
+             * @description The recipient's zone, from the number
+             */
+            timezone: string | null;
             /** Updated At */
             updated_at: string;
+        };
+        /** ContactsAdded */
+        ContactsAdded: {
+            /** Added */
+            added: number;
+            campaign: components["schemas"]["CampaignRead"];
+            /** Do Not Call Skipped */
+            do_not_call_skipped: number;
+            /**
+             * Duplicates Skipped
+             * @description Rows repeating a number (of the file or campaign)
+             */
+            duplicates_skipped: number;
+        };
+        /** CreateCampaignForm */
+        CreateCampaignForm: {
+            /**
+             * Agent Id
+             * @description The agent that handles the calls
+             */
+            agent_id: string;
+            /**
+             * Calling Window
+             * @description JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], "timezone": "recipient" | IANA zone}; default: any time
+             */
+            calling_window?: string | null;
+            /**
+             * Contacts
+             * @description CSV with a phone_number column, ≤ 10 MB
+             */
+            contacts: string;
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+            /**
+             * Default Timezone
+             * @description IANA zone of numbers spanning several zones (UTC)
+             */
+            default_timezone?: string | null;
+            /**
+             * Max Concurrent Calls
+             * @default 5
+             */
+            max_concurrent_calls?: number;
+            /**
+             * Name
+             * @description Campaign name
+             */
+            name: string;
+            /**
+             * Phone Number Id
+             * @description The caller-ID number (outbound enabled)
+             */
+            phone_number_id: string;
+            /**
+             * Retries Per Contact
+             * @default 0
+             */
+            retries_per_contact?: number;
+            /**
+             * Retry Delay Seconds
+             * @description ≥ 60
+             * @default 300
+             */
+            retry_delay_seconds?: number;
+            /**
+             * Retry On
+             * @description Outcomes to retry: busy, no_answer, failed (default all three); repeat the field or separate with commas
+             */
+            retry_on?: string[] | null;
+            /**
+             * Scheduled At
+             * @description RFC 3339, in the future
+             */
+            scheduled_at?: string | null;
         };
         /** CredentialField */
         CredentialField: {
@@ -8872,6 +11272,61 @@ export interface components {
             label: string;
             /** Name */
             name: string;
+        };
+        /** DncCreate */
+        DncCreate: {
+            /**
+             * Phone Number
+             * @description E.164 (`+14155550123`); other forms need the number's country code
+             */
+            phone_number: string;
+            /**
+             * Reason
+             * @description Why it is listed
+             */
+            reason?: string | null;
+        };
+        /** DncImportResult */
+        DncImportResult: {
+            /**
+             * Added
+             * @description Numbers newly listed
+             */
+            added: number;
+            /** Already Listed */
+            already_listed: number;
+            /**
+             * Duplicates Skipped
+             * @description Rows repeating an earlier row's number
+             */
+            duplicates_skipped: number;
+            /**
+             * Rows
+             * @description Distinct valid numbers in the file
+             */
+            rows: number;
+        };
+        /** DncList */
+        DncList: {
+            /** Limit */
+            limit: number;
+            /** Numbers */
+            numbers: components["schemas"]["DncRead"][];
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** DncRead */
+        DncRead: {
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /** Phone Number */
+            phone_number: string;
+            /** Reason */
+            reason: string | null;
         };
         /** ExchangeRequest */
         ExchangeRequest: {
@@ -8952,21 +11407,6 @@ export interface components {
             /** Updated At */
             updated_at: string;
         };
-        /** FaqSummary */
-        FaqSummary: {
-            /** Category */
-            category: string;
-            /** Content */
-            content: string;
-            /** Id */
-            id: string;
-            /** Name */
-            name: string;
-            /** Summary */
-            summary: string;
-            /** Title */
-            title: string;
-        };
         /**
          * FaqUpdate
          * @description Partial update; `name` is immutable (sending a different one is a 400).
@@ -8997,6 +11437,24 @@ export interface components {
              * @description The `pk_live_` key (or pass it as `?client_key=`).
              */
             client_key?: string | null;
+        };
+        /** ImportDncForm */
+        ImportDncForm: {
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+            /**
+             * File
+             * @description CSV with a phone_number column (and optionally reason)
+             */
+            file: string;
+            /**
+             * Reason
+             * @description For rows without one
+             */
+            reason?: string | null;
         };
         /** IntegrationInstall */
         IntegrationInstall: {
@@ -9061,49 +11519,18 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** InvalidRow */
+        InvalidRow: {
+            /** Reason */
+            reason: string;
+            /**
+             * Row
+             * @description The line in the file (the header is line 1)
+             */
+            row: number;
+        };
+        /** @description Any JSON value (strings and keys without NUL characters; objects are limited to 64 KiB serialised). */
         JsonValue: unknown;
-        /** PlaybookSummary */
-        kataven_hub__agents__schemas__PlaybookSummary: {
-            /** Category */
-            category: string;
-            /** Description */
-            description: string;
-            /** Display Name */
-            display_name: string;
-            /** Id */
-            id: string;
-            /** Name */
-            name: string;
-            /** Tool Names */
-            tool_names: string[];
-        };
-        /** PlaybookSummary */
-        kataven_hub__playbooks__schemas__PlaybookSummary: {
-            /** Category */
-            category: string;
-            /** Created At */
-            created_at: string;
-            /** Default Version */
-            default_version: string | null;
-            /** Description */
-            description: string;
-            /** Display Name */
-            display_name: string;
-            /** Id */
-            id: string;
-            /** Is Default */
-            is_default: boolean;
-            /** Modified From Default */
-            modified_from_default: boolean;
-            /** Name */
-            name: string;
-            /** Tags */
-            tags: string[];
-            /** Tool Names */
-            tool_names: string[];
-            /** Updated At */
-            updated_at: string;
-        };
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -9311,7 +11738,7 @@ export interface components {
             /** Offset */
             offset: number;
             /** Playbooks */
-            playbooks: components["schemas"]["kataven_hub__playbooks__schemas__PlaybookSummary"][];
+            playbooks: components["schemas"]["PlaybookSummary"][];
             /** Prev Offset */
             prev_offset: number;
             /** Total */
@@ -9323,6 +11750,33 @@ export interface components {
             category: string;
             /** Content */
             content: string;
+            /** Created At */
+            created_at: string;
+            /** Default Version */
+            default_version: string | null;
+            /** Description */
+            description: string;
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: string;
+            /** Is Default */
+            is_default: boolean;
+            /** Modified From Default */
+            modified_from_default: boolean;
+            /** Name */
+            name: string;
+            /** Tags */
+            tags: string[];
+            /** Tool Names */
+            tool_names: string[];
+            /** Updated At */
+            updated_at: string;
+        };
+        /** PlaybookSummary */
+        PlaybookSummary: {
+            /** Category */
+            category: string;
             /** Created At */
             created_at: string;
             /** Default Version */
@@ -9365,6 +11819,122 @@ export interface components {
             tags?: string[] | null;
             /** Tool Names */
             tool_names?: string[] | null;
+        };
+        /** PreflightCampaignForm */
+        PreflightCampaignForm: {
+            /**
+             * Agent Id
+             * @description The agent that handles the calls
+             */
+            agent_id: string;
+            /**
+             * Calling Window
+             * @description JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], "timezone": "recipient" | IANA zone}; default: any time
+             */
+            calling_window?: string | null;
+            /**
+             * Contacts
+             * @description CSV with a phone_number column, ≤ 10 MB
+             */
+            contacts: string;
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+            /**
+             * Default Timezone
+             * @description IANA zone of numbers spanning several zones (UTC)
+             */
+            default_timezone?: string | null;
+            /**
+             * Max Concurrent Calls
+             * @default 5
+             */
+            max_concurrent_calls?: number;
+            /**
+             * Name
+             * @description Campaign name
+             */
+            name: string;
+            /**
+             * Phone Number Id
+             * @description The caller-ID number (outbound enabled)
+             */
+            phone_number_id: string;
+            /**
+             * Retries Per Contact
+             * @default 0
+             */
+            retries_per_contact?: number;
+            /**
+             * Retry Delay Seconds
+             * @description ≥ 60
+             * @default 300
+             */
+            retry_delay_seconds?: number;
+            /**
+             * Retry On
+             * @description Outcomes to retry: busy, no_answer, failed (default all three); repeat the field or separate with commas
+             */
+            retry_on?: string[] | null;
+            /**
+             * Scheduled At
+             * @description RFC 3339, in the future
+             */
+            scheduled_at?: string | null;
+        };
+        /** PreflightReport */
+        PreflightReport: {
+            /**
+             * Accepted
+             * @description Whether create would accept this body
+             */
+            accepted: boolean;
+            /** Average Call Seconds */
+            average_call_seconds: number;
+            /**
+             * Contacts Total
+             * @description Contacts create would store (as its contacts_total)
+             */
+            contacts_total: number;
+            /**
+             * Do Not Call
+             * @description Contacts on the do-not-call list (stored as skipped)
+             */
+            do_not_call: number;
+            /**
+             * Duplicates
+             * @description Rows repeating an earlier number (duplicates_skipped)
+             */
+            duplicates: number;
+            /**
+             * Error
+             * @description What create would answer (400) when it would not
+             */
+            error: string | null;
+            /**
+             * Estimated Minutes To Finish
+             * @description First attempts of every valid contact, from the concurrency, the call limits and the average call length (60 s until the account has history); null when a limit blocks calling
+             */
+            estimated_minutes_to_finish: number | null;
+            /**
+             * Invalid
+             * @description Bad rows, the first 100
+             */
+            invalid: components["schemas"]["InvalidRow"][];
+            /** Invalid Total */
+            invalid_total: number;
+            /**
+             * Outside Calling Window Now
+             * @description Contacts that would be dialled whose calling window is closed right now
+             */
+            outside_calling_window_now: number;
+            /**
+             * Valid
+             * @description Contacts that would be dialled (not on the do-not-call list)
+             */
+            valid: number;
         };
         /**
          * Problem
@@ -9697,6 +12267,67 @@ export interface components {
             /** Tags */
             tags?: string[] | null;
         };
+        /** UsageRead */
+        UsageRead: {
+            /** From */
+            from: string;
+            /**
+             * Granularity
+             * @enum {string}
+             */
+            granularity: "day" | "hour";
+            /** Rows */
+            rows: components["schemas"]["UsageRow"][];
+            /** To */
+            to: string;
+        };
+        /** UsageRow */
+        UsageRow: {
+            /**
+             * Answered
+             * @description Of those, the calls that were answered.
+             */
+            answered: number;
+            /**
+             * By Outcome
+             * @description Calls created in the period by their status now (completed, busy, no_answer, failed, canceled, or still queued, ringing, in_progress).
+             * @example {
+             *       "completed": 12,
+             *       "no_answer": 3
+             *     }
+             */
+            by_outcome: {
+                [key: string]: number;
+            };
+            /**
+             * Calls
+             * @description Calls created in the period, outbound and inbound.
+             */
+            calls: number;
+            /** Inbound Calls */
+            inbound_calls: number;
+            /**
+             * Minutes
+             * @description Talk minutes of the calls that ended completed in the period, each call rounded up to a whole minute.
+             */
+            minutes: number;
+            /**
+             * Outbound Calls
+             * @description Outbound calls created in the period: what the daily call cap counts.
+             */
+            outbound_calls: number;
+            /**
+             * Outbound Minutes
+             * @description `minutes` of outbound calls only: what the daily minute budget counts.
+             */
+            outbound_minutes: number;
+            /**
+             * Period
+             * @description The UTC day (`2026-12-06`) or hour (`2026-12-06T07:00:00Z`).
+             * @example 2026-12-06
+             */
+            period: string;
+        };
         /** UserOrg */
         UserOrg: {
             /** Accounts */
@@ -9784,6 +12415,173 @@ export interface components {
             /** Visitor Id */
             visitor_id: string;
         };
+        /** WebhookDeliveryList */
+        WebhookDeliveryList: {
+            /** Deliveries */
+            deliveries: components["schemas"]["WebhookDeliveryRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** WebhookDeliveryRead */
+        WebhookDeliveryRead: {
+            /** Attempts */
+            attempts: number;
+            /** Created At */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Endpoint Id */
+            endpoint_id: string;
+            /**
+             * Error
+             * @description Why the last attempt failed.
+             */
+            error: string | null;
+            /**
+             * Event Id
+             * @description The event's id, sent as `webhook-id` (deduplicate on it).
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Id */
+            id: string;
+            /** Last Attempt At */
+            last_attempt_at: string | null;
+            /**
+             * Latency Ms
+             * @description Duration of the last attempt.
+             */
+            latency_ms: number | null;
+            /**
+             * Next Attempt At
+             * @description When a pending delivery is retried.
+             */
+            next_attempt_at: string | null;
+            /**
+             * Response Status
+             * @description HTTP status of the last attempt.
+             */
+            response_status: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+        };
+        /** WebhookEndpointCreate */
+        WebhookEndpointCreate: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Disabled
+             * @default false
+             */
+            disabled?: boolean;
+            /**
+             * Events
+             * @description Event types to receive, or `["*"]` for all of them.
+             */
+            events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "call.recording_ready" | "campaign.started" | "campaign.paused" | "campaign.resumed" | "campaign.completed" | "campaign.failed" | "campaign.contact_finished" | "*")[];
+            /**
+             * Url
+             * @description Where events are POSTed: an https:// URL on the public internet. Loopback, private, link-local and cloud-metadata destinations are refused (400), when saved and again before every attempt; redirects are not followed.
+             * @example https://example.com/hooks/kataven
+             */
+            url: string;
+        };
+        /** WebhookEndpointCreated */
+        WebhookEndpointCreated: {
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Disabled */
+            disabled: boolean;
+            /**
+             * Disabled Reason
+             * @description Why the endpoint was disabled automatically (3 days of failed deliveries).
+             */
+            disabled_reason: string | null;
+            /** Events */
+            events: string[];
+            /** Id */
+            id: string;
+            /**
+             * Secret
+             * @description The signing secret (`whsec_…`), shown only in this response: verify `webhook-signature` with it (Standard Webhooks).
+             */
+            secret: string;
+            /** Updated At */
+            updated_at: string;
+            /** Url */
+            url: string;
+        };
+        /** WebhookEndpointList */
+        WebhookEndpointList: {
+            /** Webhook Endpoints */
+            webhook_endpoints: components["schemas"]["WebhookEndpointRead"][];
+        };
+        /** WebhookEndpointRead */
+        WebhookEndpointRead: {
+            /** Created At */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Disabled */
+            disabled: boolean;
+            /**
+             * Disabled Reason
+             * @description Why the endpoint was disabled automatically (3 days of failed deliveries).
+             */
+            disabled_reason: string | null;
+            /** Events */
+            events: string[];
+            /** Id */
+            id: string;
+            /** Updated At */
+            updated_at: string;
+            /** Url */
+            url: string;
+        };
+        /** WebhookEndpointUpdate */
+        WebhookEndpointUpdate: {
+            /** Description */
+            description?: string;
+            /**
+             * Disabled
+             * @description Stop (true) or resume (false) deliveries to this endpoint.
+             */
+            disabled?: boolean;
+            /**
+             * Events
+             * @description Event types to receive, or `["*"]` for all of them.
+             */
+            events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "call.recording_ready" | "campaign.started" | "campaign.paused" | "campaign.resumed" | "campaign.completed" | "campaign.failed" | "campaign.contact_finished" | "*")[];
+            /**
+             * Url
+             * @description Where events are POSTed: an https:// URL on the public internet. Loopback, private, link-local and cloud-metadata destinations are refused (400), when saved and again before every attempt; redirects are not followed.
+             */
+            url?: string;
+        };
+        /** WebhookSecretRotated */
+        WebhookSecretRotated: {
+            /**
+             * Previous Secret Expires At
+             * @description Until then every delivery carries a second signature made with the old secret, so receivers can switch without missing events.
+             */
+            previous_secret_expires_at: string;
+            /**
+             * Secret
+             * @description The new signing secret, shown only in this response.
+             */
+            secret: string;
+        };
         /** WidgetConfig */
         WidgetConfig: {
             /** @description null when the widget cannot be used */
@@ -9798,6 +12596,11 @@ export interface components {
             pinned: boolean;
             /** Unavailable Reason */
             unavailable_reason: ("agent_required" | "widget_disabled" | "agent_unavailable") | null;
+            /**
+             * Voice Connected
+             * @description false while the Hub has no call runtime (KATAVEN_CALL_PROCESSOR_STREAM_URL): visitors can sign in, but no voice conversation can start; the widget says so
+             */
+            voice_connected: boolean;
             /** Widget Enabled */
             widget_enabled: boolean;
         };

@@ -1,3 +1,7 @@
+import { createWriteStream } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { APIConnectionError, APIError, APIUserAbortError } from "../core/errors.js";
 import { type RequestOptions, backoffSeconds, sleep } from "../core/http.js";
 import { APIResource } from "../core/resource.js";
@@ -9,11 +13,30 @@ const CAMPAIGNS = "/api/v1/campaigns";
 const CAMPAIGN = "/api/v1/campaigns/{campaign_id}";
 const CONTACTS = "/api/v1/campaigns/{campaign_id}/contacts";
 const EVENTS = "/api/v1/campaigns/{campaign_id}/events";
+const PREFLIGHT = "/api/v1/campaigns/preflight";
+const EXPORT = "/api/v1/campaigns/{campaign_id}/contacts.csv";
 
-export type CampaignCreate = Omit<Body<typeof CAMPAIGNS, "post">, "contacts"> & {
+export type CampaignCreate = Omit<Body<typeof CAMPAIGNS, "post">, "contacts" | "calling_window"> & {
   /** The CSV (a `phone_number` column): a Blob, a Buffer or bytes, or a file path (streamed). */
   contacts: Uploadable;
+  /**
+   * When contacts may be called: `{ start: "09:00", end: "20:00", days: ["mon", …], timezone:
+   * "recipient" | IANA zone }` (sent as JSON), or that JSON as text; default: any time.
+   */
+  calling_window?: CallingWindow | string | null;
 };
+
+export interface CallingWindow {
+  start: string;
+  end: string;
+  days?: string[];
+  timezone?: string;
+}
+
+export interface AddContactsOptions {
+  /** ISO region (e.g. `US`) for numbers written without `+`. */
+  default_region?: string;
+}
 
 export type CampaignAction = "start" | "pause" | "resume" | "stop";
 type Campaign = Result<typeof CAMPAIGN, "get">;
@@ -37,8 +60,11 @@ export interface StreamEventsOptions {
 }
 
 export class Campaigns extends APIResource {
-  list(options?: RequestOptions): Promise<Result<typeof CAMPAIGNS, "get">> {
-    return this.http.request({ method: "GET", path: CAMPAIGNS, options });
+  list(
+    query: Query<typeof CAMPAIGNS, "get"> = {},
+    options?: RequestOptions,
+  ): Promise<Result<typeof CAMPAIGNS, "get">> {
+    return this.http.request({ method: "GET", path: CAMPAIGNS, query, options });
   }
 
   get(id: string, options?: RequestOptions): Promise<Campaign> {
@@ -51,14 +77,78 @@ export class Campaigns extends APIResource {
     input: CampaignCreate,
     options?: RequestOptions,
   ): Promise<Result<typeof CAMPAIGNS, "post">> {
-    const { contacts, ...fields } = input;
+    const body = await createForm(input);
+    return this.http.request({ method: "POST", path: CAMPAIGNS, body, options });
+  }
+
+  /**
+   * Checks a create input without storing anything: the same 400 for a bad field, and a report
+   * on the CSV (contacts create would store, bad rows, repeats, do-not-call numbers, …).
+   */
+  async preflight(
+    input: CampaignCreate,
+    options?: RequestOptions,
+  ): Promise<Result<typeof PREFLIGHT, "post">> {
+    const body = await createForm(input);
+    return this.http.request({ method: "POST", path: PREFLIGHT, body, options });
+  }
+
+  /** Changes a draft, scheduled or paused campaign (`ConflictError` in any other state). */
+  update(
+    id: string,
+    patch: Body<typeof CAMPAIGN, "patch">,
+    options?: RequestOptions,
+  ): Promise<Campaign> {
+    const params = { campaign_id: id };
+    return this.http.request({ method: "PATCH", path: CAMPAIGN, params, body: patch, options });
+  }
+
+  /** Appends the contacts of another CSV to a draft or paused campaign (all rows or none). */
+  async addContacts(
+    id: string,
+    contacts: Uploadable,
+    fields: AddContactsOptions = {},
+    options?: RequestOptions,
+  ): Promise<Result<typeof CONTACTS, "post">> {
     const form = new FormData();
-    for (const [name, value] of Object.entries(fields)) {
-      if (value !== undefined && value !== null) form.append(name, String(value));
-    }
+    if (fields.default_region) form.append("default_region", fields.default_region);
     const { blob, name } = await toBlob(contacts, "text/csv");
     form.append("contacts", blob, name);
-    return this.http.request({ method: "POST", path: CAMPAIGNS, body: form, options });
+    const params = { campaign_id: id };
+    return this.http.request({ method: "POST", path: CONTACTS, params, body: form, options });
+  }
+
+  /**
+   * Every contact as CSV, in dial order (status, attempts, outcomes, call ids…). Resolves to the
+   * CSV text; with `path`, streams it into that file instead and resolves to the bytes written.
+   */
+  export(id: string, options?: RequestOptions): Promise<string>;
+  export(id: string, path: string, options?: RequestOptions): Promise<number>;
+  async export(
+    id: string,
+    pathOrOptions?: string | RequestOptions,
+    maybeOptions?: RequestOptions,
+  ): Promise<string | number> {
+    const path = typeof pathOrOptions === "string" ? pathOrOptions : undefined;
+    const options = typeof pathOrOptions === "string" ? maybeOptions : pathOrOptions;
+    const req = {
+      method: "GET" as const,
+      path: EXPORT,
+      params: { campaign_id: id },
+      headers: { Accept: "text/csv" },
+      options,
+    };
+    return this.http.send(req, async (res) => {
+      if (path === undefined) return res.text();
+      if (res.body === null) throw new APIConnectionError("Empty export");
+      let written = 0;
+      const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+      body.on("data", (chunk: Buffer) => {
+        written += chunk.length;
+      });
+      await pipeline(body, createWriteStream(path));
+      return written;
+    });
   }
 
   start(id: string, options?: RequestOptions): Promise<Campaign> {
@@ -163,6 +253,21 @@ export class Campaigns extends APIResource {
       options,
     });
   }
+}
+
+/** The multipart form of create and preflight. */
+async function createForm(input: CampaignCreate): Promise<FormData> {
+  const { contacts, ...fields } = input;
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const item of value) form.append(name, String(item));
+    else if (typeof value === "object") form.append(name, JSON.stringify(value));
+    else form.append(name, String(value));
+  }
+  const { blob, name } = await toBlob(contacts, "text/csv");
+  form.append("contacts", blob, name);
+  return form;
 }
 
 function parseData(data: string): unknown {
