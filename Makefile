@@ -118,13 +118,15 @@ test-mcp: install  ## kataven-mcp over stdio and streamable HTTP against a real 
 # ---- the dashboard (web/) ---------------------------------------------------------------------
 
 # The dashboard (web/): Node 20+ and npm. Rebuilt only when web/dist is missing or older than a
-# file it is built from (npm ci from the committed lockfile, then vite build).
+# file it is built from (npm ci from the committed lockfile, then vite build). npm's cache goes
+# into .tools/ like uv's, so serving writes nothing outside the checkout.
 WEB_INPUTS := web/src web/public web/index.html web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
 WEB_SOURCES = $(shell find $(WEB_INPUTS) -type f -newer web/dist/index.html 2>/dev/null | head -1)
 web-build:  ## build the dashboard when web/dist is missing or stale
 	@if [ ! -f web/dist/index.html ] || [ -n "$(WEB_SOURCES)" ]; then \
 	  command -v npm >/dev/null 2>&1 || { echo "The dashboard needs Node.js 20+ and npm (https://nodejs.org)." >&2; exit 1; }; \
-	  cd web && npm ci --no-audit --no-fund && npx vite build; \
+	  cd web && npm_config_cache=$(CURDIR)/.tools/npm-cache npm ci --no-audit --no-fund --no-update-notifier \
+	    && npm_config_cache=$(CURDIR)/.tools/npm-cache npx vite build; \
 	fi
 
 test-web: install  ## the dashboard: types vs OpenAPI, tsc, vitest, build, bundle size, browser tests
