@@ -3,6 +3,7 @@ campaign controls, driven over stdio against the real Hub."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,14 @@ async def test_webhooks_dnc_usage_audit(connect_stdio: Any) -> None:
 
         usage = await tools.call("get_usage", granularity="hour")
         assert usage["granularity"] == "hour"
-        audit = await tools.call("list_audit_events", resource_id=hook["id"], limit=10)
-        assert {e["method"] for e in audit["audit_events"]} >= {"POST", "PATCH", "DELETE"}
+        methods: set[str] = set()
+        for _ in range(75):  # the audit log is written just after each answer
+            audit = await tools.call("list_audit_events", resource_id=hook["id"], limit=10)
+            methods = {e["method"] for e in audit["audit_events"]}
+            if methods >= {"POST", "PATCH", "DELETE"}:
+                break
+            await asyncio.sleep(0.2)
+        assert methods >= {"POST", "PATCH", "DELETE"}
 
 
 async def test_hangup_and_campaign_controls(connect_stdio: Any, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from sdk_support import KATAVEN, Hub, unique_e164
@@ -374,8 +375,16 @@ def test_webhooks_dnc_audit_usage_commands(hub: Hub, api_key: str, tmp_path: Pat
     again = kataven(hub, api_key, "dnc", "delete", number)
     assert again.returncode == 1
 
-    audit = kataven(hub, api_key, "--json", "audit-events", "list", "--resource-id", endpoint["id"])
-    assert {e["method"] for e in json.loads(audit.stdout)["audit_events"]} >= {"POST", "DELETE"}
+    methods: set[str] = set()
+    for _ in range(30):  # the audit log is written just after each answer
+        audit = kataven(
+            hub, api_key, "--json", "audit-events", "list", "--resource-id", endpoint["id"]
+        )
+        methods = {e["method"] for e in json.loads(audit.stdout)["audit_events"]}
+        if methods >= {"POST", "DELETE"}:
+            break
+        time.sleep(0.3)
+    assert methods >= {"POST", "DELETE"}
     usage = kataven(hub, api_key, "--json", "usage", "get", "--granularity", "hour")
     assert json.loads(usage.stdout)["granularity"] == "hour"
     bad = kataven(hub, api_key, "usage", "get", "--granularity", "week")

@@ -4,6 +4,7 @@ deliveries go to a receiver on loopback."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -139,10 +140,22 @@ class TestWebhookEndpoints:
             client.webhook_endpoints.create("ftp://example.com/x")
 
 
+def audited(client: KatavenClient, resource_id: str, count: int) -> None:
+    """Wait until the audit log holds `count` events of the resource (written just after the
+    request's answer)."""
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        if len(client.audit_events.list(resource_id=resource_id)["audit_events"]) >= count:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"fewer than {count} audit events for {resource_id}")
+
+
 class TestAuditAndUsage:
     def test_audit_events_filter_and_page(self, client: KatavenClient) -> None:
         agent = client.agents.create(name="Audited")
         client.agents.update(agent["id"], description="changed")
+        audited(client, agent["id"], 2)
         page = client.audit_events.list(resource_id=agent["id"], limit=1)
         assert page["limit"] == 1
         assert len(page["audit_events"]) == 1
@@ -293,7 +306,12 @@ async def test_async_twins(aclient: AsyncKatavenClient, tmp_path: Path) -> None:
         await aclient.webhook_endpoints.retry_delivery(created["id"], "whd_nope")
     await aclient.webhook_endpoints.delete(created["id"])
 
-    events = (await aclient.audit_events.list(resource_id=created["id"]))["audit_events"]
+    events: list[Any] = []
+    for _ in range(75):  # written just after each answer
+        events = (await aclient.audit_events.list(resource_id=created["id"]))["audit_events"]
+        if {e["method"] for e in events} >= {"POST", "PATCH", "DELETE"}:
+            break
+        await asyncio.sleep(0.2)
     assert {e["method"] for e in events} >= {"POST", "PATCH", "DELETE"}
     streamed = [e async for e in aclient.audit_events.iter(resource_id=created["id"])]
     assert [e["id"] for e in streamed] == [e["id"] for e in events]
