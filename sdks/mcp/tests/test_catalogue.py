@@ -11,7 +11,7 @@ from kataven import AsyncKatavenClient
 from kataven_mcp._registry import NOT_TOOLS, SDK_META_KEY
 from mcp_types import Tool
 
-DESTRUCTIVE = {"stop_campaign"}  # besides delete_*, detach_* and uninstall_*
+DESTRUCTIVE = {"stop_campaign", "hangup_call"}  # besides delete_*, detach_* and uninstall_*
 NOT_IDEMPOTENT = {"start_campaign", "pause_campaign", "resume_campaign", "stop_campaign"}
 
 

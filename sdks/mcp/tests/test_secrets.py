@@ -84,6 +84,9 @@ def installed(hub: Hub) -> dict[str, str]:
     )
     found["widget_secret_key"] = key["secret_key"]
     found["widget_key_id"] = key["id"]
+    hook = hub.api("POST", "/webhook-endpoints", json={"url": "http://127.0.0.1:9/hooks"})
+    found["webhook_secret"] = hook["secret"]
+    found["webhook_endpoint_id"] = hook["id"]
     return found
 
 
@@ -121,17 +124,33 @@ async def _exercise(tools: Tools, installed: dict[str, str], tag: str) -> dict[s
     assert any(k["id"] == created["id"] for k in keys["widget_keys"])
     await tools.call("get_widget_key", widget_key_id=created["id"])
 
+    await tools.call("get_webhook_endpoint", endpoint_id=installed["webhook_endpoint_id"])
+    hook = await tools.call(
+        "create_webhook_endpoint", url="http://127.0.0.1:9/hooks", disabled=True
+    )
+    assert hook["secret"].startswith("whsec_")
+    given["webhook_secret"] = hook["secret"]
+    listed = await tools.call("list_webhook_endpoints", limit=100)
+    assert hook["id"] in {e["id"] for e in listed["webhook_endpoints"]}
+    await tools.call("get_webhook_endpoint", endpoint_id=hook["id"])
+    await tools.call("update_webhook_endpoint", endpoint_id=hook["id"], description="scan")
+    rotated = await tools.call("rotate_webhook_secret", endpoint_id=hook["id"])
+    assert rotated["secret"].startswith("whsec_")
+    given["rotated_webhook_secret"] = rotated["secret"]
+    await tools.call("list_webhook_deliveries", endpoint_id=hook["id"])
+    await tools.call("list_audit_events", resource_id=hook["id"])
+
     await flow(tools, f"secrets-{tag}")
     return given
 
 
-def _assert_absent(transcript: Transcript, values: dict[str, str], *, once: set[str]) -> None:
+def _assert_absent(transcript: Transcript, values: dict[str, str], *, once: dict[str, str]) -> None:
     logs = transcript.log_text()
     for label, value in values.items():
         seen_in = [r for r in transcript.results if value in r]
         if label in once:
             assert len(seen_in) == 1, f"{label} should appear in its creation result only"
-            assert '"tool": "create_widget_key"' in seen_in[0]
+            assert f'"tool": "{once[label]}"' in seen_in[0]
         else:
             assert not seen_in, f"{label} appears in a tool result: {seen_in[0][:300]}"
         assert value not in logs, f"{label} appears in a log"
@@ -155,8 +174,14 @@ async def test_no_secret_in_any_result_or_log(
 
     assert len(transcript.results) > 2 * (len(READS) + 20)
     assert len(transcript.log_text()) > 1000  # the debug logs of both servers
-    values = {k: v for k, v in installed.items() if k != "widget_key_id"}
+    values = {k: v for k, v in installed.items() if not k.endswith("_id")}
     values |= {"api_key": hub.api_key, "mcp_token": http_server.token}
     values |= {f"stdio_{k}": v for k, v in over_stdio.items()}
     values |= {f"http_{k}": v for k, v in over_http.items()}
-    _assert_absent(transcript, values, once={"stdio_widget_secret_key", "http_widget_secret_key"})
+    revealed_by = {
+        "widget_secret_key": "create_widget_key",
+        "webhook_secret": "create_webhook_endpoint",
+        "rotated_webhook_secret": "rotate_webhook_secret",
+    }
+    once = {f"{way}_{k}": tool for k, tool in revealed_by.items() for way in ("stdio", "http")}
+    _assert_absent(transcript, values, once=once)

@@ -119,6 +119,9 @@ class Generator:
             "from typing import Any, Literal, Required, TypedDict",
         ]
         exported: list[str] = []
+        # `X = TypedDict("X", {...})` (fields that are not identifiers, e.g. `from`) is evaluated
+        # at import: it goes after the classes, so the names it uses are defined.
+        deferred: list[str] = []
         for name in sorted(self.schemas, key=lambda n: self.names[n]):
             if name.startswith(SKIP_PREFIXES):
                 continue
@@ -133,13 +136,15 @@ class Generator:
                 exported.append(cls)
                 continue
             required = set(schema.get("required", []))
-            lines += self.typed_dict(cls, schema, props, required)
+            rendered = self.typed_dict(cls, schema, props, required)
+            (deferred if " = TypedDict(" in rendered[-1] else lines).extend(rendered)
             exported.append(cls)
             optional = {k: v for k, v in props.items() if k not in required}
             if required and optional and (cls.endswith(("Create", "Request")) or "Create" in cls):
                 # The optional fields alone, for `create(name, **fields)` signatures.
                 lines += self.typed_dict(cls + "Fields", {}, optional, set())
                 exported.append(cls + "Fields")
+        lines += deferred
         lines += ["", "", "__all__ = ["] + [f'    "{n}",' for n in sorted(exported)] + ["]", ""]
         return "\n".join(lines)
 

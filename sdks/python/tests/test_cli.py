@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from sdk_support import KATAVEN, Hub, unique_e164
@@ -324,3 +325,67 @@ def test_settings_commands(hub: Hub, api_key: str) -> None:
 
     runs = json.loads(kataven(hub, api_key, "--json", "campaigns", "list", "--all").stdout)
     assert isinstance(runs, list)
+
+
+def test_webhooks_dnc_audit_usage_commands(hub: Hub, api_key: str, tmp_path: Path) -> None:
+    created = kataven(
+        hub, api_key, "--json", "webhook-endpoints", "create",
+        "--url", "http://127.0.0.1:9/hooks", "--event", "call.completed", "--disabled",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    endpoint = json.loads(created.stdout)
+    assert endpoint["secret"].startswith("whsec_")
+    table = kataven(hub, api_key, "webhook-endpoints", "list")
+    assert endpoint["id"] in table.stdout
+    assert "whsec_" not in table.stdout
+    updated = kataven(
+        hub, api_key, "--json", "webhook-endpoints", "update", endpoint["id"], "--enable"
+    )
+    assert json.loads(updated.stdout)["disabled"] is False
+    rotated = json.loads(
+        kataven(hub, api_key, "--json", "webhook-endpoints", "rotate-secret", endpoint["id"]).stdout
+    )
+    assert rotated["secret"] not in (endpoint["secret"], "")
+    ping = json.loads(
+        kataven(hub, api_key, "--json", "webhook-endpoints", "test", endpoint["id"]).stdout
+    )
+    assert ping["event_type"] == "ping"
+    deliveries = kataven(hub, api_key, "--json", "webhook-endpoints", "deliveries", endpoint["id"])
+    assert ping["id"] in {d["id"] for d in json.loads(deliveries.stdout)["deliveries"]}
+    retried = kataven(
+        hub, api_key, "--json", "webhook-endpoints", "retry", endpoint["id"], ping["id"]
+    )
+    assert json.loads(retried.stdout)["status"] == "pending"
+    deleted = kataven(hub, api_key, "webhook-endpoints", "delete", endpoint["id"])
+    assert deleted.stdout == f"deleted {endpoint['id']}\n"
+    gone = kataven(hub, api_key, "webhook-endpoints", "get", endpoint["id"])
+    assert gone.returncode == 1
+    assert gone.stderr.startswith("Error: ")
+
+    number = unique_e164()
+    added = kataven(hub, api_key, "--json", "dnc", "add", number, "--reason", "asked")
+    assert json.loads(added.stdout)["reason"] == "asked"
+    listed = kataven(hub, api_key, "dnc", "list", "--number", number)
+    assert number in listed.stdout
+    csv = tmp_path / "dnc.csv"
+    csv.write_text(f"phone_number\n{unique_e164()}\n")
+    imported = kataven(hub, api_key, "--json", "dnc", "import", "--csv", str(csv))
+    assert json.loads(imported.stdout)["added"] == 1
+    assert kataven(hub, api_key, "dnc", "delete", number).stdout == f"deleted {number}\n"
+    again = kataven(hub, api_key, "dnc", "delete", number)
+    assert again.returncode == 1
+
+    methods: set[str] = set()
+    for _ in range(30):  # the audit log is written just after each answer
+        audit = kataven(
+            hub, api_key, "--json", "audit-events", "list", "--resource-id", endpoint["id"]
+        )
+        methods = {e["method"] for e in json.loads(audit.stdout)["audit_events"]}
+        if methods >= {"POST", "DELETE"}:
+            break
+        time.sleep(0.3)
+    assert methods >= {"POST", "DELETE"}
+    usage = kataven(hub, api_key, "--json", "usage", "get", "--granularity", "hour")
+    assert json.loads(usage.stdout)["granularity"] == "hour"
+    bad = kataven(hub, api_key, "usage", "get", "--granularity", "week")
+    assert bad.returncode == 1

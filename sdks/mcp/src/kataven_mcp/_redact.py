@@ -4,9 +4,10 @@ Three layers, because one missed field would leak a credential into a model's tr
 values the server knows are secret (the API key this server uses, the HTTP bearer token, any
 credential a tool was handed in this process) are replaced wherever they appear; string values
 under secret-sounding keys are replaced whatever they hold, in data and when quoted in text (a
-request body in a debug log); and anything shaped like a Kataven secret key (`sk_live_…`) is
-replaced. The Hub itself never returns credentials; this is the
-second line of defence.
+request body in a debug log); and anything shaped like a Kataven secret key (`sk_live_…`) or a
+webhook signing secret (`whsec_…`) is replaced. The Hub returns a secret only once, when it is
+created (a widget key pair's, a webhook endpoint's): those results keep it (`reveals`);
+everywhere else this is the second line of defence.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ SECRET_KEYS = frozenset(
         "webhook_secret",
     }
 )
-_SECRET_KEY_SHAPE = re.compile(r"sk_live_[A-Za-z0-9_]{12,}")
+_SECRET_KEY_SHAPE = re.compile(r"sk_live_[A-Za-z0-9_]{12,}|whsec_[A-Za-z0-9+/=]{16,}")
 # A secret-named field quoted in text (a JSON body or a dict repr in a debug log line).
 _NAMES = "|".join(sorted(SECRET_KEYS))
 _QUOTED_FIELD = re.compile(

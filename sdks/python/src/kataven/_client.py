@@ -151,11 +151,17 @@ class SyncTransport(_Common):
                 raise error
             time.sleep(wait)
 
-    def download(self, url: str, out: IO[bytes], progress: Progress | None = None) -> int:
+    def download(
+        self, url: str, out: IO[bytes], progress: Progress | None = None, *, api: bool = False
+    ) -> int:
         """Stream a presigned URL into `out` (no API key is sent: the URL carries its own
-        signature, and S3 refuses a second credential)."""
-        request = self._http.build_request("GET", url)
-        request.headers.pop("Authorization", None)
+        signature, and S3 refuses a second credential), or with `api=True` an API path (the
+        key is sent)."""
+        if api:  # an API path (`/campaigns/…/contacts.csv`): the key is sent
+            request = self._http.build_request("GET", self._url(url), headers=self._extra_headers)
+        else:
+            request = self._http.build_request("GET", url)
+            request.headers.pop("Authorization", None)
         response = self._http.send(request, stream=True)
         try:
             if not response.is_success:
@@ -254,9 +260,14 @@ class AsyncTransport(_Common):
                 raise error
             await asyncio.sleep(wait)
 
-    async def download(self, url: str, out: IO[bytes], progress: Progress | None = None) -> int:
-        request = self._http.build_request("GET", url)
-        request.headers.pop("Authorization", None)
+    async def download(
+        self, url: str, out: IO[bytes], progress: Progress | None = None, *, api: bool = False
+    ) -> int:
+        if api:  # an API path (`/campaigns/…/contacts.csv`): the key is sent
+            request = self._http.build_request("GET", self._url(url), headers=self._extra_headers)
+        else:
+            request = self._http.build_request("GET", url)
+            request.headers.pop("Authorization", None)
         response = await self._http.send(request, stream=True)
         try:
             if not response.is_success:
@@ -321,6 +332,10 @@ class KatavenClient:
         self.widget_keys = r.WidgetKeys(t)
         self.widget_settings = r.WidgetSettings(t)
         self.widget_auth = r.WidgetAuth(t)
+        self.webhook_endpoints = r.WebhookEndpoints(t)
+        self.audit_events = r.AuditEvents(t)
+        self.usage = r.Usage(t)
+        self.dnc = r.Dnc(t)
 
     @property
     def base_url(self) -> str:
@@ -369,6 +384,10 @@ class AsyncKatavenClient:
         self.widget_keys = r.AsyncWidgetKeys(t)
         self.widget_settings = r.AsyncWidgetSettings(t)
         self.widget_auth = r.AsyncWidgetAuth(t)
+        self.webhook_endpoints = r.AsyncWebhookEndpoints(t)
+        self.audit_events = r.AsyncAuditEvents(t)
+        self.usage = r.AsyncUsage(t)
+        self.dnc = r.AsyncDnc(t)
 
     @property
     def base_url(self) -> str:

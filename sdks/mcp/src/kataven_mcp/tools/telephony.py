@@ -175,6 +175,11 @@ async def list_calls(
     direction: Annotated[
         Literal["outbound", "inbound"] | None, Field(description="Only one direction.")
     ] = None,
+    agent_id: Annotated[str | None, Field(description="Only this agent's calls.")] = None,
+    since: Annotated[
+        str | None, Field(description="Created at or after this time (RFC 3339).")
+    ] = None,
+    until: Annotated[str | None, Field(description="Created before this time (RFC 3339).")] = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
 ) -> Any:
@@ -183,8 +188,11 @@ async def list_calls(
     result = await hub.client.calls.list(
         limit=limit,
         offset=offset,
-        **given(status=status, campaign_id=campaign_id, direction=direction),
-    )
+        **given(
+            status=status, campaign_id=campaign_id, direction=direction, agent_id=agent_id,
+            from_=since, to=until,
+        ),
+    )  # fmt: skip
     return {**result, **paging_hint(None, len(result["calls"]), limit, offset, "list_calls")}
 
 
@@ -193,6 +201,14 @@ async def get_call(hub: Hub, session_id: SessionId) -> Any:
     """Read one call: status (queued → ringing → in_progress → completed, or busy, no_answer,
     failed), duration, error and whether a recording is ready."""
     return await hub.client.calls.get(session_id)
+
+
+@tool("calls.hangup", Effect.STOP, "Hang up a call", open_world=True)
+async def hangup_call(hub: Hub, session_id: SessionId) -> Any:
+    """End a call in flight (ringing or answered) through its carrier. Returns the call as it
+    is now; its final status (completed, or canceled if it was ringing) follows shortly. A
+    call that has already ended is refused; one the carrier has not taken yet: retry."""
+    return await hub.client.calls.hangup(session_id)
 
 
 @tool("recordings.get", Effect.READ, "Get a recording URL")

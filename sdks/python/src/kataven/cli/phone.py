@@ -130,13 +130,26 @@ def calls_list(
     status: Annotated[str | None, Opt("--status")] = None,
     campaign: Annotated[str | None, Opt("--campaign", help="campaign id")] = None,
     direction: Annotated[str | None, Opt("--direction", help="inbound or outbound")] = None,
+    agent: Annotated[str | None, Opt("--agent", help="agent id")] = None,
+    from_: Annotated[str | None, Opt("--from", help="created at or after (RFC 3339)")] = None,
+    to: Annotated[str | None, Opt("--to", help="created before (RFC 3339)")] = None,
     all_: All = False,
 ) -> None:
     q = given(status=status, campaign_id=campaign, direction=direction)
+    f = given(agent_id=agent, from_=from_, to=to)
     with client() as c:
+        if all_ and f:
+            raise typer.BadParameter("--all takes --status, --campaign and --direction only")
         every = c.calls.iter(**q) if all_ else None
-        page = None if all_ else c.calls.list(limit=limit, offset=offset, **q)
+        page = None if all_ else c.calls.list(limit=limit, offset=offset, **q, **f)
         show_rows(page, every, CALL_COLUMNS)
+
+
+@calls.command("hangup")
+def calls_hangup(session_id: str) -> None:
+    """End a call in flight; its final status follows from the carrier."""
+    with client() as c:
+        show(c.calls.hangup(session_id))
 
 
 @calls.command("get")
@@ -218,10 +231,16 @@ CAMPAIGN_COLUMNS = ["id", "name", "status", "max_concurrent_calls"]
 
 
 @campaigns.command("list")
-def campaigns_list(all_: All = False) -> None:
+def campaigns_list(
+    status: Annotated[str | None, Opt("--status", help="only campaigns in this state")] = None,
+    all_: All = False,
+) -> None:
     with client() as c:
-        every = c.campaigns.iter() if all_ else None
-        show_rows(None if all_ else c.campaigns.list(), every, CAMPAIGN_COLUMNS)
+        if all_:
+            every = [r for r in c.campaigns.iter() if status is None or r["status"] == status]
+            show_rows(None, every, CAMPAIGN_COLUMNS)
+        else:
+            show_rows(c.campaigns.list(status), None, CAMPAIGN_COLUMNS)
 
 
 @campaigns.command("get")
@@ -246,6 +265,92 @@ def campaigns_contacts(
         show_rows(page, every, ["id", "phone_number", "status", "attempts"])
 
 
+RetryOn = Annotated[
+    list[str] | None, Opt("--retry-on", help="busy, no_answer or failed (repeatable)")
+]
+Window = Annotated[
+    str | None,
+    Opt("--calling-window", help='JSON {"start": "09:00", "end": "20:00", ...} or @file.json'),
+]
+Zone = Annotated[str | None, Opt("--default-timezone", help="IANA zone, e.g. America/New_York")]
+
+
+@campaigns.command("preflight")
+def campaigns_preflight(
+    name: Annotated[str, Opt("--name")],
+    agent: Annotated[str, Opt("--agent")],
+    number: Annotated[str, Opt("--number", help="phone number id")],
+    csv: Annotated[Path, Opt("--csv", exists=True, dir_okay=False)],
+    max_concurrent_calls: Annotated[int | None, Opt("--max-concurrent")] = None,
+    retries: Annotated[int | None, Opt("--retries", help="retries per contact")] = None,
+    retry_delay: Annotated[int | None, Opt("--retry-delay", help="seconds")] = None,
+    scheduled_at: Annotated[str | None, Opt("--scheduled-at", help="ISO 8601 time")] = None,
+    default_region: Annotated[str | None, Opt("--default-region", help="e.g. US")] = None,
+    retry_on: RetryOn = None,
+    calling_window: Window = None,
+    default_timezone: Zone = None,
+) -> None:
+    """Check a create without storing anything: a report on the CSV."""
+    kw = given(
+        max_concurrent_calls=max_concurrent_calls, retries_per_contact=retries,
+        retry_delay_seconds=retry_delay, scheduled_at=scheduled_at,
+        default_region=default_region, retry_on=retry_on,
+        calling_window=json_object(calling_window, "--calling-window"),
+        default_timezone=default_timezone,
+    )  # fmt: skip
+    with client() as c:
+        show(c.campaigns.preflight(name, agent, number, csv, **kw))
+
+
+@campaigns.command("update")
+def campaigns_update(
+    campaign_id: str,
+    name: Annotated[str | None, Opt("--name")] = None,
+    max_concurrent_calls: Annotated[int | None, Opt("--max-concurrent")] = None,
+    retries: Annotated[int | None, Opt("--retries", help="retries per contact")] = None,
+    retry_delay: Annotated[int | None, Opt("--retry-delay", help="seconds")] = None,
+    retry_on: RetryOn = None,
+    calling_window: Window = None,
+    default_timezone: Zone = None,
+    scheduled_at: Annotated[str | None, Opt("--scheduled-at", help="ISO 8601 time")] = None,
+    set_: Set = None,
+) -> None:
+    """Change a draft, scheduled or paused campaign (--set calling_window=null: any time)."""
+    kw: dict[str, Any] = given(
+        name=name, max_concurrent_calls=max_concurrent_calls, retries_per_contact=retries,
+        retry_delay_seconds=retry_delay, retry_on=retry_on,
+        calling_window=json_object(calling_window, "--calling-window"),
+        default_timezone=default_timezone, scheduled_at=scheduled_at,
+    )  # fmt: skip
+    with client() as c:
+        show(c.campaigns.update(campaign_id, **kw, **fields(set_)))
+
+
+@campaigns.command("add-contacts")
+def campaigns_add_contacts(
+    campaign_id: str,
+    csv: Annotated[Path, Opt("--csv", exists=True, dir_okay=False)],
+    default_region: Annotated[str | None, Opt("--default-region", help="e.g. US")] = None,
+) -> None:
+    """Append a CSV's contacts to a draft or paused campaign."""
+    with client() as c:
+        show(c.campaigns.add_contacts(campaign_id, csv, **given(default_region=default_region)))
+
+
+@campaigns.command("export")
+def campaigns_export(
+    campaign_id: str,
+    output: Annotated[Path, Opt("-o", "--output", help="file to write")] = Path("contacts.csv"),
+) -> None:
+    """Every contact with its outcome, as CSV (streamed to the file)."""
+    with client() as c:
+        written = c.campaigns.export(campaign_id, output)
+    if state.as_json:
+        sys.stdout.write(json.dumps({"path": str(output), "bytes": written}) + "\n")
+    else:
+        out.print(f"{output}: {written} bytes")
+
+
 @campaigns.command("create")
 def campaigns_create(
     name: Annotated[str, Opt("--name")],
@@ -257,13 +362,18 @@ def campaigns_create(
     retry_delay: Annotated[int | None, Opt("--retry-delay", help="seconds")] = None,
     scheduled_at: Annotated[str | None, Opt("--scheduled-at", help="ISO 8601 time")] = None,
     default_region: Annotated[str | None, Opt("--default-region", help="e.g. US")] = None,
+    retry_on: RetryOn = None,
+    calling_window: Window = None,
+    default_timezone: Zone = None,
     start: Annotated[bool, Opt("--start")] = False,
     watch_: Annotated[bool, Opt("--watch")] = False,
 ) -> None:
     kw = given(
         max_concurrent_calls=max_concurrent_calls, retries_per_contact=retries,
         retry_delay_seconds=retry_delay, scheduled_at=scheduled_at,
-        default_region=default_region,
+        default_region=default_region, retry_on=retry_on,
+        calling_window=json_object(calling_window, "--calling-window"),
+        default_timezone=default_timezone,
     )  # fmt: skip
     with client() as c:
         campaign = c.campaigns.create(name, agent, number, csv, **kw)
@@ -347,3 +457,43 @@ def _watch(c: KatavenClient, campaign_id: str, after: str | None = None) -> None
                 bar.update(task, completed=total, total=total, detail=detail)
     if not state.as_json:
         out.print(f"campaign {campaign_id}: {data.get('status')}")
+
+
+# ---- do-not-call --------------------------------------------------------------------------------
+
+dnc = group("dnc", "The do-not-call list")
+
+
+@dnc.command("list")
+def dnc_list(
+    phone_number: Annotated[str | None, Opt("--number", help="only this number")] = None,
+    limit: Annotated[int | None, Opt("--limit")] = None,
+    offset: Annotated[int | None, Opt("--offset")] = None,
+) -> None:
+    with client() as c:
+        show_rows(c.dnc.list(phone_number, limit, offset), None, None)
+
+
+@dnc.command("add")
+def dnc_add(phone_number: str, reason: Annotated[str | None, Opt("--reason")] = None) -> None:
+    """List a number (E.164): it is never dialled again."""
+    with client() as c:
+        show(c.dnc.add(phone_number, **given(reason=reason)))
+
+
+@dnc.command("delete")
+def dnc_delete(phone_number: str) -> None:
+    with client() as c:
+        c.dnc.delete(phone_number)
+    done(f"deleted {phone_number}")
+
+
+@dnc.command("import")
+def dnc_import(
+    csv: Annotated[Path, Opt("--csv", exists=True, dir_okay=False)],
+    reason: Annotated[str | None, Opt("--reason", help="for rows without one")] = None,
+    default_region: Annotated[str | None, Opt("--default-region", help="e.g. US")] = None,
+) -> None:
+    """List every number of a CSV with a phone_number column."""
+    with client() as c:
+        show(c.dnc.import_csv(csv, **given(reason=reason, default_region=default_region)))

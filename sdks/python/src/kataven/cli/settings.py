@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import Set, client, fields, get_and_delete, given, group, show
+from ._common import All, Set, client, fields, get_and_delete, given, group, show, show_rows
 
 Opt = typer.Option
 
@@ -147,3 +147,113 @@ def user_token(
                 external_user_id, **given(display_name=display_name, email=email)
             )
         )
+
+
+# ---- webhooks, audit log, usage ----------------------------------------------------------------
+
+webhooks = get_and_delete("webhook-endpoints", "Webhook endpoints and their deliveries")
+Events = Annotated[list[str] | None, Opt("--event", help="An event type, e.g. call.completed")]
+WEBHOOK_COLUMNS = ["id", "url", "events", "disabled"]
+DELIVERY_COLUMNS = ["id", "event_type", "status", "attempts", "response_status"]
+
+
+@webhooks.command("list")
+def webhooks_list() -> None:
+    with client() as c:
+        show(c.webhook_endpoints.list(), WEBHOOK_COLUMNS)
+
+
+@webhooks.command("create")
+def webhooks_create(
+    url: Annotated[str, Opt("--url")],
+    events: Events = None,
+    description: Annotated[str | None, Opt("--description")] = None,
+    disabled: Annotated[bool | None, Opt("--disabled")] = None,
+) -> None:
+    """A new endpoint (all events unless --event); its signing secret is shown once."""
+    kw = given(events=events, description=description, disabled=disabled)
+    with client() as c:
+        show(c.webhook_endpoints.create(url, **kw))
+
+
+@webhooks.command("update")
+def webhooks_update(
+    endpoint_id: str,
+    url: Annotated[str | None, Opt("--url")] = None,
+    events: Events = None,
+    description: Annotated[str | None, Opt("--description")] = None,
+    disabled: Annotated[bool | None, Opt("--disable/--enable")] = None,
+    set_: Set = None,
+) -> None:
+    kw = given(url=url, events=events, description=description, disabled=disabled)
+    with client() as c:
+        show(c.webhook_endpoints.update(endpoint_id, **kw, **fields(set_)))
+
+
+@webhooks.command("rotate-secret")
+def webhooks_rotate(endpoint_id: str) -> None:
+    """A new signing secret (shown once); the old one signs too for 24 hours."""
+    with client() as c:
+        show(c.webhook_endpoints.rotate_secret(endpoint_id))
+
+
+@webhooks.command("test")
+def webhooks_test(endpoint_id: str) -> None:
+    """Queue a `ping` event to the endpoint."""
+    with client() as c:
+        show(c.webhook_endpoints.test(endpoint_id))
+
+
+@webhooks.command("deliveries")
+def webhooks_deliveries(
+    endpoint_id: str,
+    status: Annotated[str | None, Opt("--status", help="pending, delivered or failed")] = None,
+    limit: Annotated[int | None, Opt("--limit")] = None,
+    offset: Annotated[int | None, Opt("--offset")] = None,
+) -> None:
+    with client() as c:
+        page = c.webhook_endpoints.list_deliveries(endpoint_id, status, limit, offset)
+        show(page, DELIVERY_COLUMNS)
+
+
+@webhooks.command("retry")
+def webhooks_retry(endpoint_id: str, delivery_id: str) -> None:
+    """Send a delivery again now."""
+    with client() as c:
+        show(c.webhook_endpoints.retry_delivery(endpoint_id, delivery_id))
+
+
+audit = group("audit-events", "The audit log")
+From = Annotated[str | None, Opt("--from", help="RFC 3339, inclusive")]
+To = Annotated[str | None, Opt("--to", help="RFC 3339, exclusive")]
+
+
+@audit.command("list")
+def audit_list(
+    actor: Annotated[str | None, Opt("--actor", help="API key or user id")] = None,
+    resource_type: Annotated[str | None, Opt("--resource-type", help="e.g. agents")] = None,
+    resource_id: Annotated[str | None, Opt("--resource-id")] = None,
+    from_: From = None,
+    to: To = None,
+    limit: Annotated[int | None, Opt("--limit")] = None,
+    offset: Annotated[int | None, Opt("--offset")] = None,
+    all_: All = False,
+) -> None:
+    q = given(actor=actor, resource_type=resource_type, resource_id=resource_id, from_=from_, to=to)
+    with client() as c:
+        every = c.audit_events.iter(**q) if all_ else None
+        page = None if all_ else c.audit_events.list(**q, limit=limit, offset=offset)
+        show_rows(page, every, ["id", "at", "actor", "method", "route", "status"])
+
+
+usage = group("usage", "Calls and minutes per day or hour")
+
+
+@usage.command("get")
+def usage_get(
+    from_: From = None,
+    to: To = None,
+    granularity: Annotated[str | None, Opt("--granularity", help="day or hour")] = None,
+) -> None:
+    with client() as c:
+        show(c.usage.get(from_, to, granularity))

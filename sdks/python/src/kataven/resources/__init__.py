@@ -2,9 +2,11 @@
 
 from kataven.resources.agents import Agents, AsyncAgents
 from kataven.resources.api_keys import ApiKeys, AsyncApiKeys
+from kataven.resources.audit import AsyncAuditEvents, AuditEvents
 from kataven.resources.call_limits import AsyncCallLimits, CallLimits
 from kataven.resources.calls import AsyncCalls, Calls
 from kataven.resources.campaigns import AsyncCampaigns, Campaigns
+from kataven.resources.dnc import AsyncDnc, Dnc
 from kataven.resources.faqs import AsyncFaqs, Faqs
 from kataven.resources.integrations import AsyncIntegrations, Integrations
 from kataven.resources.marketplace import AsyncMarketplace, Marketplace
@@ -12,6 +14,8 @@ from kataven.resources.playbooks import AsyncPlaybooks, Playbooks
 from kataven.resources.recordings import AsyncRecordings, Recordings
 from kataven.resources.telephony import AsyncTelephony, Telephony
 from kataven.resources.tools import AsyncTools, Tools
+from kataven.resources.usage import AsyncUsage, Usage
+from kataven.resources.webhooks import AsyncWebhookEndpoints, WebhookEndpoints
 from kataven.resources.widget import (
     AsyncWidgetAuth,
     AsyncWidgetKeys,
@@ -26,9 +30,11 @@ __all__ = [
     "ApiKeys",
     "AsyncAgents",
     "AsyncApiKeys",
+    "AsyncAuditEvents",
     "AsyncCallLimits",
     "AsyncCalls",
     "AsyncCampaigns",
+    "AsyncDnc",
     "AsyncFaqs",
     "AsyncIntegrations",
     "AsyncMarketplace",
@@ -36,12 +42,16 @@ __all__ = [
     "AsyncRecordings",
     "AsyncTelephony",
     "AsyncTools",
+    "AsyncUsage",
+    "AsyncWebhookEndpoints",
     "AsyncWidgetAuth",
     "AsyncWidgetKeys",
     "AsyncWidgetSettings",
+    "AuditEvents",
     "CallLimits",
     "Calls",
     "Campaigns",
+    "Dnc",
     "Faqs",
     "Integrations",
     "Marketplace",
@@ -49,6 +59,8 @@ __all__ = [
     "Recordings",
     "Telephony",
     "Tools",
+    "Usage",
+    "WebhookEndpoints",
     "WidgetAuth",
     "WidgetKeys",
     "WidgetSettings",

@@ -39,10 +39,20 @@ class Calls(SyncResource):
         status: str | None = None,
         campaign_id: str | None = None,
         direction: str | None = None,
+        agent_id: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
     ) -> CallList:
-        """One page, newest first: the API's envelope (`calls`, `limit`, `offset`)."""
+        """One page, newest first: the API's envelope (`calls`, `limit`, `offset`). `from_`
+        (inclusive) and `to` (exclusive) bound the creation time (RFC 3339)."""
         params = query(
-            limit=limit, offset=offset, status=status, campaign_id=campaign_id, direction=direction
+            limit=limit,
+            offset=offset,
+            status=status,
+            campaign_id=campaign_id,
+            direction=direction,
+            agent_id=agent_id,
+            **{"from": from_, "to": to},
         )
         result: CallList = self._t.request("GET", "/calls", params=params)
         return result
@@ -67,6 +77,13 @@ class Calls(SyncResource):
     @endpoint("GET", "/calls/{session_id}")
     def get(self, session_id: str) -> CallRead:
         result: CallRead = self._t.request("GET", f"/calls/{seg(session_id)}")
+        return result
+
+    @endpoint("POST", "/calls/{session_id}/hangup")
+    def hangup(self, session_id: str) -> CallRead:
+        """End a call in flight through its carrier (202): the call as it is now; its final
+        status arrives with the carrier's callback. `ConflictError` once it has ended."""
+        result: CallRead = self._t.request("POST", f"/calls/{seg(session_id)}/hangup")
         return result
 
 
@@ -98,10 +115,20 @@ class AsyncCalls(AsyncResource):
         status: str | None = None,
         campaign_id: str | None = None,
         direction: str | None = None,
+        agent_id: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
     ) -> CallList:
-        """One page, newest first: the API's envelope (`calls`, `limit`, `offset`)."""
+        """One page, newest first: the API's envelope (`calls`, `limit`, `offset`). `from_`
+        (inclusive) and `to` (exclusive) bound the creation time (RFC 3339)."""
         params = query(
-            limit=limit, offset=offset, status=status, campaign_id=campaign_id, direction=direction
+            limit=limit,
+            offset=offset,
+            status=status,
+            campaign_id=campaign_id,
+            direction=direction,
+            agent_id=agent_id,
+            **{"from": from_, "to": to},
         )
         result: CallList = await self._t.request("GET", "/calls", params=params)
         return result
@@ -126,4 +153,11 @@ class AsyncCalls(AsyncResource):
     @endpoint("GET", "/calls/{session_id}")
     async def get(self, session_id: str) -> CallRead:
         result: CallRead = await self._t.request("GET", f"/calls/{seg(session_id)}")
+        return result
+
+    @endpoint("POST", "/calls/{session_id}/hangup")
+    async def hangup(self, session_id: str) -> CallRead:
+        """End a call in flight through its carrier (202): the call as it is now; its final
+        status arrives with the carrier's callback. `ConflictError` once it has ended."""
+        result: CallRead = await self._t.request("POST", f"/calls/{seg(session_id)}/hangup")
         return result

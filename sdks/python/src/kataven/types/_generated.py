@@ -23,6 +23,11 @@ class AccountValidation(TypedDict, total=False):
     exists: Required[bool]
 
 
+class AddCampaignContactsForm(TypedDict, total=False):
+    contacts: Required[str]
+    default_region: str | None
+
+
 class AgentCreate(TypedDict, total=False):
     description: str | None
     category: Literal["customer_support", "sales", "operations", "custom"] | None
@@ -40,6 +45,7 @@ class AgentCreate(TypedDict, total=False):
     background_audio_volume: float | None
     noise_suppression_enabled: bool | None
     name: Required[str]
+    template_id: str | None
 
 
 class AgentCreateFields(TypedDict, total=False):
@@ -58,6 +64,7 @@ class AgentCreateFields(TypedDict, total=False):
     background_audio_enabled: bool | None
     background_audio_volume: float | None
     noise_suppression_enabled: bool | None
+    template_id: str | None
 
 
 class AgentFace(TypedDict, total=False):
@@ -211,6 +218,26 @@ class AttachPlaybook(TypedDict, total=False):
     playbook_id: Required[str]
 
 
+class AuditEventList(TypedDict, total=False):
+    audit_events: Required[list[AuditEventRead]]
+    limit: Required[int]
+    offset: Required[int]
+
+
+class AuditEventRead(TypedDict, total=False):
+    id: Required[str]
+    at: Required[str]
+    actor: Required[str]
+    actor_type: Required[str]
+    method: Required[str]
+    route: Required[str]
+    resource_type: Required[str | None]
+    resource_id: Required[str | None]
+    status: Required[int]
+    request_id: Required[str | None]
+    ip: Required[str | None]
+
+
 class BrandingRead(TypedDict, total=False):
     primary_color: Required[str]
     accent_color: Required[str]
@@ -272,6 +299,15 @@ class CallRead(TypedDict, total=False):
     updated_at: Required[str]
 
 
+class CallingWindow(TypedDict, total=False):
+    """When contacts may be dialled, in their local time (or one fixed zone)."""
+
+    start: str
+    end: str
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]
+    timezone: str
+
+
 class CampaignList(TypedDict, total=False):
     campaigns: Required[list[CampaignRead]]
 
@@ -304,6 +340,23 @@ class CampaignRead(TypedDict, total=False):
     completed_at: Required[str | None]
     stopped_at: Required[str | None]
     progress: CampaignProgress | None
+    retry_on: Required[list[str]]
+    calling_window: Required[dict[str, Any] | None]
+    default_timezone: Required[str]
+    do_not_call_skipped: Required[int]
+
+
+class CampaignUpdate(TypedDict, total=False):
+    """Changes to a draft, scheduled or paused campaign; fields left out stay as they are."""
+
+    name: str
+    max_concurrent_calls: int
+    retries_per_contact: int
+    retry_delay_seconds: int
+    retry_on: list[Literal["busy", "no_answer", "failed"]]
+    calling_window: CallingWindow | None
+    default_timezone: str
+    scheduled_at: str | None
 
 
 class ContactList(TypedDict, total=False):
@@ -327,6 +380,14 @@ class ContactRead(TypedDict, total=False):
     created_at: Required[str]
     updated_at: Required[str]
     completed_at: Required[str | None]
+    timezone: Required[str | None]
+
+
+class ContactsAdded(TypedDict, total=False):
+    added: Required[int]
+    duplicates_skipped: Required[int]
+    do_not_call_skipped: Required[int]
+    campaign: Required[CampaignRead]
 
 
 class CreateCampaignForm(TypedDict, total=False):
@@ -339,6 +400,9 @@ class CreateCampaignForm(TypedDict, total=False):
     retry_delay_seconds: int
     scheduled_at: str | None
     default_region: str | None
+    retry_on: list[str] | None
+    calling_window: str | None
+    default_timezone: str | None
 
 
 class CreateCampaignFormFields(TypedDict, total=False):
@@ -347,12 +411,45 @@ class CreateCampaignFormFields(TypedDict, total=False):
     retry_delay_seconds: int
     scheduled_at: str | None
     default_region: str | None
+    retry_on: list[str] | None
+    calling_window: str | None
+    default_timezone: str | None
 
 
 class CredentialField(TypedDict, total=False):
     name: Required[str]
     label: Required[str]
     description: Required[str]
+
+
+class DncCreate(TypedDict, total=False):
+    phone_number: Required[str]
+    reason: str | None
+
+
+class DncCreateFields(TypedDict, total=False):
+    reason: str | None
+
+
+class DncImportResult(TypedDict, total=False):
+    rows: Required[int]
+    added: Required[int]
+    already_listed: Required[int]
+    duplicates_skipped: Required[int]
+
+
+class DncList(TypedDict, total=False):
+    numbers: Required[list[DncRead]]
+    total: Required[int]
+    limit: Required[int]
+    offset: Required[int]
+
+
+class DncRead(TypedDict, total=False):
+    phone_number: Required[str]
+    reason: Required[str | None]
+    created_by: Required[str | None]
+    created_at: Required[str]
 
 
 class ExchangeRequest(TypedDict, total=False):
@@ -411,6 +508,12 @@ class GuestAuthRequest(TypedDict, total=False):
     agent_id: str | None
 
 
+class ImportDncForm(TypedDict, total=False):
+    file: Required[str]
+    reason: str | None
+    default_region: str | None
+
+
 class IntegrationInstall(TypedDict, total=False):
     credentials: Required[dict[str, str]]
 
@@ -440,6 +543,11 @@ class IntegrationTool(TypedDict, total=False):
     name: Required[str]
     display_name: Required[str]
     description: Required[str]
+
+
+class InvalidRow(TypedDict, total=False):
+    row: Required[int]
+    reason: Required[str]
 
 
 JsonValue = Any
@@ -595,6 +703,35 @@ class PlaybookUpdate(TypedDict, total=False):
     tool_names: list[str] | None
     tags: list[str] | None
     content: str | None
+
+
+class PreflightCampaignForm(TypedDict, total=False):
+    name: Required[str]
+    agent_id: Required[str]
+    phone_number_id: Required[str]
+    contacts: Required[str]
+    max_concurrent_calls: int
+    retries_per_contact: int
+    retry_delay_seconds: int
+    scheduled_at: str | None
+    default_region: str | None
+    retry_on: list[str] | None
+    calling_window: str | None
+    default_timezone: str | None
+
+
+class PreflightReport(TypedDict, total=False):
+    accepted: Required[bool]
+    error: Required[str | None]
+    contacts_total: Required[int]
+    valid: Required[int]
+    invalid: Required[list[InvalidRow]]
+    invalid_total: Required[int]
+    duplicates: Required[int]
+    do_not_call: Required[int]
+    outside_calling_window_now: Required[int]
+    estimated_minutes_to_finish: Required[int | None]
+    average_call_seconds: Required[float]
 
 
 class Problem(TypedDict, total=False):
@@ -760,6 +897,17 @@ class ToolUpdate(TypedDict, total=False):
     tags: list[str] | None
 
 
+class UsageRow(TypedDict, total=False):
+    period: Required[str]
+    calls: Required[int]
+    answered: Required[int]
+    minutes: Required[int]
+    outbound_calls: Required[int]
+    inbound_calls: Required[int]
+    outbound_minutes: Required[int]
+    by_outcome: Required[dict[str, int]]
+
+
 class UserOrg(TypedDict, total=False):
     user: Required[UserRead]
     accounts: Required[list[MembershipRead]]
@@ -799,6 +947,80 @@ class VisitorSession(TypedDict, total=False):
     agent_id: Required[str]
     visitor_id: Required[str]
     session_id: Required[str]
+
+
+class WebhookDeliveryList(TypedDict, total=False):
+    deliveries: Required[list[WebhookDeliveryRead]]
+    limit: Required[int]
+    offset: Required[int]
+
+
+class WebhookDeliveryRead(TypedDict, total=False):
+    id: Required[str]
+    endpoint_id: Required[str]
+    event_id: Required[str]
+    event_type: Required[str]
+    status: Required[Literal["pending", "delivered", "failed"]]
+    attempts: Required[int]
+    response_status: Required[int | None]
+    latency_ms: Required[int | None]
+    error: Required[str | None]
+    next_attempt_at: Required[str | None]
+    last_attempt_at: Required[str | None]
+    delivered_at: Required[str | None]
+    created_at: Required[str]
+
+
+class WebhookEndpointCreate(TypedDict, total=False):
+    url: Required[str]
+    events: list[Literal["call.queued", "call.ringing", "call.in_progress", "call.completed", "call.failed", "call.recording_ready", "campaign.started", "campaign.paused", "campaign.resumed", "campaign.completed", "campaign.failed", "campaign.contact_finished", "*"]]
+    description: str
+    disabled: bool
+
+
+class WebhookEndpointCreateFields(TypedDict, total=False):
+    events: list[Literal["call.queued", "call.ringing", "call.in_progress", "call.completed", "call.failed", "call.recording_ready", "campaign.started", "campaign.paused", "campaign.resumed", "campaign.completed", "campaign.failed", "campaign.contact_finished", "*"]]
+    description: str
+    disabled: bool
+
+
+class WebhookEndpointCreated(TypedDict, total=False):
+    id: Required[str]
+    url: Required[str]
+    events: Required[list[str]]
+    description: Required[str]
+    disabled: Required[bool]
+    disabled_reason: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+    secret: Required[str]
+
+
+class WebhookEndpointList(TypedDict, total=False):
+    webhook_endpoints: Required[list[WebhookEndpointRead]]
+
+
+class WebhookEndpointRead(TypedDict, total=False):
+    id: Required[str]
+    url: Required[str]
+    events: Required[list[str]]
+    description: Required[str]
+    disabled: Required[bool]
+    disabled_reason: Required[str | None]
+    created_at: Required[str]
+    updated_at: Required[str]
+
+
+class WebhookEndpointUpdate(TypedDict, total=False):
+    url: str
+    events: list[Literal["call.queued", "call.ringing", "call.in_progress", "call.completed", "call.failed", "call.recording_ready", "campaign.started", "campaign.paused", "campaign.resumed", "campaign.completed", "campaign.failed", "campaign.contact_finished", "*"]]
+    description: str
+    disabled: bool
+
+
+class WebhookSecretRotated(TypedDict, total=False):
+    secret: Required[str]
+    previous_secret_expires_at: Required[str]
 
 
 class WidgetConfig(TypedDict, total=False):
@@ -861,10 +1083,14 @@ class WidgetKeyUpdate(TypedDict, total=False):
     disabled: bool | None
 
 
+UsageRead = TypedDict("UsageRead", {"granularity": Required[Literal["day", "hour"]], "from": Required[str], "to": Required[str], "rows": Required[list[UsageRow]]}, total=False)
+
+
 __all__ = [
     "AccountList",
     "AccountRead",
     "AccountValidation",
+    "AddCampaignContactsForm",
     "AgentCreate",
     "AgentCreateFields",
     "AgentFace",
@@ -883,20 +1109,30 @@ __all__ = [
     "ApiKeyUpdate",
     "AttachFaq",
     "AttachPlaybook",
+    "AuditEventList",
+    "AuditEventRead",
     "BrandingRead",
     "BrandingUpdate",
     "CallLimitsRead",
     "CallLimitsUpdate",
     "CallList",
     "CallRead",
+    "CallingWindow",
     "CampaignList",
     "CampaignProgress",
     "CampaignRead",
+    "CampaignUpdate",
     "ContactList",
     "ContactRead",
+    "ContactsAdded",
     "CreateCampaignForm",
     "CreateCampaignFormFields",
     "CredentialField",
+    "DncCreate",
+    "DncCreateFields",
+    "DncImportResult",
+    "DncList",
+    "DncRead",
     "ExchangeRequest",
     "FaqCreate",
     "FaqCreateFields",
@@ -904,10 +1140,12 @@ __all__ = [
     "FaqRead",
     "FaqUpdate",
     "GuestAuthRequest",
+    "ImportDncForm",
     "IntegrationInstall",
     "IntegrationList",
     "IntegrationRead",
     "IntegrationTool",
+    "InvalidRow",
     "JsonValue",
     "LoginRequest",
     "LoginResponse",
@@ -927,6 +1165,8 @@ __all__ = [
     "PlaybookRead",
     "PlaybookSummary",
     "PlaybookUpdate",
+    "PreflightCampaignForm",
+    "PreflightReport",
     "Problem",
     "ProviderCreate",
     "ProviderCreateFields",
@@ -945,12 +1185,23 @@ __all__ = [
     "ToolList",
     "ToolRead",
     "ToolUpdate",
+    "UsageRead",
+    "UsageRow",
     "UserOrg",
     "UserRead",
     "UserTokenRead",
     "UserTokenRequest",
     "UserTokenRequestFields",
     "VisitorSession",
+    "WebhookDeliveryList",
+    "WebhookDeliveryRead",
+    "WebhookEndpointCreate",
+    "WebhookEndpointCreateFields",
+    "WebhookEndpointCreated",
+    "WebhookEndpointList",
+    "WebhookEndpointRead",
+    "WebhookEndpointUpdate",
+    "WebhookSecretRotated",
     "WidgetConfig",
     "WidgetKeyCreate",
     "WidgetKeyCreateFields",
