@@ -19,6 +19,7 @@ const NewCampaign = lazy(() => import("./routes/campaigns/NewCampaign"));
 const CampaignDetail = lazy(() => import("./routes/campaigns/CampaignDetail"));
 const Widget = lazy(() => import("./routes/Widget"));
 const Settings = lazy(() => import("./routes/Settings"));
+const Webhooks = lazy(() => import("./routes/Webhooks"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -38,6 +39,7 @@ const NAV = [
   ["/calls", "Calls"],
   ["/campaigns", "Campaigns"],
   ["/web-widget", "Widget"],
+  ["/webhooks", "Webhooks"],
   ["/settings", "Settings"],
 ] as const;
 
@@ -118,6 +120,7 @@ function Shell() {
             <Route path="/campaigns/new" element={<NewCampaign />} />
             <Route path="/campaigns/:campaignId" element={<CampaignDetail />} />
             <Route path="/web-widget" element={<Widget />} />
+            <Route path="/webhooks" element={<Webhooks />} />
             <Route path="/settings" element={<Settings />} />
             <Route path="*" element={<p>This page does not exist.</p>} />
           </Routes>
