@@ -20,6 +20,7 @@ const CampaignDetail = lazy(() => import("./routes/campaigns/CampaignDetail"));
 const Widget = lazy(() => import("./routes/Widget"));
 const Settings = lazy(() => import("./routes/Settings"));
 const Webhooks = lazy(() => import("./routes/Webhooks"));
+const DoNotCall = lazy(() => import("./routes/DoNotCall"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -38,6 +39,7 @@ const NAV = [
   ["/telephony", "Telephony"],
   ["/calls", "Calls"],
   ["/campaigns", "Campaigns"],
+  ["/do-not-call", "Do not call"],
   ["/web-widget", "Widget"],
   ["/webhooks", "Webhooks"],
   ["/settings", "Settings"],
@@ -120,6 +122,7 @@ function Shell() {
             <Route path="/campaigns/new" element={<NewCampaign />} />
             <Route path="/campaigns/:campaignId" element={<CampaignDetail />} />
             <Route path="/web-widget" element={<Widget />} />
+            <Route path="/do-not-call" element={<DoNotCall />} />
             <Route path="/webhooks" element={<Webhooks />} />
             <Route path="/settings" element={<Settings />} />
             <Route path="*" element={<p>This page does not exist.</p>} />
