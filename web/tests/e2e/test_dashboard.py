@@ -376,6 +376,8 @@ SCREENS = [
     ("/calls", "Calls"),
     ("/campaigns", "Campaigns"),
     ("/web-widget", "Widget"),
+    ("/do-not-call", "Do not call"),
+    ("/webhooks", "Webhooks"),
     ("/settings", "Settings"),
 ]
 
