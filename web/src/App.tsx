@@ -19,6 +19,8 @@ const NewCampaign = lazy(() => import("./routes/campaigns/NewCampaign"));
 const CampaignDetail = lazy(() => import("./routes/campaigns/CampaignDetail"));
 const Widget = lazy(() => import("./routes/Widget"));
 const Settings = lazy(() => import("./routes/Settings"));
+const Webhooks = lazy(() => import("./routes/Webhooks"));
+const DoNotCall = lazy(() => import("./routes/DoNotCall"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -37,7 +39,9 @@ const NAV = [
   ["/telephony", "Telephony"],
   ["/calls", "Calls"],
   ["/campaigns", "Campaigns"],
+  ["/do-not-call", "Do not call"],
   ["/web-widget", "Widget"],
+  ["/webhooks", "Webhooks"],
   ["/settings", "Settings"],
 ] as const;
 
@@ -118,6 +122,8 @@ function Shell() {
             <Route path="/campaigns/new" element={<NewCampaign />} />
             <Route path="/campaigns/:campaignId" element={<CampaignDetail />} />
             <Route path="/web-widget" element={<Widget />} />
+            <Route path="/do-not-call" element={<DoNotCall />} />
+            <Route path="/webhooks" element={<Webhooks />} />
             <Route path="/settings" element={<Settings />} />
             <Route path="*" element={<p>This page does not exist.</p>} />
           </Routes>

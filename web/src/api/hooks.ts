@@ -17,6 +17,9 @@ export const keys = {
   branding: ["widget-settings"] as const,
   apiKeys: ["api-keys"] as const,
   limits: ["call-limits"] as const,
+  webhooks: ["webhook-endpoints"] as const,
+  webhookDeliveries: (id: string) => ["webhook-endpoints", id, "deliveries"] as const,
+  dnc: ["dnc"] as const,
 };
 
 export const useAgents = () => useQuery({ queryKey: keys.agents, queryFn: () => data(api.GET("/api/v1/agents")) });

@@ -8,18 +8,18 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Agents
+         * List agents
          * @description List every agent of the account, newest first, with its playbooks and FAQs.
          */
-        get: operations["list_agents_api_v1_agents_get"];
+        get: operations["list_agents"];
         put?: never;
         /**
-         * Create Agent
+         * Create an agent
          * @description Create an agent. Only `name` is required; defaults: category `custom`, status `draft`,
          *     llm_model `gpt-4o`, voice_provider `cartesia`, auth_mode `authenticated`, greeting_mode
          *     `interruptible`.
          */
-        post: operations["create_agent_api_v1_agents_post"];
+        post: operations["create_agent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -34,24 +34,24 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Agent
+         * Get an agent
          * @description Get one agent with its playbooks and FAQs.
          */
-        get: operations["get_agent_api_v1_agents__agent_id__get"];
+        get: operations["get_agent"];
         put?: never;
         post?: never;
         /**
-         * Delete Agent
+         * Delete an agent
          * @description Delete an agent and its tool, FAQ and playbook links; numbers pinned to it are unpinned.
          */
-        delete: operations["delete_agent_api_v1_agents__agent_id__delete"];
+        delete: operations["delete_agent"];
         options?: never;
         head?: never;
         /**
-         * Update Agent
+         * Update an agent
          * @description Change only the fields present in the body.
          */
-        patch: operations["update_agent_api_v1_agents__agent_id__patch"];
+        patch: operations["update_agent"];
         trace?: never;
     };
     "/api/v1/agents/{agent_id}/tools": {
@@ -62,22 +62,21 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Agent Tools
+         * List the tools attached to an agent
          * @description The tools exposed to this agent, with their per-agent config.
          */
-        get: operations["list_agent_tools_api_v1_agents__agent_id__tools_get"];
+        get: operations["list_agent_tools"];
         /**
-         * Upsert Agent Tool
+         * Attach or update a tool on an agent (PUT alias)
+         * @description An alias of `POST /api/v1/agents/{agent_id}/tools` (`upsert_agent_tool`), kept for clients that upsert with PUT: same body, same answer.
+         */
+        put: operations["upsert_agent_tool_put"];
+        /**
+         * Attach or update a tool on an agent
          * @description Attach a tool to the agent or update its config (idempotent, keyed by tool_name). The
          *     tool must exist in the account (404 otherwise).
          */
-        put: operations["put_agent_tool"];
-        /**
-         * Upsert Agent Tool
-         * @description Attach a tool to the agent or update its config (idempotent, keyed by tool_name). The
-         *     tool must exist in the account (404 otherwise).
-         */
-        post: operations["upsert_agent_tool_api_v1_agents__agent_id__tools_post"];
+        post: operations["upsert_agent_tool"];
         delete?: never;
         options?: never;
         head?: never;
@@ -94,11 +93,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Attach Playbook
+         * Attach a playbook to an agent
          * @description Attach a playbook (by id or name); its content joins the agent's prompt at runtime and its
          *     tools become known to the agent. Attaching twice changes nothing. Returns the agent.
          */
-        post: operations["attach_playbook_api_v1_agents__agent_id__playbooks_post"];
+        post: operations["attach_playbook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -116,10 +115,10 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Detach Playbook
+         * Detach a playbook from an agent
          * @description Detach a playbook (by id or name); the playbook itself stays. 404 if not attached.
          */
-        delete: operations["detach_playbook_api_v1_agents__agent_id__playbooks__playbook_id__delete"];
+        delete: operations["detach_playbook"];
         options?: never;
         head?: never;
         patch?: never;
@@ -135,10 +134,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Attach Faq
+         * Attach an FAQ to an agent
          * @description Attach an FAQ (by id or name). Attaching twice changes nothing. Returns the agent.
          */
-        post: operations["attach_faq_api_v1_agents__agent_id__faqs_post"];
+        post: operations["attach_faq"];
         delete?: never;
         options?: never;
         head?: never;
@@ -156,10 +155,10 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Detach Faq
+         * Detach an FAQ from an agent
          * @description Detach an FAQ (by id or name); the FAQ itself stays. 404 if not attached.
          */
-        delete: operations["detach_faq_api_v1_agents__agent_id__faqs__faq_id__delete"];
+        delete: operations["detach_faq"];
         options?: never;
         head?: never;
         patch?: never;
@@ -173,17 +172,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Api Keys
+         * List API keys
          * @description List the account's API keys: metadata and the last 8 characters, never the key.
          */
-        get: operations["list_api_keys_api_v1_api_keys_get"];
+        get: operations["list_api_keys"];
         put?: never;
         /**
-         * Create Api Key
+         * Create an API key
          * @description Mint an `sk_live_` key. The plaintext is in this response only. Hub UI sign-in only:
          *     an API key cannot mint another (403).
          */
-        post: operations["create_api_key_api_v1_api_keys_post"];
+        post: operations["create_api_key"];
         delete?: never;
         options?: never;
         head?: never;
@@ -201,18 +200,20 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Api Key
+         * Delete or disable an API key
          * @description Delete a key that was never used; a key that was used is disabled instead (kept for
          *     the audit trail). Either way it stops working at once.
          */
-        delete: operations["delete_api_key_api_v1_api_keys__key_id__delete"];
+        delete: operations["delete_api_key"];
         options?: never;
         head?: never;
         /**
-         * Update Api Key
+         * Rename, revoke or re-enable an API key
          * @description Rename, revoke (`disabled: true`, effective on the very next request) or re-enable.
+         *     When the change cannot be announced to the other API processes at once (Redis down), it is
+         *     still saved and in force, and the answer carries a `Warning` header saying so.
          */
-        patch: operations["update_api_key_api_v1_api_keys__key_id__patch"];
+        patch: operations["update_api_key"];
         trace?: never;
     };
     "/api/v1/telephony/numbers": {
@@ -223,18 +224,18 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Numbers
+         * List phone numbers
          * @description List phone numbers, optionally only those pinned to one agent.
          */
-        get: operations["list_numbers_api_v1_telephony_numbers_get"];
+        get: operations["list_numbers"];
         put?: never;
         /**
-         * Create Number
+         * Register a phone number
          * @description Register an E.164 number on a provider credential and optionally pin it to an agent.
          *     Inbound and outbound default to enabled. A number can belong to one account only:
          *     registering a number already registered anywhere is a 400 (duplicate number).
          */
-        post: operations["create_number_api_v1_telephony_numbers_post"];
+        post: operations["create_number"];
         delete?: never;
         options?: never;
         head?: never;
@@ -252,18 +253,18 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Number
+         * Delete a phone number
          * @description Delete a phone number; its provider credential may then become deletable.
          */
-        delete: operations["delete_number_api_v1_telephony_numbers__number_id__delete"];
+        delete: operations["delete_number"];
         options?: never;
         head?: never;
         /**
-         * Update Number
+         * Pin, unpin or toggle a phone number
          * @description Pin (`{"agent_id": "agent_…"}`) or unpin (`{"agent_id": null}`) a number; also toggles
          *     `inbound_enabled` / `outbound_enabled`. Takes effect on the next call.
          */
-        patch: operations["update_number_api_v1_telephony_numbers__number_id__patch"];
+        patch: operations["update_number"];
         trace?: never;
     };
     "/api/v1/telephony/providers": {
@@ -274,18 +275,18 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Providers
+         * List carrier credentials
          * @description Every carrier credential of the account: metadata only, never the secret values.
          */
-        get: operations["list_providers_api_v1_telephony_providers_get"];
+        get: operations["list_providers"];
         put?: never;
         /**
-         * Create Provider
+         * Add a carrier credential
          * @description Add a carrier credential. The keys are checked per provider (twilio: `account_sid`,
          *     `auth_token`; plivo and vobiz: `auth_id`, `auth_token`), then encrypted; plaintext is never
          *     stored or returned. 503 when encryption is unavailable (nothing is stored).
          */
-        post: operations["create_provider_api_v1_telephony_providers_post"];
+        post: operations["create_provider"];
         delete?: never;
         options?: never;
         head?: never;
@@ -303,10 +304,10 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Provider
+         * Delete a carrier credential
          * @description Delete a carrier credential; refused (409) while phone numbers still use it.
          */
-        delete: operations["delete_provider_api_v1_telephony_providers__provider_id__delete"];
+        delete: operations["delete_provider"];
         options?: never;
         head?: never;
         patch?: never;
@@ -322,16 +323,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Originate Call
+         * Place an outbound call
          * @description Place an outbound call from one of your numbers, handled by an active agent. Checks, in
          *     order: body (400), caller ID and agent (404), number outbound-enabled (403), agent active
-         *     (409), call cost caps (429 with `Retry-After` and one of `Concurrent call limit reached`,
+         *     (409), destination on the do-not-call list (403, code `do_not_call`), call cost caps
+         *     (429 with `Retry-After` and one of `Concurrent call limit reached`,
          *     `Call rate limit`, `Daily call limit reached`, `Daily minute budget exhausted`), stored
          *     credentials (503), carrier (502 with its message). Returns the call; its `session_id` opens
          *     the live viewer and, later, the recording. `custom_fields` are handed to the agent when the
          *     call is answered.
          */
-        post: operations["originate_call_api_v1_calls_originate_post"];
+        post: operations["originate_call"];
         delete?: never;
         options?: never;
         head?: never;
@@ -346,11 +348,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Calls
-         * @description Calls of the account, outbound and inbound, newest first; filter by `status`,
-         *     `campaign_id` or `direction`.
+         * List calls
+         * @description Calls of the account, outbound and inbound, newest first. Filters combine: `status`,
+         *     `direction`, `agent_id`, `campaign_id`, and the creation time `from` (inclusive) and
+         *     `to` (exclusive), e.g. `?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`.
          */
-        get: operations["list_calls_api_v1_calls_get"];
+        get: operations["list_calls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -367,12 +370,36 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Call
+         * Get a call
          * @description One call by its session id.
          */
-        get: operations["get_call_api_v1_calls__session_id__get"];
+        get: operations["get_call"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{session_id}/hangup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hang up a call in flight
+         * @description End a call in flight (ringing or answered) through its carrier. Returns the call as it
+         *     is now (202): the final status (`completed`, or `canceled` if it was still ringing) arrives
+         *     through the carrier's callback, like any other ending, with its `call.*` webhook event.
+         *     409 when the call has already ended, or when the carrier has not taken it yet (retry in a
+         *     moment); 502 with the carrier's message if it refuses.
+         */
+        post: operations["hangup_call"];
         delete?: never;
         options?: never;
         head?: never;
@@ -387,23 +414,23 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Call Limits
+         * Get the call cost caps
          * @description This account's call cost caps. Defaults: 10 concurrent, 30 per minute, 1,000 calls and
          *     600 talk minutes per UTC day. A value of 0 blocks that dimension. Live counters are not
          *     exposed.
          */
-        get: operations["get_call_limits_api_v1_call_limits_get"];
+        get: operations["get_call_limits"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /**
-         * Update Call Limits
+         * Change the call cost caps
          * @description Change caps (Hub UI owners and admins only; API keys get 403). Only the given fields
          *     change.
          */
-        patch: operations["update_call_limits_api_v1_call_limits_patch"];
+        patch: operations["update_call_limits"];
         trace?: never;
     };
     "/api/v1/campaigns": {
@@ -414,20 +441,46 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Campaigns
-         * @description Every campaign of the account, newest first.
+         * List campaigns
+         * @description Every campaign of the account, newest first, each with its `progress` (contact counts
+         *     by status); filter by `status`.
          */
-        get: operations["list_campaigns_api_v1_campaigns_get"];
+        get: operations["list_campaigns"];
         put?: never;
         /**
-         * Create Campaign
+         * Create a campaign from a CSV of contacts
          * @description Create a campaign in `draft` from a `multipart/form-data` upload: `contacts` is a CSV
          *     whose header has a `phone_number` column (E.164, or national numbers with
          *     `default_region`); every other column is kept as the contact's `custom_fields`. Repeated
-         *     numbers keep their first row (`duplicates_skipped`). Any bad row → 400 naming the first
-         *     20 bad rows, and nothing is stored. Dialling starts with `start`.
+         *     numbers keep their first row (`duplicates_skipped`); numbers on the do-not-call list are
+         *     stored `skipped` (`do_not_call_skipped`). Any bad row → 400 naming the first 20 bad rows,
+         *     and nothing is stored. Dialling starts with `start`.
          */
-        post: operations["create_campaign_api_v1_campaigns_post"];
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/preflight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preflight campaign
+         * @description Check a create body without storing anything: the same form, checked as create checks
+         *     it (a bad field is the same 400), and a report on the CSV: the contacts create would
+         *     store, bad rows with their reasons (the first 100), repeats, numbers on the do-not-call
+         *     list, contacts whose calling window is closed right now, and an estimate of the time to
+         *     dial everyone once. `accepted` and `error` say what create would answer.
+         */
+        post: operations["preflight_campaign"];
         delete?: never;
         options?: never;
         head?: never;
@@ -442,21 +495,29 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Campaign
-         * @description One campaign with its status and contact totals.
+         * Get a campaign and its progress
+         * @description One campaign with its status and `progress`: contact counts by status, the same
+         *     figures as the live stream's snapshot.
          */
-        get: operations["get_campaign_api_v1_campaigns__campaign_id__get"];
+        get: operations["get_campaign"];
         put?: never;
         post?: never;
         /**
-         * Delete Campaign
+         * Delete a campaign
          * @description Delete a campaign with its contacts and events. Refused (409) while it is running or
          *     scheduled: pause or stop it first.
          */
-        delete: operations["delete_campaign_api_v1_campaigns__campaign_id__delete"];
+        delete: operations["delete_campaign"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update campaign
+         * @description Change a draft, scheduled or paused campaign: `name`, `max_concurrent_calls` (the
+         *     concurrency budget is checked again, 409), `retries_per_contact`, `retry_delay_seconds`,
+         *     `retry_on`, `calling_window` (null: any time), `default_timezone`, `scheduled_at`.
+         *     409 while it is running, completed or failed.
+         */
+        patch: operations["update_campaign"];
         trace?: never;
     };
     "/api/v1/campaigns/{campaign_id}/contacts": {
@@ -467,10 +528,41 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Contacts
+         * List a campaign's contacts
          * @description Contacts in CSV order, with their status and attempts; filter by `status`.
          */
-        get: operations["list_contacts_api_v1_campaigns__campaign_id__contacts_get"];
+        get: operations["list_contacts"];
+        put?: never;
+        /**
+         * Add campaign contacts
+         * @description Append the contacts of another CSV to a draft or paused campaign, with create's rules;
+         *     numbers the campaign already has (or the file repeats) are skipped, numbers on the
+         *     do-not-call list stored as skipped. Any bad row → 400 and nothing is added. 409 in any
+         *     other state.
+         */
+        post: operations["add_campaign_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/contacts.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export campaign contacts
+         * @description Every contact as CSV, in dial order: `phone_number`, the custom fields' columns, then
+         *     `contact_id, status, attempts, last_outcome, failure_reason, call_ids` (every call placed,
+         *     space separated), `timezone, next_attempt_at, completed_at`. Values that a spreadsheet
+         *     would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) are prefixed with `'`
+         *     (the E.164 phone number excepted).
+         */
+        get: operations["export_campaign_contacts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -487,13 +579,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stream Events
+         * Stream a campaign's live events (SSE)
          * @description Server-Sent Events: `event: contact` per contact transition, `event: status` per
-         *     campaign state change (both with `id:`), an unnamed progress snapshot every 2 s while
-         *     running, `: heartbeat` every 15 s, and `event: end` when the campaign is completed or
-         *     failed. Reconnect with `Last-Event-ID` to receive every later event exactly once.
+         *     campaign state change, `event: updated` when it is changed or gets contacts (all with
+         *     `id:`), an unnamed progress snapshot every 2 s while running (with a calling window, also
+         *     `waiting_for_window` and `next_window_at`), `: heartbeat` every 15 s, and `event: end`
+         *     when the campaign is completed or failed. Reconnect with `Last-Event-ID` to receive every
+         *     later event exactly once.
          */
-        get: operations["stream_events_api_v1_campaigns__campaign_id__events_get"];
+        get: operations["stream_events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -512,7 +606,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start Campaign
+         * Start a campaign
          * @description draft or paused → running (or → scheduled when `scheduled_at` is in the future), within the concurrency budget (409 otherwise).
          */
         post: operations["start_campaign"];
@@ -532,7 +626,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Pause Campaign
+         * Pause a running campaign
          * @description running → paused: no new calls; calls in flight finish.
          */
         post: operations["pause_campaign"];
@@ -552,7 +646,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Resume Campaign
+         * Resume a paused campaign
          * @description paused → running, within the concurrency budget (409 otherwise).
          */
         post: operations["resume_campaign"];
@@ -572,10 +666,78 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Stop Campaign
+         * Stop a campaign for good
          * @description Stop permanently → completed: pending contacts are cancelled, calls in flight finish. Cannot be undone.
          */
         post: operations["stop_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dnc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The numbers on the do-not-call list, newest first
+         * @description The numbers on the do-not-call list, newest first.
+         */
+        get: operations["list_dnc"];
+        put?: never;
+        /**
+         * Add dnc
+         * @description List a number: it is never dialled again, by campaigns (contacts are skipped with reason
+         *     `do_not_call`, even in campaigns already running) or by originate (403). 201 when new,
+         *     200 when it was already listed.
+         */
+        post: operations["add_dnc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dnc/{phone_number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a number off the list (URL-encode the `+` as `%2B` or keep it as is)
+         * @description Take a number off the list (URL-encode the `+` as `%2B` or keep it as is).
+         */
+        delete: operations["delete_dnc"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dnc/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import dnc
+         * @description List every number of a CSV, streamed, with the campaign CSV rules (UTF-8, a header with
+         *     `phone_number`, numbers normalised to E.164, repeats counted once). Any bad row → 400
+         *     naming the first 20 bad rows, and nothing is listed.
+         */
+        post: operations["import_dnc"];
         delete?: never;
         options?: never;
         head?: never;
@@ -590,12 +752,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Recording
+         * Get a short-lived link to a call recording
          * @description A presigned URL that plays the session's recording for 5 minutes; fetch again when it
          *     lapses. 404 when the session has no recording, 409 while it is still being uploaded, 503
          *     when recording playback is not configured.
          */
-        get: operations["get_recording_api_v1_sessions__session_id__recording_get"];
+        get: operations["get_recording"];
         put?: never;
         post?: never;
         delete?: never;
@@ -612,19 +774,19 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Widget Keys
+         * List widget keys
          * @description List the account's widget keys, newest first: metadata and the last 8 characters of
          *     each key, never the keys themselves.
          */
-        get: operations["list_widget_keys_api_v1_widget_keys_get"];
+        get: operations["list_widget_keys"];
         put?: never;
         /**
-         * Create Widget Key
+         * Create a widget key pair
          * @description Mint a key pair: `public_key` (`pk_live_…`, put it in your pages) and `secret_key`
          *     (`sk_live_…`, keep it on your backend to mint logged-in visitor tokens). Both are in this
          *     response only. An empty `domain_allowlist` blocks the key until you add a domain.
          */
-        post: operations["create_widget_key_api_v1_widget_keys_post"];
+        post: operations["create_widget_key"];
         delete?: never;
         options?: never;
         head?: never;
@@ -639,27 +801,27 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Widget Key
+         * Get a widget key
          * @description One widget key's metadata.
          */
-        get: operations["get_widget_key_api_v1_widget_keys__key_id__get"];
+        get: operations["get_widget_key"];
         put?: never;
         post?: never;
         /**
-         * Delete Widget Key
+         * Delete or disable a widget key
          * @description Delete a key that was never used; a key that was used is disabled instead (kept for
          *     the audit trail). Either way it stops working at once.
          */
-        delete: operations["delete_widget_key_api_v1_widget_keys__key_id__delete"];
+        delete: operations["delete_widget_key"];
         options?: never;
         head?: never;
         /**
-         * Update Widget Key
+         * Update or revoke a widget key
          * @description Rename, replace the allowlist, re-pin (`agent_id: null` unpins), or revoke with
          *     `disabled: true` (repeating it changes nothing). A revoked key refuses every visitor call
          *     and its secret mints nothing; sessions already issued expire within 15 minutes.
          */
-        patch: operations["update_widget_key_api_v1_widget_keys__key_id__patch"];
+        patch: operations["update_widget_key"];
         trace?: never;
     };
     "/api/v1/widget-settings": {
@@ -670,22 +832,22 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Widget Branding
+         * Get the widget branding
          * @description The account's widget branding, shared by every widget of the account. Fields never
          *     set show their defaults.
          */
-        get: operations["get_widget_branding_api_v1_widget_settings_get"];
+        get: operations["get_widget_branding"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /**
-         * Update Widget Branding
+         * Change the widget branding
          * @description Change the fields present: colours as `#rrggbb`, `logo_url` (https), `launcher_position`
          *     (`br`, `bl`, `tr`, `tl`), `launcher_label`, `privacy_notice`. `null` restores a default.
          */
-        patch: operations["update_widget_branding_api_v1_widget_settings_patch"];
+        patch: operations["update_widget_branding"];
         trace?: never;
     };
     "/api/v1/agents/{agent_id}/widget-settings": {
@@ -696,22 +858,22 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Agent Widget Settings
+         * Get an agent's widget policy
          * @description The agent's widget policy. Never set: the widget is off and `auth_mode` follows the
          *     agent (`public` → `both`, `authenticated` → `user`).
          */
-        get: operations["get_agent_widget_settings_api_v1_agents__agent_id__widget_settings_get"];
+        get: operations["get_agent_widget_settings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /**
-         * Update Agent Widget Settings
+         * Change an agent's widget policy
          * @description Turn the widget on or off for this agent, choose who may use it (`guest`, `user`,
          *     `both`; `null` follows the agent again) and optionally override its greeting.
          */
-        patch: operations["update_agent_widget_settings_api_v1_agents__agent_id__widget_settings_patch"];
+        patch: operations["update_agent_widget_settings"];
         trace?: never;
     };
     "/api/v1/widget/config": {
@@ -722,12 +884,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Widget Config
+         * Get the widget's bootstrap configuration
          * @description Bootstrap for the widget: the account's branding, the agent's public face (name and
          *     greeting) and the visitor kinds it accepts. The key's pinned agent wins over `agent_id`.
          *     `widget_enabled: false` with `unavailable_reason` when no conversation can be offered.
          */
-        get: operations["get_widget_config_api_v1_widget_config_get"];
+        get: operations["get_widget_config"];
         put?: never;
         post?: never;
         delete?: never;
@@ -746,12 +908,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create Guest Session
+         * Start a guest visitor session
          * @description Start an anonymous visitor session: a 15-minute JWT for the call runtime and a
          *     24-hour single-use `refresh_token`. Refused (403) where the agent's widget policy is
          *     `user`, the widget is off, or the agent is not active.
          */
-        post: operations["create_guest_session_api_v1_widget_auth_guest_post"];
+        post: operations["create_guest_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -768,12 +930,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create User Token
+         * Mint a signed-in visitor token (from your backend)
          * @description Called by **your backend** with `Authorization: Bearer <widget secret key>` for a
          *     visitor you have signed in: returns a 5-minute, single-use `user_token` to hand to the
          *     page (`Kataven.init({ userToken })`). Never call it from a browser.
          */
-        post: operations["create_user_token_api_v1_widget_auth_user_token_post"];
+        post: operations["create_user_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -790,12 +952,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange User Token
+         * Exchange a visitor token for a session
          * @description Trade a `user_token` for a signed-in visitor session (same shape as a guest session,
          *     `mode: user`). The client key and Origin are checked again, so a leaked user_token is
          *     useless elsewhere; each user_token works once.
          */
-        post: operations["exchange_user_token_api_v1_widget_auth_exchange_post"];
+        post: operations["exchange_user_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -812,11 +974,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refresh Visitor Session
+         * Refresh a visitor session
          * @description A fresh session JWT and a new `refresh_token` for the same visitor. Each refresh token
          *     works once: presenting a used one revokes the whole session (400).
          */
-        post: operations["refresh_visitor_session_api_v1_widget_auth_refresh_post"];
+        post: operations["refresh_visitor_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -831,21 +993,21 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Tools
+         * List tools
          * @description List tools, by name. `category` and `type` (`python`, `http`) filter exactly; `search`
          *     matches a substring of the name, display name or description, case-insensitively.
          *     `category_counts` counts every category under the other filters.
          */
-        get: operations["list_tools_api_v1_tools_get"];
+        get: operations["list_tools"];
         put?: never;
         /**
-         * Create Tool
+         * Create a tool
          * @description Create a custom tool. `name` (snake_case, unique in the account, immutable) and
          *     `category` are required; `schema` is the JSON Schema of the arguments (an object);
          *     `http` tools need `implementation_config.url`; Python source must define
          *     `run(args, context)`.
          */
-        post: operations["create_tool_api_v1_tools_post"];
+        post: operations["create_tool"];
         delete?: never;
         options?: never;
         head?: never;
@@ -860,23 +1022,23 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Tool
+         * Get a tool
          * @description Get a tool by id or by name.
          */
-        get: operations["get_tool_api_v1_tools__tool_id__get"];
+        get: operations["get_tool"];
         /**
-         * Update Tool
+         * Update a tool
          * @description Change the fields present in the body (the name cannot change). Updating a built-in
          *     tool marks it `modified_from_default`.
          */
-        put: operations["update_tool_api_v1_tools__tool_id__put"];
+        put: operations["update_tool"];
         post?: never;
         /**
-         * Delete Tool
+         * Delete a tool
          * @description Delete a custom tool and detach it from every agent. Built-in tools cannot be deleted
          *     (403), nor tools an integration brings (uninstall the integration).
          */
-        delete: operations["delete_tool_api_v1_tools__tool_id__delete"];
+        delete: operations["delete_tool"];
         options?: never;
         head?: never;
         patch?: never;
@@ -890,19 +1052,19 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Playbooks
+         * List playbooks
          * @description List playbooks by name, without their markdown (get one for `content`). `search` is a
          *     prefix of the name; `category` filters exactly.
          */
-        get: operations["list_playbooks_api_v1_playbooks_get"];
+        get: operations["list_playbooks"];
         put?: never;
         /**
-         * Create Playbook
+         * Create a playbook
          * @description Create a custom playbook. `display_name` is required; `name` defaults to its
          *     snake_case (`Refund Workflow` → `refund_workflow`) and must be unique; `content` is the
          *     markdown prompt fragment merged into the system prompt of agents it is attached to.
          */
-        post: operations["create_playbook_api_v1_playbooks_post"];
+        post: operations["create_playbook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -917,22 +1079,22 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Playbook
+         * Get a playbook
          * @description Get a playbook, with its markdown `content`, by id or by name.
          */
-        get: operations["get_playbook_api_v1_playbooks__playbook_id__get"];
+        get: operations["get_playbook"];
         /**
-         * Update Playbook
+         * Update a playbook
          * @description Change the fields present in the body (the name cannot change). Updating a built-in
          *     playbook marks it `modified_from_default`.
          */
-        put: operations["update_playbook_api_v1_playbooks__playbook_id__put"];
+        put: operations["update_playbook"];
         post?: never;
         /**
-         * Delete Playbook
+         * Delete a playbook
          * @description Delete a custom playbook and detach it from every agent. Built-ins: 403.
          */
-        delete: operations["delete_playbook_api_v1_playbooks__playbook_id__delete"];
+        delete: operations["delete_playbook"];
         options?: never;
         head?: never;
         patch?: never;
@@ -946,17 +1108,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Faqs
+         * List FAQs
          * @description Every FAQ of the account, by name (no paging); `category` filters exactly.
          */
-        get: operations["list_faqs_api_v1_faqs_get"];
+        get: operations["list_faqs"];
         put?: never;
         /**
-         * Create Faq
+         * Create an FAQ
          * @description Create an FAQ. `title` (the question) is required; `name` defaults to its snake_case
          *     and must be unique; `summary` is the short answer, `content` the full one.
          */
-        post: operations["create_faq_api_v1_faqs_post"];
+        post: operations["create_faq"];
         delete?: never;
         options?: never;
         head?: never;
@@ -971,21 +1133,21 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Faq
+         * Get an FAQ
          * @description Get an FAQ by id or by name.
          */
-        get: operations["get_faq_api_v1_faqs__faq_id__get"];
+        get: operations["get_faq"];
         /**
-         * Update Faq
+         * Update an FAQ
          * @description Change the fields present in the body (the name cannot change).
          */
-        put: operations["update_faq_api_v1_faqs__faq_id__put"];
+        put: operations["update_faq"];
         post?: never;
         /**
-         * Delete Faq
+         * Delete an FAQ
          * @description Delete an FAQ and detach it from every agent.
          */
-        delete: operations["delete_faq_api_v1_faqs__faq_id__delete"];
+        delete: operations["delete_faq"];
         options?: never;
         head?: never;
         patch?: never;
@@ -999,11 +1161,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Templates
+         * Browse agent templates
          * @description Browse the agent templates that ship with the product; `category` filters exactly and
          *     `category_counts` counts the whole catalogue.
          */
-        get: operations["list_templates_api_v1_marketplace_templates_get"];
+        get: operations["list_templates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1020,10 +1182,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Template
+         * Get an agent template
          * @description One template, with its prompt, greeting, voice, knowledge and tool configs.
          */
-        get: operations["get_template_api_v1_marketplace_templates__template_id__get"];
+        get: operations["get_template"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1042,12 +1204,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Install Template
+         * Create an agent from a template
          * @description Create a `draft` agent from the template (optionally named by `{"name": …}`), with its
          *     playbooks, FAQs and tool configs, all in your account. Existing playbooks and FAQs with the
          *     template's names are reused. Review the setup steps, then set the agent `active`.
          */
-        post: operations["install_template_api_v1_marketplace_templates__template_id__install_post"];
+        post: operations["install_template"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1062,11 +1224,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Integrations
+         * List integrations
          * @description The integration catalogue with this account's install state; `category` filters
          *     exactly and `category_counts` counts the whole catalogue.
          */
-        get: operations["list_integrations_api_v1_integrations_get"];
+        get: operations["list_integrations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1083,10 +1245,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Integration
+         * Get an integration
          * @description One integration, by id (`intg_stripe`) or name (`stripe`), with its install state.
          */
-        get: operations["get_integration_api_v1_integrations__integration_id__get"];
+        get: operations["get_integration"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1105,13 +1267,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Install Integration
+         * Install an integration
          * @description Install (or re-install, replacing the credentials) with `{"credentials": {...}}`: every
          *     key in `credential_keys` and no other. Credentials are encrypted at rest and never returned;
          *     the response lists which keys are set. The integration's tools appear in `/tools`. 503 (and
          *     nothing stored) when encryption is unavailable.
          */
-        post: operations["install_integration_api_v1_integrations__integration_id__install_post"];
+        post: operations["install_integration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1128,11 +1290,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Uninstall Integration
+         * Uninstall an integration
          * @description Delete the stored credentials and the integration's tools (detaching them from agents).
          *     Uninstalling an integration that is not installed changes nothing.
          */
-        post: operations["uninstall_integration_api_v1_integrations__integration_id__uninstall_post"];
+        post: operations["uninstall_integration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1147,11 +1309,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Native Tools
+         * List the built-in tools
          * @description The built-in tools of the account (call control, messaging, calendar, CRM…), as
          *     currently configured.
          */
-        get: operations["list_native_tools_api_v1_native_tools_get"];
+        get: operations["list_native_tools"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1168,10 +1330,198 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Mcp Connections
+         * List MCP server connections
          * @description MCP server connections (not available yet: always empty).
          */
-        get: operations["list_mcp_connections_api_v1_mcp_connections_get"];
+        get: operations["list_mcp_connections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description The account's webhook endpoints, newest first (secrets are never shown again).
+         */
+        get: operations["list_webhook_endpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Register a URL to receive events (`call.*`, `campaign.*`). The response carries the
+         *     signing secret (`whsec_…`) once; store it. Every delivery is a POST of `{id, type,
+         *     created_at, account, data}` with the Standard Webhooks headers `webhook-id`,
+         *     `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256>`). Delivery is at
+         *     least once (deduplicate on `webhook-id`), order is not guaranteed; a non-2xx answer or no
+         *     answer within 5 s is retried with exponential backoff for 24 hours, and an endpoint failing
+         *     for 3 days is disabled.
+         */
+        post: operations["create_webhook_endpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description One webhook endpoint; `disabled_reason` says why it was disabled automatically.
+         */
+        get: operations["get_webhook_endpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Delete the endpoint and its delivery log; nothing more is sent to it.
+         */
+        delete: operations["delete_webhook_endpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint
+         * @description Change the URL, event filter or description, or disable / enable the endpoint (enabling
+         *     clears `disabled_reason`; deliveries still pending are sent again).
+         */
+        patch: operations["update_webhook_endpoint"];
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook endpoint's signing secret
+         * @description Issue a new signing secret (shown once). For 24 hours deliveries carry two signatures,
+         *     one per secret, so the receiver can switch without missing an event.
+         */
+        post: operations["rotate_webhook_endpoint_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to a webhook endpoint
+         * @description Send a `ping` event to this endpoint (whatever its event filter). Returns the queued
+         *     delivery; follow it in the deliveries log.
+         */
+        post: operations["test_webhook_endpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook endpoint's deliveries
+         * @description The endpoint's deliveries, newest first: status (`pending`, `delivered`, `failed` =
+         *     given up after 24 hours), attempts, the last response code, latency and error, and when a
+         *     pending one is retried next. Settled deliveries are kept for 30 days.
+         */
+        get: operations["list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a webhook delivery
+         * @description Send a delivery again now (a delivered or given-up one too): it becomes `pending` and
+         *     keeps its event id, so the receiver can recognise a repeat.
+         */
+        post: operations["retry_webhook_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit events
+         * @description Who changed what: every authenticated write (any outcome) and every sign-in of the
+         *     account, newest first. Entries name the actor, route, resource and response status; they
+         *     never hold a request body or a secret. Readable with an API key or by owners and admins.
+         */
+        get: operations["list_audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the account's usage
+         * @description Calls and talk minutes per UTC day (up to 366 rows) or hour (up to 744 rows), from the
+         *     calls table. `outbound_calls` and `outbound_minutes` of today's row are what the daily
+         *     call cap and minute budget have counted. Periods without calls are listed with zeros.
+         */
+        get: operations["get_usage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1188,11 +1538,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Accounts
+         * List accounts (login page)
          * @description Accounts the login page may offer. Only when the account directory is enabled (on in
          *     the embedded default); 404 otherwise.
          */
-        get: operations["list_accounts_api_accounts_get"];
+        get: operations["list_accounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1209,10 +1559,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Validate Account
-         * @description Whether an account name is well formed (400 if not), usable and exists.
+         * Check an account name
+         * @description Whether an account name is well formed (400 if not), usable and exists. With the
+         *     account directory disabled (production), every usable name answers `exists: true`, so the
+         *     route does not tell anyone which accounts exist; sign-in fails later for an unknown one.
          */
-        get: operations["validate_account_api_accounts_validate__account__get"];
+        get: operations["validate_account"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1231,11 +1583,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Login
+         * Sign in (development login)
          * @description Development login with the built-in issuer: e-mail and password → a JWT (send it with
-         *     `X-Account-ID`). 404 when the built-in issuer is disabled (production uses OIDC).
+         *     `X-Account-ID`). 404 when the built-in issuer is disabled (production uses OIDC). Failed
+         *     attempts are throttled per account and per caller IP: 429 with `Retry-After`.
          */
-        post: operations["login_api_login_post"];
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1250,10 +1603,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get User Org
+         * Get the signed-in user and their accounts
          * @description The signed-in user (validated from the bearer JWT itself) and the accounts it belongs to.
          */
-        get: operations["get_user_org_api_user_org_get"];
+        get: operations["get_user_org"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1272,10 +1625,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Twilio Status
+         * Receive call status (Twilio webhook)
          * @description Call status callbacks from Twilio (signed). Applied idempotently and in any order; a forged, tampered or replayed request is a 403 and changes nothing. Set it as the number's call status URL (Plivo, Vobiz: the application's hangup URL) so inbound calls are tracked too.
          */
-        post: operations["twilio_status_twilio_status_post"];
+        post: operations["twilio_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1292,10 +1645,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Twilio Recording
+         * Receive a recording (Twilio webhook)
          * @description Recording callbacks from Twilio (signed) for the recordings our answer documents ask for; the file is then fetched through the carrier's API. A forged or tampered request is a 403 and changes nothing.
          */
-        post: operations["twilio_recording_twilio_recording_post"];
+        post: operations["twilio_recording"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1312,10 +1665,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Twilio Voice
+         * Answer an inbound call (Twilio webhook)
          * @description Voice webhook for Twilio numbers: set it as the number's voice URL. Connects the caller to the pinned agent (a call with its own `session_id`, listed under `/api/v1/calls` with direction `inbound`, recorded when recording is on); busy when the number is detached or the agent is inactive; rejects numbers that are not registered.
          */
-        post: operations["twilio_voice_twilio_voice_post"];
+        post: operations["twilio_voice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1332,10 +1685,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Plivo Status
+         * Receive call status (Plivo webhook)
          * @description Call status callbacks from Plivo (signed). Applied idempotently and in any order; a forged, tampered or replayed request is a 403 and changes nothing. Set it as the number's call status URL (Plivo, Vobiz: the application's hangup URL) so inbound calls are tracked too.
          */
-        post: operations["plivo_status_plivo_status_post"];
+        post: operations["plivo_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1352,10 +1705,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Plivo Recording
+         * Receive a recording (Plivo webhook)
          * @description Recording callbacks from Plivo (signed) for the recordings our answer documents ask for; the file is then fetched through the carrier's API. A forged or tampered request is a 403 and changes nothing.
          */
-        post: operations["plivo_recording_plivo_recording_post"];
+        post: operations["plivo_recording"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1372,10 +1725,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Plivo Voice
+         * Answer an inbound call (Plivo webhook)
          * @description Voice webhook for Plivo numbers: set it as the number's voice URL. Connects the caller to the pinned agent (a call with its own `session_id`, listed under `/api/v1/calls` with direction `inbound`, recorded when recording is on); busy when the number is detached or the agent is inactive; rejects numbers that are not registered.
          */
-        post: operations["plivo_voice_plivo_voice_post"];
+        post: operations["plivo_voice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1392,10 +1745,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Vobiz Status
+         * Receive call status (Vobiz webhook)
          * @description Call status callbacks from Vobiz (signed). Applied idempotently and in any order; a forged, tampered or replayed request is a 403 and changes nothing. Set it as the number's call status URL (Plivo, Vobiz: the application's hangup URL) so inbound calls are tracked too.
          */
-        post: operations["vobiz_status_vobiz_status_post"];
+        post: operations["vobiz_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1412,10 +1765,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Vobiz Recording
+         * Receive a recording (Vobiz webhook)
          * @description Recording callbacks from Vobiz (signed) for the recordings our answer documents ask for; the file is then fetched through the carrier's API. A forged or tampered request is a 403 and changes nothing.
          */
-        post: operations["vobiz_recording_vobiz_recording_post"];
+        post: operations["vobiz_recording"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1432,10 +1785,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Vobiz Voice
+         * Answer an inbound call (Vobiz webhook)
          * @description Voice webhook for Vobiz numbers: set it as the number's voice URL. Connects the caller to the pinned agent (a call with its own `session_id`, listed under `/api/v1/calls` with direction `inbound`, recorded when recording is on); busy when the number is detached or the agent is inactive; rejects numbers that are not registered.
          */
-        post: operations["vobiz_voice_vobiz_voice_post"];
+        post: operations["vobiz_voice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1512,6 +1865,11 @@ export interface components {
              * @example Front Desk
              */
             name: string;
+            /**
+             * Template Id
+             * @description The marketplace template this agent is based on (recorded on the agent; 400 unless it names a template of GET /marketplace/templates). Installing a template with its playbooks and FAQs is POST /marketplace/templates/{id}/install.
+             */
+            template_id?: string | null;
         };
         /** AgentFace */
         AgentFace: {
@@ -1521,6 +1879,42 @@ export interface components {
             name: string;
             /** Greeting */
             greeting: string;
+        };
+        /**
+         * AgentFaq
+         * @description An FAQ attached to an agent.
+         */
+        AgentFaq: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /** Summary */
+            summary: string;
+            /** Content */
+            content: string;
+            /** Category */
+            category: string;
+        };
+        /**
+         * AgentPlaybook
+         * @description A playbook as listed on an agent (get the playbook for its `content`).
+         */
+        AgentPlaybook: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Display Name */
+            display_name: string;
+            /** Category */
+            category: string;
+            /** Description */
+            description: string;
+            /** Tool Names */
+            tool_names: string[];
         };
         /** AgentRead */
         AgentRead: {
@@ -1561,9 +1955,9 @@ export interface components {
             /** Template Id */
             template_id: string | null;
             /** Playbooks */
-            playbooks?: components["schemas"]["kataven_hub__agents__schemas__PlaybookSummary"][];
+            playbooks?: components["schemas"]["AgentPlaybook"][];
             /** Faqs */
-            faqs?: components["schemas"]["FaqSummary"][];
+            faqs?: components["schemas"]["AgentFaq"][];
             /** Created By */
             created_by: string | null;
             /** Created At */
@@ -1802,54 +2196,60 @@ export interface components {
              */
             playbook_id: string;
         };
-        /** Body_create_campaign_api_v1_campaigns_post */
-        Body_create_campaign_api_v1_campaigns_post: {
+        /** AuditEventList */
+        AuditEventList: {
+            /** Audit Events */
+            audit_events: components["schemas"]["AuditEventRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** AuditEventRead */
+        AuditEventRead: {
+            /** Id */
+            id: string;
+            /** At */
+            at: string;
             /**
-             * Name
-             * @description Campaign name
+             * Actor
+             * @description The API key id or the user id that made the request.
              */
-            name: string;
+            actor: string;
             /**
-             * Agent Id
-             * @description The agent that handles the calls
+             * Actor Type
+             * @description `api_key` or `user` (signed in to the Hub UI).
              */
-            agent_id: string;
+            actor_type: string;
+            /** Method */
+            method: string;
             /**
-             * Phone Number Id
-             * @description The caller-ID number (outbound enabled)
+             * Route
+             * @description The route template, e.g. `/api/v1/agents/{agent_id}`.
              */
-            phone_number_id: string;
+            route: string;
             /**
-             * Contacts
-             * @description CSV with a phone_number column, ≤ 10 MB
+             * Resource Type
+             * @description The collection acted on, e.g. `agents`.
              */
-            contacts: string;
+            resource_type: string | null;
+            /** Resource Id */
+            resource_id: string | null;
             /**
-             * Max Concurrent Calls
-             * @default 5
+             * Status
+             * @description The response's HTTP status.
              */
-            max_concurrent_calls?: number;
+            status: number;
             /**
-             * Retries Per Contact
-             * @default 0
+             * Request Id
+             * @description The `X-Request-ID` of the request.
              */
-            retries_per_contact?: number;
+            request_id: string | null;
             /**
-             * Retry Delay Seconds
-             * @description ≥ 60
-             * @default 300
+             * Ip
+             * @description The client address the request came from.
              */
-            retry_delay_seconds?: number;
-            /**
-             * Scheduled At
-             * @description RFC 3339, in the future
-             */
-            scheduled_at?: string | null;
-            /**
-             * Default Region
-             * @description ISO region (e.g. US) for numbers written without +
-             */
-            default_region?: string | null;
+            ip: string | null;
         };
         /** BrandingRead */
         BrandingRead: {
@@ -2001,10 +2401,72 @@ export interface components {
             /** Updated At */
             updated_at: string;
         };
+        /**
+         * CallingWindow
+         * @description When contacts may be dialled, in their local time (or one fixed zone).
+         */
+        CallingWindow: {
+            /**
+             * Start
+             * @description HH:MM, local
+             * @default 09:00
+             */
+            start?: string;
+            /**
+             * End
+             * @description HH:MM (24:00: midnight)
+             * @default 20:00
+             */
+            end?: string;
+            /** Days */
+            days?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+            /**
+             * Timezone
+             * @description `recipient` or an IANA zone
+             * @default recipient
+             */
+            timezone?: string;
+        };
         /** CampaignList */
         CampaignList: {
             /** Campaigns */
             campaigns: components["schemas"]["CampaignRead"][];
+        };
+        /** CampaignProgress */
+        CampaignProgress: {
+            /**
+             * Counts
+             * @description Contacts by status: pending, originated, connected, completed, failed, cancelled, skipped
+             * @example {
+             *       "cancelled": 0,
+             *       "completed": 0,
+             *       "connected": 0,
+             *       "failed": 0,
+             *       "originated": 0,
+             *       "pending": 0,
+             *       "skipped": 0
+             *     }
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * In Flight
+             * @description originated + connected
+             */
+            in_flight: number;
+            /** Total */
+            total: number;
+            /**
+             * Done
+             * @description completed + failed + cancelled
+             */
+            done: number;
+            /**
+             * Progress
+             * @description done / total, 0–1 (1 when there are no contacts)
+             */
+            progress: number;
         };
         /** CampaignRead */
         CampaignRead: {
@@ -2044,6 +2506,57 @@ export interface components {
             completed_at: string | null;
             /** Stopped At */
             stopped_at: string | null;
+            /** @description Contact counts by status, as in the SSE snapshot (reads and actions) */
+            progress?: components["schemas"]["CampaignProgress"] | null;
+            /**
+             * Retry On
+             * @description Outcomes that are retried: busy, no_answer, failed
+             */
+            retry_on: string[];
+            /**
+             * Calling Window
+             * @description {start, end, days, timezone}: when contacts may be dialled (null: any time)
+             */
+            calling_window: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Default Timezone
+             * @description The zone of numbers that span several zones
+             */
+            default_timezone: string;
+            /**
+             * Do Not Call Skipped
+             * @description Contacts skipped: on the do-not-call list
+             */
+            do_not_call_skipped: number;
+        };
+        /**
+         * CampaignUpdate
+         * @description Changes to a draft, scheduled or paused campaign; fields left out stay as they are.
+         */
+        CampaignUpdate: {
+            /** Name */
+            name?: string;
+            /** Max Concurrent Calls */
+            max_concurrent_calls?: number;
+            /** Retries Per Contact */
+            retries_per_contact?: number;
+            /**
+             * Retry Delay Seconds
+             * @description ≥ 60
+             */
+            retry_delay_seconds?: number;
+            /** Retry On */
+            retry_on?: ("busy" | "no_answer" | "failed")[];
+            calling_window?: components["schemas"]["CallingWindow"] | null;
+            /** Default Timezone */
+            default_timezone?: string;
+            /**
+             * Scheduled At
+             * @description RFC 3339, in the future
+             */
+            scheduled_at?: string | null;
         };
         /** ContactList */
         ContactList: {
@@ -2086,6 +2599,24 @@ export interface components {
             updated_at: string;
             /** Completed At */
             completed_at: string | null;
+            /**
+             * Timezone
+             * @description The recipient's zone, from the number
+             */
+            timezone: string | null;
+        };
+        /** ContactsAdded */
+        ContactsAdded: {
+            /** Added */
+            added: number;
+            /**
+             * Duplicates Skipped
+             * @description Rows repeating a number (of the file or campaign)
+             */
+            duplicates_skipped: number;
+            /** Do Not Call Skipped */
+            do_not_call_skipped: number;
+            campaign: components["schemas"]["CampaignRead"];
         };
         /** CredentialField */
         CredentialField: {
@@ -2095,6 +2626,61 @@ export interface components {
             label: string;
             /** Description */
             description: string;
+        };
+        /** DncCreate */
+        DncCreate: {
+            /**
+             * Phone Number
+             * @description E.164 (`+14155550123`); other forms need the number's country code
+             */
+            phone_number: string;
+            /**
+             * Reason
+             * @description Why it is listed
+             */
+            reason?: string | null;
+        };
+        /** DncImportResult */
+        DncImportResult: {
+            /**
+             * Rows
+             * @description Distinct valid numbers in the file
+             */
+            rows: number;
+            /**
+             * Added
+             * @description Numbers newly listed
+             */
+            added: number;
+            /** Already Listed */
+            already_listed: number;
+            /**
+             * Duplicates Skipped
+             * @description Rows repeating an earlier row's number
+             */
+            duplicates_skipped: number;
+        };
+        /** DncList */
+        DncList: {
+            /** Numbers */
+            numbers: components["schemas"]["DncRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** DncRead */
+        DncRead: {
+            /** Phone Number */
+            phone_number: string;
+            /** Reason */
+            reason: string | null;
+            /** Created By */
+            created_by: string | null;
+            /** Created At */
+            created_at: string;
         };
         /** ExchangeRequest */
         ExchangeRequest: {
@@ -2174,21 +2760,6 @@ export interface components {
             created_at: string;
             /** Updated At */
             updated_at: string;
-        };
-        /** FaqSummary */
-        FaqSummary: {
-            /** Id */
-            id: string;
-            /** Name */
-            name: string;
-            /** Title */
-            title: string;
-            /** Summary */
-            summary: string;
-            /** Content */
-            content: string;
-            /** Category */
-            category: string;
         };
         /**
          * FaqUpdate
@@ -2284,9 +2855,18 @@ export interface components {
             /** Description */
             description: string;
         };
-        JsonValue: string | number | boolean | components["schemas"]["JsonValue"][] | {
-            [key: string]: components["schemas"]["JsonValue"];
-        } | null;
+        /** InvalidRow */
+        InvalidRow: {
+            /**
+             * Row
+             * @description The line in the file (the header is line 1)
+             */
+            row: number;
+            /** Reason */
+            reason: string;
+        };
+        /** @description Any JSON value (strings and keys without NUL characters; objects are limited to 64 KiB serialised). */
+        JsonValue: unknown;
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -2478,7 +3058,7 @@ export interface components {
          */
         PlaybookList: {
             /** Playbooks */
-            playbooks: components["schemas"]["kataven_hub__playbooks__schemas__PlaybookSummary"][];
+            playbooks: components["schemas"]["PlaybookSummary"][];
             /** Count */
             count: number;
             /** Total */
@@ -2529,6 +3109,33 @@ export interface components {
             /** Content */
             content: string;
         };
+        /** PlaybookSummary */
+        PlaybookSummary: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Display Name */
+            display_name: string;
+            /** Category */
+            category: string;
+            /** Description */
+            description: string;
+            /** Tool Names */
+            tool_names: string[];
+            /** Tags */
+            tags: string[];
+            /** Is Default */
+            is_default: boolean;
+            /** Modified From Default */
+            modified_from_default: boolean;
+            /** Default Version */
+            default_version: string | null;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at: string;
+        };
         /**
          * PlaybookUpdate
          * @description Partial update; `name` is immutable (sending a different one is a 400).
@@ -2548,6 +3155,58 @@ export interface components {
             tags?: string[] | null;
             /** Content */
             content?: string | null;
+        };
+        /** PreflightReport */
+        PreflightReport: {
+            /**
+             * Accepted
+             * @description Whether create would accept this body
+             */
+            accepted: boolean;
+            /**
+             * Error
+             * @description What create would answer (400) when it would not
+             */
+            error: string | null;
+            /**
+             * Contacts Total
+             * @description Contacts create would store (as its contacts_total)
+             */
+            contacts_total: number;
+            /**
+             * Valid
+             * @description Contacts that would be dialled (not on the do-not-call list)
+             */
+            valid: number;
+            /**
+             * Invalid
+             * @description Bad rows, the first 100
+             */
+            invalid: components["schemas"]["InvalidRow"][];
+            /** Invalid Total */
+            invalid_total: number;
+            /**
+             * Duplicates
+             * @description Rows repeating an earlier number (duplicates_skipped)
+             */
+            duplicates: number;
+            /**
+             * Do Not Call
+             * @description Contacts on the do-not-call list (stored as skipped)
+             */
+            do_not_call: number;
+            /**
+             * Outside Calling Window Now
+             * @description Contacts that would be dialled whose calling window is closed right now
+             */
+            outside_calling_window_now: number;
+            /**
+             * Estimated Minutes To Finish
+             * @description First attempts of every valid contact, from the concurrency, the call limits and the average call length (60 s until the account has history); null when a limit blocks calling
+             */
+            estimated_minutes_to_finish: number | null;
+            /** Average Call Seconds */
+            average_call_seconds: number;
         };
         /** ProviderCreate */
         ProviderCreate: {
@@ -2852,6 +3511,67 @@ export interface components {
             /** Tags */
             tags?: string[] | null;
         };
+        /** UsageRead */
+        UsageRead: {
+            /**
+             * Granularity
+             * @enum {string}
+             */
+            granularity: "day" | "hour";
+            /** From */
+            from: string;
+            /** To */
+            to: string;
+            /** Rows */
+            rows: components["schemas"]["UsageRow"][];
+        };
+        /** UsageRow */
+        UsageRow: {
+            /**
+             * Period
+             * @description The UTC day (`2026-12-06`) or hour (`2026-12-06T07:00:00Z`).
+             * @example 2026-12-06
+             */
+            period: string;
+            /**
+             * Calls
+             * @description Calls created in the period, outbound and inbound.
+             */
+            calls: number;
+            /**
+             * Answered
+             * @description Of those, the calls that were answered.
+             */
+            answered: number;
+            /**
+             * Minutes
+             * @description Talk minutes of the calls that ended completed in the period, each call rounded up to a whole minute.
+             */
+            minutes: number;
+            /**
+             * Outbound Calls
+             * @description Outbound calls created in the period: what the daily call cap counts.
+             */
+            outbound_calls: number;
+            /** Inbound Calls */
+            inbound_calls: number;
+            /**
+             * Outbound Minutes
+             * @description `minutes` of outbound calls only: what the daily minute budget counts.
+             */
+            outbound_minutes: number;
+            /**
+             * By Outcome
+             * @description Calls created in the period by their status now (completed, busy, no_answer, failed, canceled, or still queued, ringing, in_progress).
+             * @example {
+             *       "completed": 12,
+             *       "no_answer": 3
+             *     }
+             */
+            by_outcome: {
+                [key: string]: number;
+            };
+        };
         /** UserOrg */
         UserOrg: {
             user: components["schemas"]["UserRead"];
@@ -2939,6 +3659,173 @@ export interface components {
              */
             session_id: string;
         };
+        /** WebhookDeliveryList */
+        WebhookDeliveryList: {
+            /** Deliveries */
+            deliveries: components["schemas"]["WebhookDeliveryRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** WebhookDeliveryRead */
+        WebhookDeliveryRead: {
+            /** Id */
+            id: string;
+            /** Endpoint Id */
+            endpoint_id: string;
+            /**
+             * Event Id
+             * @description The event's id, sent as `webhook-id` (deduplicate on it).
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** Attempts */
+            attempts: number;
+            /**
+             * Response Status
+             * @description HTTP status of the last attempt.
+             */
+            response_status: number | null;
+            /**
+             * Latency Ms
+             * @description Duration of the last attempt.
+             */
+            latency_ms: number | null;
+            /**
+             * Error
+             * @description Why the last attempt failed.
+             */
+            error: string | null;
+            /**
+             * Next Attempt At
+             * @description When a pending delivery is retried.
+             */
+            next_attempt_at: string | null;
+            /** Last Attempt At */
+            last_attempt_at: string | null;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Created At */
+            created_at: string;
+        };
+        /** WebhookEndpointCreate */
+        WebhookEndpointCreate: {
+            /**
+             * Url
+             * @description Where events are POSTed: an https:// URL on the public internet. Loopback, private, link-local and cloud-metadata destinations are refused (400), when saved and again before every attempt; redirects are not followed.
+             * @example https://example.com/hooks/kataven
+             */
+            url: string;
+            /**
+             * Events
+             * @description Event types to receive, or `["*"]` for all of them.
+             */
+            events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "call.recording_ready" | "campaign.started" | "campaign.paused" | "campaign.resumed" | "campaign.completed" | "campaign.failed" | "campaign.contact_finished" | "*")[];
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Disabled
+             * @default false
+             */
+            disabled?: boolean;
+        };
+        /** WebhookEndpointCreated */
+        WebhookEndpointCreated: {
+            /** Id */
+            id: string;
+            /** Url */
+            url: string;
+            /** Events */
+            events: string[];
+            /** Description */
+            description: string;
+            /** Disabled */
+            disabled: boolean;
+            /**
+             * Disabled Reason
+             * @description Why the endpoint was disabled automatically (3 days of failed deliveries).
+             */
+            disabled_reason: string | null;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at: string;
+            /**
+             * Secret
+             * @description The signing secret (`whsec_…`), shown only in this response: verify `webhook-signature` with it (Standard Webhooks).
+             */
+            secret: string;
+        };
+        /** WebhookEndpointList */
+        WebhookEndpointList: {
+            /** Webhook Endpoints */
+            webhook_endpoints: components["schemas"]["WebhookEndpointRead"][];
+        };
+        /** WebhookEndpointRead */
+        WebhookEndpointRead: {
+            /** Id */
+            id: string;
+            /** Url */
+            url: string;
+            /** Events */
+            events: string[];
+            /** Description */
+            description: string;
+            /** Disabled */
+            disabled: boolean;
+            /**
+             * Disabled Reason
+             * @description Why the endpoint was disabled automatically (3 days of failed deliveries).
+             */
+            disabled_reason: string | null;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** WebhookEndpointUpdate */
+        WebhookEndpointUpdate: {
+            /**
+             * Url
+             * @description Where events are POSTed: an https:// URL on the public internet. Loopback, private, link-local and cloud-metadata destinations are refused (400), when saved and again before every attempt; redirects are not followed.
+             */
+            url?: string;
+            /**
+             * Events
+             * @description Event types to receive, or `["*"]` for all of them.
+             */
+            events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "call.recording_ready" | "campaign.started" | "campaign.paused" | "campaign.resumed" | "campaign.completed" | "campaign.failed" | "campaign.contact_finished" | "*")[];
+            /** Description */
+            description?: string;
+            /**
+             * Disabled
+             * @description Stop (true) or resume (false) deliveries to this endpoint.
+             */
+            disabled?: boolean;
+        };
+        /** WebhookSecretRotated */
+        WebhookSecretRotated: {
+            /**
+             * Secret
+             * @description The new signing secret, shown only in this response.
+             */
+            secret: string;
+            /**
+             * Previous Secret Expires At
+             * @description Until then every delivery carries a second signature made with the old secret, so receivers can switch without missing events.
+             */
+            previous_secret_expires_at: string;
+        };
         /** WidgetConfig */
         WidgetConfig: {
             branding: components["schemas"]["PublicBranding"];
@@ -2955,6 +3842,11 @@ export interface components {
             auth_modes: ("guest" | "user")[];
             /** Unavailable Reason */
             unavailable_reason: ("agent_required" | "widget_disabled" | "agent_unavailable") | null;
+            /**
+             * Voice Connected
+             * @description false while the Hub has no call runtime (KATAVEN_CALL_PROCESSOR_STREAM_URL): visitors can sign in, but no voice conversation can start; the widget says so
+             */
+            voice_connected: boolean;
         };
         /** WidgetKeyCreate */
         WidgetKeyCreate: {
@@ -3074,48 +3966,6 @@ export interface components {
              */
             disabled?: boolean | null;
         };
-        /** PlaybookSummary */
-        kataven_hub__agents__schemas__PlaybookSummary: {
-            /** Id */
-            id: string;
-            /** Name */
-            name: string;
-            /** Display Name */
-            display_name: string;
-            /** Category */
-            category: string;
-            /** Description */
-            description: string;
-            /** Tool Names */
-            tool_names: string[];
-        };
-        /** PlaybookSummary */
-        kataven_hub__playbooks__schemas__PlaybookSummary: {
-            /** Id */
-            id: string;
-            /** Name */
-            name: string;
-            /** Display Name */
-            display_name: string;
-            /** Category */
-            category: string;
-            /** Description */
-            description: string;
-            /** Tool Names */
-            tool_names: string[];
-            /** Tags */
-            tags: string[];
-            /** Is Default */
-            is_default: boolean;
-            /** Modified From Default */
-            modified_from_default: boolean;
-            /** Default Version */
-            default_version: string | null;
-            /** Created At */
-            created_at: string;
-            /** Updated At */
-            updated_at: string;
-        };
         /**
          * Problem
          * @description RFC 9457 problem details, sent when the client accepts JSON.
@@ -3144,6 +3994,165 @@ export interface components {
                 [key: string]: unknown;
             }[] | null;
         };
+        /** AddCampaignContactsForm */
+        AddCampaignContactsForm: {
+            /**
+             * Contacts
+             * @description CSV with a phone_number column, ≤ 10 MB
+             */
+            contacts: string;
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+        };
+        /** CreateCampaignForm */
+        CreateCampaignForm: {
+            /**
+             * Name
+             * @description Campaign name
+             */
+            name: string;
+            /**
+             * Agent Id
+             * @description The agent that handles the calls
+             */
+            agent_id: string;
+            /**
+             * Phone Number Id
+             * @description The caller-ID number (outbound enabled)
+             */
+            phone_number_id: string;
+            /**
+             * Contacts
+             * @description CSV with a phone_number column, ≤ 10 MB
+             */
+            contacts: string;
+            /**
+             * Max Concurrent Calls
+             * @default 5
+             */
+            max_concurrent_calls?: number;
+            /**
+             * Retries Per Contact
+             * @default 0
+             */
+            retries_per_contact?: number;
+            /**
+             * Retry Delay Seconds
+             * @description ≥ 60
+             * @default 300
+             */
+            retry_delay_seconds?: number;
+            /**
+             * Scheduled At
+             * @description RFC 3339, in the future
+             */
+            scheduled_at?: string | null;
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+            /**
+             * Retry On
+             * @description Outcomes to retry: busy, no_answer, failed (default all three); repeat the field or separate with commas
+             */
+            retry_on?: string[] | null;
+            /**
+             * Calling Window
+             * @description JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], "timezone": "recipient" | IANA zone}; default: any time
+             */
+            calling_window?: string | null;
+            /**
+             * Default Timezone
+             * @description IANA zone of numbers spanning several zones (UTC)
+             */
+            default_timezone?: string | null;
+        };
+        /** ImportDncForm */
+        ImportDncForm: {
+            /**
+             * File
+             * @description CSV with a phone_number column (and optionally reason)
+             */
+            file: string;
+            /**
+             * Reason
+             * @description For rows without one
+             */
+            reason?: string | null;
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+        };
+        /** PreflightCampaignForm */
+        PreflightCampaignForm: {
+            /**
+             * Name
+             * @description Campaign name
+             */
+            name: string;
+            /**
+             * Agent Id
+             * @description The agent that handles the calls
+             */
+            agent_id: string;
+            /**
+             * Phone Number Id
+             * @description The caller-ID number (outbound enabled)
+             */
+            phone_number_id: string;
+            /**
+             * Contacts
+             * @description CSV with a phone_number column, ≤ 10 MB
+             */
+            contacts: string;
+            /**
+             * Max Concurrent Calls
+             * @default 5
+             */
+            max_concurrent_calls?: number;
+            /**
+             * Retries Per Contact
+             * @default 0
+             */
+            retries_per_contact?: number;
+            /**
+             * Retry Delay Seconds
+             * @description ≥ 60
+             * @default 300
+             */
+            retry_delay_seconds?: number;
+            /**
+             * Scheduled At
+             * @description RFC 3339, in the future
+             */
+            scheduled_at?: string | null;
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+            /**
+             * Retry On
+             * @description Outcomes to retry: busy, no_answer, failed (default all three); repeat the field or separate with commas
+             */
+            retry_on?: string[] | null;
+            /**
+             * Calling Window
+             * @description JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], "timezone": "recipient" | IANA zone}; default: any time
+             */
+            calling_window?: string | null;
+            /**
+             * Default Timezone
+             * @description IANA zone of numbers spanning several zones (UTC)
+             */
+            default_timezone?: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -3153,7 +4162,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list_agents_api_v1_agents_get: {
+    list_agents: {
         parameters: {
             query?: never;
             header?: never;
@@ -3215,7 +4224,7 @@ export interface operations {
             };
         };
     };
-    create_agent_api_v1_agents_post: {
+    create_agent: {
         parameters: {
             query?: never;
             header?: {
@@ -3304,7 +4313,7 @@ export interface operations {
             };
         };
     };
-    get_agent_api_v1_agents__agent_id__get: {
+    get_agent: {
         parameters: {
             query?: never;
             header?: never;
@@ -3378,7 +4387,7 @@ export interface operations {
             };
         };
     };
-    delete_agent_api_v1_agents__agent_id__delete: {
+    delete_agent: {
         parameters: {
             query?: never;
             header?: {
@@ -3473,7 +4482,7 @@ export interface operations {
             };
         };
     };
-    update_agent_api_v1_agents__agent_id__patch: {
+    update_agent: {
         parameters: {
             query?: never;
             header?: {
@@ -3574,7 +4583,7 @@ export interface operations {
             };
         };
     };
-    list_agent_tools_api_v1_agents__agent_id__tools_get: {
+    list_agent_tools: {
         parameters: {
             query?: never;
             header?: never;
@@ -3648,7 +4657,7 @@ export interface operations {
             };
         };
     };
-    put_agent_tool: {
+    upsert_agent_tool_put: {
         parameters: {
             query?: never;
             header?: {
@@ -3749,7 +4758,7 @@ export interface operations {
             };
         };
     };
-    upsert_agent_tool_api_v1_agents__agent_id__tools_post: {
+    upsert_agent_tool: {
         parameters: {
             query?: never;
             header?: {
@@ -3850,7 +4859,7 @@ export interface operations {
             };
         };
     };
-    attach_playbook_api_v1_agents__agent_id__playbooks_post: {
+    attach_playbook: {
         parameters: {
             query?: never;
             header?: {
@@ -3951,7 +4960,7 @@ export interface operations {
             };
         };
     };
-    detach_playbook_api_v1_agents__agent_id__playbooks__playbook_id__delete: {
+    detach_playbook: {
         parameters: {
             query?: never;
             header?: {
@@ -4047,7 +5056,7 @@ export interface operations {
             };
         };
     };
-    attach_faq_api_v1_agents__agent_id__faqs_post: {
+    attach_faq: {
         parameters: {
             query?: never;
             header?: {
@@ -4148,7 +5157,7 @@ export interface operations {
             };
         };
     };
-    detach_faq_api_v1_agents__agent_id__faqs__faq_id__delete: {
+    detach_faq: {
         parameters: {
             query?: never;
             header?: {
@@ -4244,7 +5253,7 @@ export interface operations {
             };
         };
     };
-    list_api_keys_api_v1_api_keys_get: {
+    list_api_keys: {
         parameters: {
             query?: never;
             header?: never;
@@ -4306,7 +5315,7 @@ export interface operations {
             };
         };
     };
-    create_api_key_api_v1_api_keys_post: {
+    create_api_key: {
         parameters: {
             query?: never;
             header?: {
@@ -4395,7 +5404,7 @@ export interface operations {
             };
         };
     };
-    delete_api_key_api_v1_api_keys__key_id__delete: {
+    delete_api_key: {
         parameters: {
             query?: never;
             header?: {
@@ -4490,7 +5499,7 @@ export interface operations {
             };
         };
     };
-    update_api_key_api_v1_api_keys__key_id__patch: {
+    update_api_key: {
         parameters: {
             query?: never;
             header?: {
@@ -4591,7 +5600,7 @@ export interface operations {
             };
         };
     };
-    list_numbers_api_v1_telephony_numbers_get: {
+    list_numbers: {
         parameters: {
             query?: {
                 /** @description Filter by agent id */
@@ -4656,7 +5665,7 @@ export interface operations {
             };
         };
     };
-    create_number_api_v1_telephony_numbers_post: {
+    create_number: {
         parameters: {
             query?: never;
             header?: {
@@ -4745,7 +5754,7 @@ export interface operations {
             };
         };
     };
-    delete_number_api_v1_telephony_numbers__number_id__delete: {
+    delete_number: {
         parameters: {
             query?: never;
             header?: {
@@ -4840,7 +5849,7 @@ export interface operations {
             };
         };
     };
-    update_number_api_v1_telephony_numbers__number_id__patch: {
+    update_number: {
         parameters: {
             query?: never;
             header?: {
@@ -4939,7 +5948,7 @@ export interface operations {
             };
         };
     };
-    list_providers_api_v1_telephony_providers_get: {
+    list_providers: {
         parameters: {
             query?: never;
             header?: never;
@@ -5001,7 +6010,7 @@ export interface operations {
             };
         };
     };
-    create_provider_api_v1_telephony_providers_post: {
+    create_provider: {
         parameters: {
             query?: never;
             header?: {
@@ -5100,7 +6109,7 @@ export interface operations {
             };
         };
     };
-    delete_provider_api_v1_telephony_providers__provider_id__delete: {
+    delete_provider: {
         parameters: {
             query?: never;
             header?: {
@@ -5195,7 +6204,7 @@ export interface operations {
             };
         };
     };
-    originate_call_api_v1_calls_originate_post: {
+    originate_call: {
         parameters: {
             query?: never;
             header?: {
@@ -5312,7 +6321,7 @@ export interface operations {
             };
         };
     };
-    list_calls_api_v1_calls_get: {
+    list_calls: {
         parameters: {
             query?: {
                 limit?: number;
@@ -5320,6 +6329,11 @@ export interface operations {
                 status?: ("queued" | "ringing" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled") | null;
                 campaign_id?: string | null;
                 direction?: ("outbound" | "inbound") | null;
+                agent_id?: string | null;
+                /** @description Created at or after (RFC 3339) */
+                from?: string | null;
+                /** @description Created before (RFC 3339) */
+                to?: string | null;
             };
             header?: never;
             path?: never;
@@ -5380,7 +6394,7 @@ export interface operations {
             };
         };
     };
-    get_call_api_v1_calls__session_id__get: {
+    get_call: {
         parameters: {
             query?: never;
             header?: never;
@@ -5454,7 +6468,124 @@ export interface operations {
             };
         };
     };
-    get_call_limits_api_v1_call_limits_get: {
+    hangup_call: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallRead"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The call has already ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The carrier rejected the request */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stored credentials cannot be decrypted */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_limits: {
         parameters: {
             query?: never;
             header?: never;
@@ -5516,7 +6647,7 @@ export interface operations {
             };
         };
     };
-    update_call_limits_api_v1_call_limits_patch: {
+    update_call_limits: {
         parameters: {
             query?: never;
             header?: {
@@ -5605,9 +6736,12 @@ export interface operations {
             };
         };
     };
-    list_campaigns_api_v1_campaigns_get: {
+    list_campaigns: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only campaigns in it */
+                status?: ("draft" | "scheduled" | "running" | "paused" | "completed" | "failed") | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5667,7 +6801,7 @@ export interface operations {
             };
         };
     };
-    create_campaign_api_v1_campaigns_post: {
+    create_campaign: {
         parameters: {
             query?: never;
             header?: {
@@ -5679,7 +6813,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["Body_create_campaign_api_v1_campaigns_post"];
+                "multipart/form-data": components["schemas"]["CreateCampaignForm"];
             };
         };
         responses: {
@@ -5766,7 +6900,106 @@ export interface operations {
             };
         };
     };
-    get_campaign_api_v1_campaigns__campaign_id__get: {
+    preflight_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PreflightCampaignForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreflightReport"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_campaign: {
         parameters: {
             query?: never;
             header?: never;
@@ -5840,7 +7073,7 @@ export interface operations {
             };
         };
     };
-    delete_campaign_api_v1_campaigns__campaign_id__delete: {
+    delete_campaign: {
         parameters: {
             query?: never;
             header?: {
@@ -5935,10 +7168,111 @@ export interface operations {
             };
         };
     };
-    list_contacts_api_v1_campaigns__campaign_id__contacts_get: {
+    update_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignRead"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_contacts: {
         parameters: {
             query?: {
-                /** @description pending, originated, connected, completed, failed, cancelled */
+                /** @description pending, originated, connected, completed, failed, cancelled, skipped */
                 status?: string | null;
                 limit?: number;
                 offset?: number | null;
@@ -6016,7 +7350,193 @@ export interface operations {
             };
         };
     };
-    stream_events_api_v1_campaigns__campaign_id__events_get: {
+    add_campaign_contacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AddCampaignContactsForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactsAdded"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_campaign_contacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stream_events: {
         parameters: {
             query?: never;
             header?: {
@@ -6481,7 +8001,364 @@ export interface operations {
             };
         };
     };
-    get_recording_api_v1_sessions__session_id__recording_get: {
+    list_dnc: {
+        parameters: {
+            query?: {
+                /** @description One number */
+                phone_number?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DncList"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_dnc: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DncCreate"];
+            };
+        };
+        responses: {
+            /** @description Already listed (its reason updated when one was given) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DncRead"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_dnc: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                phone_number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_dnc: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportDncForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DncImportResult"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_recording: {
         parameters: {
             query?: never;
             header?: never;
@@ -6575,7 +8452,7 @@ export interface operations {
             };
         };
     };
-    list_widget_keys_api_v1_widget_keys_get: {
+    list_widget_keys: {
         parameters: {
             query?: never;
             header?: never;
@@ -6637,7 +8514,7 @@ export interface operations {
             };
         };
     };
-    create_widget_key_api_v1_widget_keys_post: {
+    create_widget_key: {
         parameters: {
             query?: never;
             header?: {
@@ -6726,7 +8603,7 @@ export interface operations {
             };
         };
     };
-    get_widget_key_api_v1_widget_keys__key_id__get: {
+    get_widget_key: {
         parameters: {
             query?: never;
             header?: never;
@@ -6800,7 +8677,7 @@ export interface operations {
             };
         };
     };
-    delete_widget_key_api_v1_widget_keys__key_id__delete: {
+    delete_widget_key: {
         parameters: {
             query?: never;
             header?: {
@@ -6895,7 +8772,7 @@ export interface operations {
             };
         };
     };
-    update_widget_key_api_v1_widget_keys__key_id__patch: {
+    update_widget_key: {
         parameters: {
             query?: never;
             header?: {
@@ -6996,7 +8873,7 @@ export interface operations {
             };
         };
     };
-    get_widget_branding_api_v1_widget_settings_get: {
+    get_widget_branding: {
         parameters: {
             query?: never;
             header?: never;
@@ -7058,7 +8935,7 @@ export interface operations {
             };
         };
     };
-    update_widget_branding_api_v1_widget_settings_patch: {
+    update_widget_branding: {
         parameters: {
             query?: never;
             header?: {
@@ -7147,7 +9024,7 @@ export interface operations {
             };
         };
     };
-    get_agent_widget_settings_api_v1_agents__agent_id__widget_settings_get: {
+    get_agent_widget_settings: {
         parameters: {
             query?: never;
             header?: never;
@@ -7221,7 +9098,7 @@ export interface operations {
             };
         };
     };
-    update_agent_widget_settings_api_v1_agents__agent_id__widget_settings_patch: {
+    update_agent_widget_settings: {
         parameters: {
             query?: never;
             header?: {
@@ -7322,7 +9199,7 @@ export interface operations {
             };
         };
     };
-    get_widget_config_api_v1_widget_config_get: {
+    get_widget_config: {
         parameters: {
             query?: {
                 /** @description The `pk_live_` key */
@@ -7386,7 +9263,7 @@ export interface operations {
             };
         };
     };
-    create_guest_session_api_v1_widget_auth_guest_post: {
+    create_guest_session: {
         parameters: {
             query?: {
                 /** @description The `pk_live_` key */
@@ -7453,7 +9330,7 @@ export interface operations {
             };
         };
     };
-    create_user_token_api_v1_widget_auth_user_token_post: {
+    create_user_token: {
         parameters: {
             query?: never;
             header?: never;
@@ -7507,7 +9384,7 @@ export interface operations {
             };
         };
     };
-    exchange_user_token_api_v1_widget_auth_exchange_post: {
+    exchange_user_token: {
         parameters: {
             query?: {
                 /** @description The `pk_live_` key */
@@ -7564,7 +9441,7 @@ export interface operations {
             };
         };
     };
-    refresh_visitor_session_api_v1_widget_auth_refresh_post: {
+    refresh_visitor_session: {
         parameters: {
             query?: {
                 /** @description The `pk_live_` key */
@@ -7621,7 +9498,7 @@ export interface operations {
             };
         };
     };
-    list_tools_api_v1_tools_get: {
+    list_tools: {
         parameters: {
             query?: {
                 category?: string | null;
@@ -7691,7 +9568,7 @@ export interface operations {
             };
         };
     };
-    create_tool_api_v1_tools_post: {
+    create_tool: {
         parameters: {
             query?: never;
             header?: {
@@ -7780,7 +9657,7 @@ export interface operations {
             };
         };
     };
-    get_tool_api_v1_tools__tool_id__get: {
+    get_tool: {
         parameters: {
             query?: never;
             header?: never;
@@ -7854,7 +9731,7 @@ export interface operations {
             };
         };
     };
-    update_tool_api_v1_tools__tool_id__put: {
+    update_tool: {
         parameters: {
             query?: never;
             header?: {
@@ -7955,7 +9832,7 @@ export interface operations {
             };
         };
     };
-    delete_tool_api_v1_tools__tool_id__delete: {
+    delete_tool: {
         parameters: {
             query?: never;
             header?: {
@@ -8050,7 +9927,7 @@ export interface operations {
             };
         };
     };
-    list_playbooks_api_v1_playbooks_get: {
+    list_playbooks: {
         parameters: {
             query?: {
                 category?: string | null;
@@ -8119,7 +9996,7 @@ export interface operations {
             };
         };
     };
-    create_playbook_api_v1_playbooks_post: {
+    create_playbook: {
         parameters: {
             query?: never;
             header?: {
@@ -8208,7 +10085,7 @@ export interface operations {
             };
         };
     };
-    get_playbook_api_v1_playbooks__playbook_id__get: {
+    get_playbook: {
         parameters: {
             query?: never;
             header?: never;
@@ -8282,7 +10159,7 @@ export interface operations {
             };
         };
     };
-    update_playbook_api_v1_playbooks__playbook_id__put: {
+    update_playbook: {
         parameters: {
             query?: never;
             header?: {
@@ -8383,7 +10260,7 @@ export interface operations {
             };
         };
     };
-    delete_playbook_api_v1_playbooks__playbook_id__delete: {
+    delete_playbook: {
         parameters: {
             query?: never;
             header?: {
@@ -8478,7 +10355,7 @@ export interface operations {
             };
         };
     };
-    list_faqs_api_v1_faqs_get: {
+    list_faqs: {
         parameters: {
             query?: {
                 category?: string | null;
@@ -8542,7 +10419,7 @@ export interface operations {
             };
         };
     };
-    create_faq_api_v1_faqs_post: {
+    create_faq: {
         parameters: {
             query?: never;
             header?: {
@@ -8631,7 +10508,7 @@ export interface operations {
             };
         };
     };
-    get_faq_api_v1_faqs__faq_id__get: {
+    get_faq: {
         parameters: {
             query?: never;
             header?: never;
@@ -8705,7 +10582,7 @@ export interface operations {
             };
         };
     };
-    update_faq_api_v1_faqs__faq_id__put: {
+    update_faq: {
         parameters: {
             query?: never;
             header?: {
@@ -8806,7 +10683,7 @@ export interface operations {
             };
         };
     };
-    delete_faq_api_v1_faqs__faq_id__delete: {
+    delete_faq: {
         parameters: {
             query?: never;
             header?: {
@@ -8901,7 +10778,7 @@ export interface operations {
             };
         };
     };
-    list_templates_api_v1_marketplace_templates_get: {
+    list_templates: {
         parameters: {
             query?: {
                 category?: string | null;
@@ -8965,7 +10842,7 @@ export interface operations {
             };
         };
     };
-    get_template_api_v1_marketplace_templates__template_id__get: {
+    get_template: {
         parameters: {
             query?: never;
             header?: never;
@@ -9039,7 +10916,7 @@ export interface operations {
             };
         };
     };
-    install_template_api_v1_marketplace_templates__template_id__install_post: {
+    install_template: {
         parameters: {
             query?: never;
             header?: {
@@ -9140,7 +11017,7 @@ export interface operations {
             };
         };
     };
-    list_integrations_api_v1_integrations_get: {
+    list_integrations: {
         parameters: {
             query?: {
                 category?: string | null;
@@ -9204,7 +11081,7 @@ export interface operations {
             };
         };
     };
-    get_integration_api_v1_integrations__integration_id__get: {
+    get_integration: {
         parameters: {
             query?: never;
             header?: never;
@@ -9278,7 +11155,7 @@ export interface operations {
             };
         };
     };
-    install_integration_api_v1_integrations__integration_id__install_post: {
+    install_integration: {
         parameters: {
             query?: never;
             header?: {
@@ -9389,7 +11266,7 @@ export interface operations {
             };
         };
     };
-    uninstall_integration_api_v1_integrations__integration_id__uninstall_post: {
+    uninstall_integration: {
         parameters: {
             query?: never;
             header?: {
@@ -9486,7 +11363,7 @@ export interface operations {
             };
         };
     };
-    list_native_tools_api_v1_native_tools_get: {
+    list_native_tools: {
         parameters: {
             query?: never;
             header?: never;
@@ -9548,7 +11425,7 @@ export interface operations {
             };
         };
     };
-    list_mcp_connections_api_v1_mcp_connections_get: {
+    list_mcp_connections: {
         parameters: {
             query?: never;
             header?: never;
@@ -9610,7 +11487,939 @@ export interface operations {
             };
         };
     };
-    list_accounts_api_accounts_get: {
+    list_webhook_endpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_webhook_endpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreated"];
+                };
+            };
+            /** @description The webhook URL is not an allowed destination */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_webhook_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointRead"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Webhook endpoint not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_webhook_endpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Webhook endpoint not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_webhook_endpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointRead"];
+                };
+            };
+            /** @description The webhook URL is not an allowed destination */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Webhook endpoint not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotate_webhook_endpoint_secret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretRotated"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Webhook endpoint not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    test_webhook_endpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryRead"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Webhook endpoint not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The webhook endpoint is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhook_deliveries: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "delivered" | "failed") | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Webhook endpoint not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_webhook_delivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key (within 24 h, same credential, method and path) replays the first answer instead of running the request again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpoint_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryRead"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Webhook delivery not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The webhook endpoint is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_audit_events: {
+        parameters: {
+            query?: {
+                /** @description API key or user id. */
+                actor?: string | null;
+                resource_type?: string | null;
+                resource_id?: string | null;
+                /** @description Inclusive. */
+                from?: string | null;
+                /** @description Exclusive. */
+                to?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventList"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_usage: {
+        parameters: {
+            query?: {
+                /** @description Start (UTC; default: 30 days or 24 hours ago). */
+                from?: string | null;
+                /** @description End (default: now). */
+                to?: string | null;
+                granularity?: "day" | "hour";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageRead"];
+                };
+            };
+            /** @description Invalid body or missing field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may be retried. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_accounts: {
         parameters: {
             query?: never;
             header?: never;
@@ -9640,7 +12449,7 @@ export interface operations {
             };
         };
     };
-    validate_account_api_accounts_validate__account__get: {
+    validate_account: {
         parameters: {
             query?: never;
             header?: never;
@@ -9672,7 +12481,7 @@ export interface operations {
             };
         };
     };
-    login_api_login_post: {
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -9724,9 +12533,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed sign-ins; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    /** @description Seconds until a sign-in may be tried again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    get_user_org_api_user_org_get: {
+    get_user_org: {
         parameters: {
             query?: never;
             header?: never;
@@ -9756,7 +12577,7 @@ export interface operations {
             };
         };
     };
-    twilio_status_twilio_status_post: {
+    twilio_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -9784,7 +12605,7 @@ export interface operations {
             };
         };
     };
-    twilio_recording_twilio_recording_post: {
+    twilio_recording: {
         parameters: {
             query?: never;
             header?: never;
@@ -9812,7 +12633,7 @@ export interface operations {
             };
         };
     };
-    twilio_voice_twilio_voice_post: {
+    twilio_voice: {
         parameters: {
             query?: never;
             header?: never;
@@ -9827,7 +12648,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/xml": string;
+                    "text/xml": string;
                 };
             };
             /** @description Webhook signature or target invalid */
@@ -9842,7 +12663,7 @@ export interface operations {
             };
         };
     };
-    plivo_status_plivo_status_post: {
+    plivo_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -9870,7 +12691,7 @@ export interface operations {
             };
         };
     };
-    plivo_recording_plivo_recording_post: {
+    plivo_recording: {
         parameters: {
             query?: never;
             header?: never;
@@ -9898,7 +12719,7 @@ export interface operations {
             };
         };
     };
-    plivo_voice_plivo_voice_post: {
+    plivo_voice: {
         parameters: {
             query?: never;
             header?: never;
@@ -9913,7 +12734,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/xml": string;
+                    "text/xml": string;
                 };
             };
             /** @description Webhook signature or target invalid */
@@ -9928,7 +12749,7 @@ export interface operations {
             };
         };
     };
-    vobiz_status_vobiz_status_post: {
+    vobiz_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -9956,7 +12777,7 @@ export interface operations {
             };
         };
     };
-    vobiz_recording_vobiz_recording_post: {
+    vobiz_recording: {
         parameters: {
             query?: never;
             header?: never;
@@ -9984,7 +12805,7 @@ export interface operations {
             };
         };
     };
-    vobiz_voice_vobiz_voice_post: {
+    vobiz_voice: {
         parameters: {
             query?: never;
             header?: never;
@@ -9999,7 +12820,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/xml": string;
+                    "text/xml": string;
                 };
             };
             /** @description Webhook signature or target invalid */

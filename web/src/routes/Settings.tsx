@@ -114,10 +114,10 @@ async function todaysCalls(): Promise<Schemas["CallRead"][]> {
   midnight.setUTCHours(0, 0, 0, 0);
   const out: Schemas["CallRead"][] = [];
   for (let offset = 0; offset < 5000; offset += 100) {
-    const page = await data(api.GET("/api/v1/calls", { params: { query: { limit: 100, offset, direction: "outbound" } } }));
+    // The server filters to today's outbound calls (`from` is RFC 3339).
+    const page = await data(api.GET("/api/v1/calls", { params: { query: { limit: 100, offset, direction: "outbound", from: midnight.toISOString() } } }));
     out.push(...page.calls);
-    const last = page.calls[page.calls.length - 1];
-    if (page.calls.length < 100 || !last || Date.parse(last.created_at) < midnight.getTime()) break;
+    if (page.calls.length < 100) break;
   }
   return out;
 }

@@ -119,6 +119,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory, issuer: FakeIssuer) -> Iterato
         KATAVEN_CAMPAIGN_MIN_RETRY_DELAY_SECONDS="1",
         KATAVEN_CAMPAIGN_SSE_SNAPSHOT_SECONDS="1",
         KATAVEN_DASHBOARD_DIR=str(DIST),
+        # A failed webhook delivery waits a minute before its next try: the log holds still.
+        KATAVEN_WEBHOOKS_RETRY_BASE_SECONDS="60",
         KATAVEN_LOG_LEVEL="WARNING",
         # Single sign-on beside the password login: the fake issuer of oidc_issuer.py.
         KATAVEN_OIDC_ISSUER_URL=issuer.url,

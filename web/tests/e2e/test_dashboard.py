@@ -194,6 +194,20 @@ class TestTelephonyAndCalls:
         expect(page.get_by_role("row").filter(has_text="+15550109999").first).to_be_visible()
         page.get_by_label("Direction", exact=True).select_option("inbound")
         expect(page.get_by_text("No calls match these filters.")).to_be_visible()
+        # Agent and days are the server's filters too (days sent as RFC 3339 instants).
+        page.get_by_label("Direction", exact=True).select_option("outbound")
+        today = page.evaluate("() => new Date().toLocaleDateString('en-CA')")
+        page.get_by_label("From date", exact=True).fill(today)
+        page.get_by_label("To date (inclusive)", exact=True).fill(today)
+        expect(page.get_by_role("row").filter(has_text="+15550109999").first).to_be_visible()
+        filters = page.get_by_role("group", name="Filters")
+        filters.get_by_label("Agent", exact=True).select_option(label="Seed agent")
+        page.get_by_label("To date (inclusive)", exact=True).fill("2099-01-02")
+        with page.expect_request(re.compile(r"/api/v1/calls\?.*from=209[89]-")) as sent:
+            page.get_by_label("From date", exact=True).fill("2099-01-01")
+        query = sent.value.url
+        assert "agent_id=" in query and "&to=2099-01-0" in query, query
+        expect(page.get_by_text("No calls match these filters.")).to_be_visible()
         shot(page, "calls")
 
 
@@ -376,6 +390,8 @@ SCREENS = [
     ("/calls", "Calls"),
     ("/campaigns", "Campaigns"),
     ("/web-widget", "Widget"),
+    ("/do-not-call", "Do not call"),
+    ("/webhooks", "Webhooks"),
     ("/settings", "Settings"),
 ]
 

@@ -4,13 +4,14 @@ import { Link, useNavigate } from "react-router";
 import { api, data, type Schemas } from "../../api/client";
 import { keys, useAgents, useNumbers } from "../../api/hooks";
 import { Badge, ErrorMessage, Field, fmtTime, Loading } from "../../components/ui";
+import { callFilters, type CallFilters } from "../../lib/filters";
 
 type Direction = "outbound" | "inbound";
 type Status = NonNullable<NonNullable<Parameters<typeof listCalls>[0]["status"]>>;
 const STATUSES = ["queued", "ringing", "in_progress", "completed", "busy", "no_answer", "failed", "canceled"] as const;
 const PAGE = 50;
 
-function listCalls(q: { direction?: Direction; status?: (typeof STATUSES)[number]; offset: number }) {
+function listCalls(q: { offset: number } & CallFilters) {
   return data(api.GET("/api/v1/calls", { params: { query: { limit: PAGE, ...q } } }));
 }
 
@@ -19,17 +20,18 @@ export default function Calls() {
   const [status, setStatus] = useState<Status | "">("");
   const [agentId, setAgentId] = useState("");
   const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
   const agents = useAgents();
+  // Every filter is the server's: only declared query parameters, empty ones left out.
+  const filters = callFilters({ direction, status, agentId, fromDate: from, toDate: to });
   const calls = useInfiniteQuery({
-    queryKey: [...keys.calls, direction, status],
+    queryKey: [...keys.calls, filters],
     initialPageParam: 0,
-    queryFn: ({ pageParam }) => listCalls({ offset: pageParam, ...(direction ? { direction } : {}), ...(status ? { status } : {}) }),
+    queryFn: ({ pageParam }) => listCalls({ offset: pageParam, ...filters }),
     getNextPageParam: (last, pages) => (last.calls.length < PAGE ? undefined : pages.length * PAGE),
     refetchInterval: 5000,
   });
-  // Agent and date are narrowed here: the list endpoint filters by direction and status.
-  const since = from ? Date.parse(from) : 0;
-  const rows = (calls.data?.pages ?? []).flatMap((p) => p.calls).filter((c) => (!agentId || c.agent_id === agentId) && (!since || Date.parse(c.created_at) >= since));
+  const rows = (calls.data?.pages ?? []).flatMap((p) => p.calls);
   const agentName = new Map((agents.data ?? []).map((a) => [a.id, a.name]));
   return (
     <section>
@@ -63,6 +65,9 @@ export default function Calls() {
         </Field>
         <Field label="From date">
           <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </Field>
+        <Field label="To date (inclusive)">
+          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </Field>
       </div>
       {calls.isPending ? (

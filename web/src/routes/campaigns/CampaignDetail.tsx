@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router";
-import { api, data, type Schemas } from "../../api/client";
+import { api, data, send, type Schemas } from "../../api/client";
+import { saveResponse } from "../../lib/download";
 import { keys } from "../../api/hooks";
 import { Badge, ConfirmButton, ErrorMessage, fmtTime, QueryState } from "../../components/ui";
 import { VirtualTable } from "../../components/VirtualTable";
@@ -79,6 +80,9 @@ function Actions({ campaign, status }: { campaign: Schemas["CampaignRead"]; stat
       navigate("/campaigns");
     },
   });
+  const exportCsv = useMutation({
+    mutationFn: async () => saveResponse(await send(`/api/v1/campaigns/${encodeURIComponent(campaign.id)}/contacts.csv`), `${campaign.id}-contacts.csv`),
+  });
   const busy = act.isPending;
   return (
     <div className="stack">
@@ -104,8 +108,11 @@ function Actions({ campaign, status }: { campaign: Schemas["CampaignRead"]; stat
         {!["running", "scheduled"].includes(status) ? (
           <ConfirmButton label="Delete" question={`Delete the campaign “${campaign.name}” with its contacts and events?`} onConfirm={() => remove.mutate()} />
         ) : null}
+        <button type="button" onClick={() => exportCsv.mutate()} disabled={exportCsv.isPending} title="Every contact with its status, attempts and calls">
+          {exportCsv.isPending ? "Exporting…" : "Export CSV"}
+        </button>
       </div>
-      <ErrorMessage error={act.error ?? remove.error} />
+      <ErrorMessage error={act.error ?? remove.error ?? exportCsv.error} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { ApiError, send, type Schemas } from "../../api/client";
 import { keys, useAgents, useNumbers } from "../../api/hooks";
 import { ErrorMessage, Field } from "../../components/ui";
 import { previewCsv, rowErrors, rowsToShow } from "../../lib/csv";
+import { campaignEntries, DAYS, RETRY_OUTCOMES, retryProblem, windowProblem, type CallingWindow, type RetryOutcome } from "../../lib/campaignForm";
 
 const EDITABLE_BYTES = 256 * 1024; // larger files are uploaded as they are, without the editor
 
@@ -20,24 +21,43 @@ export default function NewCampaign() {
   const [retries, setRetries] = useState(0);
   const [retryDelay, setRetryDelay] = useState(300);
   const [region, setRegion] = useState("");
+  const [retryOn, setRetryOn] = useState<RetryOutcome[]>([...RETRY_OUTCOMES]);
+  const [window, setWindow] = useState<CallingWindow | null>(null);
+  const [defaultTimezone, setDefaultTimezone] = useState("");
   const [file, setFile] = useState<File | null>(null);
   const [text, setText] = useState("");
   const [fileError, setFileError] = useState<string | null>(null);
 
   const preview = useMemo(() => (text ? previewCsv(text) : null), [text]);
+  const buildForm = () => {
+    const form = new FormData();
+    const fields = {
+      name,
+      agentId: agentId || agents.data?.[0]?.id || "",
+      phoneNumberId: numberId || numbers.data?.numbers[0]?.id || "",
+      concurrency,
+      retries,
+      retryDelay,
+      region,
+      retryOn,
+      window,
+      defaultTimezone,
+    };
+    for (const [k, v] of campaignEntries(fields)) form.append(k, v);
+    const body = file && file.size > EDITABLE_BYTES ? file : new Blob([text], { type: "text/csv" });
+    form.set("contacts", body, file?.name ?? "contacts.csv");
+    return form;
+  };
+  const localProblem = windowProblem(window) ?? retryProblem({ retries, retryOn });
+  const preflight = useMutation({
+    mutationFn: async () => {
+      const r = await send("/api/v1/campaigns/preflight", { method: "POST", body: buildForm() });
+      return (await r.json()) as Schemas["PreflightReport"];
+    },
+  });
   const create = useMutation({
     mutationFn: async () => {
-      const form = new FormData();
-      form.set("name", name);
-      form.set("agent_id", agentId || agents.data?.[0]?.id || "");
-      form.set("phone_number_id", numberId || numbers.data?.numbers[0]?.id || "");
-      form.set("max_concurrent_calls", String(concurrency));
-      form.set("retries_per_contact", String(retries));
-      form.set("retry_delay_seconds", String(retryDelay));
-      if (region.trim()) form.set("default_region", region.trim().toUpperCase());
-      const body = file && file.size > EDITABLE_BYTES ? file : new Blob([text], { type: "text/csv" });
-      form.set("contacts", body, file?.name ?? "contacts.csv");
-      const r = await send("/api/v1/campaigns", { method: "POST", body: form });
+      const r = await send("/api/v1/campaigns", { method: "POST", body: buildForm() });
       return (await r.json()) as Schemas["CampaignRead"];
     },
     onSuccess: (c) => {
@@ -51,6 +71,7 @@ export default function NewCampaign() {
     setFile(f);
     setFileError(null);
     create.reset();
+    preflight.reset();
     if (!f) return setText("");
     if (f.size > 10 * 1024 * 1024) {
       setFileError("The file is larger than 10 MB, the most a campaign takes.");
@@ -109,6 +130,49 @@ export default function NewCampaign() {
           <Field label="Default region for national numbers" hint="Two letters, e.g. US; leave empty when every number is E.164">
             <input value={region} onChange={(e) => setRegion(e.target.value)} maxLength={2} />
           </Field>
+          <fieldset>
+            <legend>Retry on</legend>
+            {RETRY_OUTCOMES.map((o) => (
+              <label key={o} className="inline">
+                <input type="checkbox" checked={retryOn.includes(o)} onChange={(e) => setRetryOn(e.target.checked ? [...retryOn, o] : retryOn.filter((x) => x !== o))} /> {o.replace("_", " ")}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+        <div className="card stack">
+          <h2>Calling window</h2>
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={window !== null}
+              onChange={(e) => setWindow(e.target.checked ? { start: "09:00", end: "20:00", days: ["mon", "tue", "wed", "thu", "fri"], timezone: "recipient" } : null)}
+            />{" "}
+            Only call within a window (otherwise any time)
+          </label>
+          {window ? (
+            <div className="grid">
+              <Field label="Window start">
+                <input type="time" value={window.start} onChange={(e) => setWindow({ ...window, start: e.target.value })} />
+              </Field>
+              <Field label="Window end" hint="24:00 is midnight">
+                <input value={window.end} onChange={(e) => setWindow({ ...window, end: e.target.value })} pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00" placeholder="20:00" />
+              </Field>
+              <Field label="Window time zone" hint="recipient: each contact's own local time, from the number; or an IANA zone">
+                <input value={window.timezone} onChange={(e) => setWindow({ ...window, timezone: e.target.value })} maxLength={64} />
+              </Field>
+              <Field label="Zone of numbers spanning several zones" hint="IANA zone, e.g. America/New_York (UTC when empty)">
+                <input value={defaultTimezone} onChange={(e) => setDefaultTimezone(e.target.value)} maxLength={64} />
+              </Field>
+              <fieldset>
+                <legend>Window days</legend>
+                {DAYS.map((d) => (
+                  <label key={d} className="inline">
+                    <input type="checkbox" checked={window.days.includes(d)} onChange={(e) => setWindow({ ...window, days: e.target.checked ? [...window.days, d] : window.days.filter((x) => x !== d) })} /> {d}
+                  </label>
+                ))}
+              </fieldset>
+            </div>
+          ) : null}
         </div>
         <div className="card stack">
           <h2>Contacts</h2>
@@ -126,6 +190,7 @@ export default function NewCampaign() {
                   setText(e.target.value);
                   setFile(null);
                   create.reset(); // the server's row errors were about the old text
+                  preflight.reset();
                 }}
                 placeholder={"phone_number,first_name\n+15551230001,Ada"}
               />
@@ -174,13 +239,52 @@ export default function NewCampaign() {
             </div>
           ) : null}
         </div>
-        <ErrorMessage error={create.error} />
-        <div>
-          <button type="submit" className="primary" disabled={create.isPending || !text}>
+        {localProblem ? <p className="warning">{localProblem}</p> : null}
+        {preflight.data ? <Preflight report={preflight.data} /> : null}
+        <ErrorMessage error={create.error ?? preflight.error} />
+        <div className="row">
+          <button type="button" onClick={() => preflight.mutate()} disabled={preflight.isPending || !text || !!localProblem}>
+            {preflight.isPending ? "Checking…" : "Check"}
+          </button>
+          <button type="submit" className="primary" disabled={create.isPending || !text || !!localProblem}>
             {create.isPending ? "Uploading…" : "Create campaign"}
           </button>
         </div>
       </form>
     </section>
+  );
+}
+
+function Preflight({ report: r }: { report: Schemas["PreflightReport"] }) {
+  return (
+    <div className="card stack" role="region" aria-label="Check result">
+      <h2>Check</h2>
+      <p className={r.accepted ? undefined : "error"}>{r.accepted ? "Create would accept this campaign." : `Create would refuse it: ${r.error ?? "see the rows below"}`}</p>
+      <dl className="grid">
+        <dt>Contacts stored</dt>
+        <dd>{r.contacts_total}</dd>
+        <dt>To dial</dt>
+        <dd>{r.valid}</dd>
+        <dt>Bad rows</dt>
+        <dd>{r.invalid_total}</dd>
+        <dt>Repeated numbers</dt>
+        <dd>{r.duplicates}</dd>
+        <dt>On the do-not-call list</dt>
+        <dd>{r.do_not_call}</dd>
+        <dt>Outside the calling window now</dt>
+        <dd>{r.outside_calling_window_now}</dd>
+        <dt>Estimated time to dial everyone once</dt>
+        <dd>{r.estimated_minutes_to_finish == null ? "a call limit blocks calling" : `${r.estimated_minutes_to_finish} min (calls average ${Math.round(r.average_call_seconds)} s)`}</dd>
+      </dl>
+      {r.invalid.length ? (
+        <ul>
+          {r.invalid.slice(0, 20).map((x, i) => (
+            <li key={i}>
+              line {x.row}: {x.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }
