@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BeforeValidator
 
 from kataven_hub.calls import service as calls_service
 from kataven_hub.calls.models import Call
@@ -26,23 +24,12 @@ from kataven_hub.calls.service import (
 from kataven_hub.carriers.base import CarrierError
 from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import InvalidRequest, NotFound, errors_doc
+from kataven_hub.core.schemas import AwareQueryTime
 from kataven_hub.core.secrets import SecretUndecryptable
 from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute
 from kataven_hub.limits.service import CallLimitReached
 
 router = APIRouter(prefix="/calls", tags=["Calls"], route_class=TransactionalRoute)
-
-
-def _rfc3339(value: object) -> object:
-    # A bare number would otherwise pass as a Unix timestamp.
-    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", value):
-        raise ValueError(
-            "must be an RFC 3339 timestamp with a time zone, e.g. 2026-01-01T00:00:00Z"
-        )
-    return value
-
-
-Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 
 
 @router.post(
@@ -85,10 +72,10 @@ async def list_calls(
     campaign_id: str | None = Query(default=None, max_length=100),
     direction: CallDirection | None = Query(default=None),
     agent_id: str | None = Query(default=None, max_length=100),
-    created_from: Rfc3339 | None = Query(
+    created_from: AwareQueryTime | None = Query(
         default=None, alias="from", description="Created at or after (RFC 3339)"
     ),
-    created_to: Rfc3339 | None = Query(
+    created_to: AwareQueryTime | None = Query(
         default=None, alias="to", description="Created before (RFC 3339)"
     ),
 ) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -126,8 +127,10 @@ def _timestamp_text(value: object) -> object:
     return value
 
 
-# A time in a query string (`from`, `to`): RFC 3339 text only (UTC when it has no offset).
+# A time in a query string (`from`, `to`): RFC 3339 text only. QueryTime reads a time without
+# an offset as UTC; AwareQueryTime requires the offset.
 QueryTime = Annotated[datetime, BeforeValidator(_timestamp_text)]
+AwareQueryTime = Annotated[AwareDatetime, BeforeValidator(_timestamp_text)]
 
 
 def snake_case(text: str, max_length: int = 100) -> str:
