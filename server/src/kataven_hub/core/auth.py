@@ -114,7 +114,9 @@ class KeyCache:
     """Verified keys by digest, so an authenticated request costs no extra query.
 
     Correctness rests on invalidation: every change to a key publishes its digest, and every
-    process evicts it on receipt. While the invalidation feed is down the cache is bypassed.
+    process evicts it on receipt. The cache is on only while this process hears that feed and
+    the feed spans processes (Redis): on the embedded default the operator command revokes keys
+    from another process, so every request reads its key (one indexed SQLite read).
     """
 
     def __init__(self, size: int = 10_000) -> None:
@@ -187,7 +189,7 @@ async def listen_for_key_changes(stop: asyncio.Event) -> None:
         try:
             async with events.bus().subscribe(_KEY_CHANNEL) as sub:
                 key_cache.clear()
-                key_cache.enabled = True
+                key_cache.enabled = events.spans_processes()
                 while not stop.is_set():
                     item = await sub.get(timeout=1.0)
                     if item is not None:
@@ -388,7 +390,7 @@ def init(settings: Settings) -> None:
         else None
     )
     key_cache.clear()
-    key_cache.enabled = True
+    key_cache.enabled = False  # until the invalidation feed is heard (listen_for_key_changes)
 
 
 def builtin_issuer() -> BuiltinIssuer | None:

@@ -116,6 +116,13 @@ def bus() -> Bus:
     return _bus
 
 
+def spans_processes() -> bool:
+    """True when a message reaches every process of the installation (Redis). The in-process
+    bus of the embedded default reaches only this one: the operator command, another process,
+    cannot tell a running API about a change through it."""
+    return redis_mod.client() is not None
+
+
 def reset() -> None:
     global _bus
     _bus = None
