@@ -8,17 +8,17 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import sys
 
 import httpx
 from kataven_hub.admin.output import ProgressBar, table
 
 from tests.fixtures.app import Tenant
+from tests.fixtures.processes import clean_environ
 
 
 async def run(backend, *args: str) -> tuple[int, str, str]:
-    env = {**os.environ, **backend.env}
+    env = {**clean_environ(), **backend.env}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "kataven_hub.admin.cli", *args, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,

@@ -8,7 +8,6 @@ without a call at the carrier."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import time
@@ -35,7 +34,7 @@ from tests.fixtures.backends import (
     pg_admin,
     redis_check,
 )
-from tests.fixtures.processes import HUB, free_port, start_api
+from tests.fixtures.processes import HUB, clean_environ, free_port, start_api
 
 TERMINAL = {"completed", "failed", "cancelled"}
 
@@ -73,7 +72,7 @@ async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
     await redis_check()
     port = free_port()
     env = {
-        **os.environ,
+        **clean_environ(),
         "KATAVEN_ENV": "testing", "KATAVEN_DATA_DIR": str(tmp_path),
         "KATAVEN_DATABASE_URL": f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/kht{run_id}_control",
         "KATAVEN_TENANT_DB_PREFIX": f"kht{run_id}_t_", "KATAVEN_REDIS_URL": REDIS_URL,

@@ -6,7 +6,6 @@ terminated (`pg_terminate_backend`, filtered by database name)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import time
@@ -20,7 +19,7 @@ import pytest
 import redis as redis_sync
 
 from tests.fixtures.backends import PG_HOST, PG_PORT, PG_USER, drop_run_databases, pg_admin
-from tests.fixtures.processes import HUB, free_port
+from tests.fixtures.processes import HUB, clean_environ, free_port
 
 
 class RedisServer:
@@ -78,7 +77,7 @@ class Stack:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
-            **os.environ,
+            **clean_environ(),
             "KATAVEN_ENV": "testing", "KATAVEN_DATA_DIR": str(tmp),
             "KATAVEN_DATABASE_URL":
                 f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/kht{run_id}_control",

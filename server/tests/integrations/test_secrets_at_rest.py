@@ -8,7 +8,6 @@ import asyncio
 import base64
 import json
 import logging
-import os
 import sys
 import uuid
 from pathlib import Path
@@ -26,6 +25,7 @@ from pydantic import SecretStr
 
 from tests.fixtures.app import Tenant
 from tests.fixtures.backends import Backend
+from tests.fixtures.processes import clean_environ
 from tests.helpers import JSON, count_rows, dump_database, tenant_engine, tenant_session
 
 
@@ -277,7 +277,7 @@ async def run_cli(
         "secrets",
         *args,
         "--json",
-        env={**os.environ, **backend.env, **(env or {})},
+        env={**clean_environ(), **backend.env, **(env or {})},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import uuid
 
@@ -13,6 +12,7 @@ from kataven_hub.core import tenancy
 from kataven_hub.core.db import ControlSession, new_session
 
 from tests.fixtures.app import Tenant
+from tests.fixtures.processes import clean_environ
 
 URL = "/api/v1/call-limits"
 DEFAULTS = {
@@ -110,7 +110,7 @@ class TestUpdateCallLimits:
 
 class TestLimitsCommand:
     async def _run(self, backend, *args: str) -> tuple[int, str, str]:
-        env = {**os.environ, **backend.env}
+        env = {**clean_environ(), **backend.env}
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",

@@ -11,7 +11,6 @@ run is short and its outcome certain.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import subprocess
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fixtures.processes import HUB, free_port
+from tests.fixtures.processes import HUB, clean_environ, free_port
 
 ROOT = Path(__file__).parents[3]
 README = ROOT / "README.md"
@@ -57,7 +56,7 @@ def test_every_walkthrough_block_runs_against_a_real_server(tmp_path: Path) -> N
     port = free_port()
     data = tmp_path / "data"
     env = {
-        **os.environ,
+        **clean_environ(),
         "KATAVEN_ENV": "development",
         "KATAVEN_DATA_DIR": str(data),
         "KATAVEN_HOST": "127.0.0.1",

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.fixtures.backends import PG_HOST, PG_PORT, PG_USER, REDIS_URL, Backend, pg_admin
-from tests.fixtures.processes import HUB, free_port, start_api
+from tests.fixtures.processes import HUB, clean_environ, free_port, start_api
 from tests.webhooks.receiver import Receiver, wait_for
 
 
@@ -44,7 +44,7 @@ class Deployment:
 async def deployment(backend: Backend, tmp_path: Path) -> AsyncIterator[Deployment]:
     port = free_port()
     env = {
-        **os.environ,
+        **clean_environ(),
         "KATAVEN_ENV": "testing", "KATAVEN_DATA_DIR": str(tmp_path),
         "KATAVEN_API_KEY_PEPPER": "pepper-" + backend.run_id,
         "KATAVEN_BOOTSTRAP_DEMO_ACCOUNT": "false", "KATAVEN_LOG_LEVEL": "WARNING",

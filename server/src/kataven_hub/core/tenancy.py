@@ -68,7 +68,10 @@ class Tenancy:
         self._used: dict[str, float] = {}  # slug → monotonic time of its last engine_for
         # Engines out of the cache whose connections are not all closed yet (still counted).
         self._retired: list[AsyncEngine] = []
-        self._waiting = 0  # connection openings waiting for room in the budget
+        # Tenant connections open or being opened by this process: counted where they are
+        # opened (the budgeted connect) and where asyncpg says they ended (closed, terminated
+        # or lost), so the count holds whichever engine, cached or not, a connection belongs to.
+        self._connections = 0
         self._next_sweep = 0.0
         self._lock = asyncio.Lock()
         if settings.is_postgres:
@@ -134,7 +137,8 @@ class Tenancy:
             if engine is not None:
                 return engine
             url = self.tenant_url(database)
-            connect = self._budgeted_connect(slug) if self.settings.is_postgres else None
+            owner: list[AsyncEngine] = []
+            connect = self._budgeted_connect(slug, owner) if self.settings.is_postgres else None
             engine = db.make_engine(
                 url,
                 pool_size=self.settings.DB_POOL_SIZE,
@@ -142,6 +146,7 @@ class Tenancy:
                 pool_timeout=self.settings.DB_CONNECT_WAIT_SECONDS,
                 connect=connect,
             )
+            owner.append(engine)
             self._engines[slug] = engine
             self._used[slug] = time.monotonic()
             if len(self._engines) > self.settings.TENANT_ENGINE_CACHE_SIZE:
@@ -173,48 +178,58 @@ class Tenancy:
     # -- the connection budget (PostgreSQL) --------------------------------------------------
     def open_connections(self) -> int:
         """Tenant connections this process holds open (the control pool is not counted)."""
-        engines = [*self._engines.values(), *self._retired]
-        return sum(_open_connections(e.sync_engine.pool) for e in engines)
+        return self._connections
 
-    def _budgeted_connect(self, slug: str) -> Any:
-        """`asyncpg.connect` for `slug`'s pool, once the budget has room for one more."""
+    def _budgeted_connect(self, slug: str, owner: list[AsyncEngine]) -> Any:
+        """`asyncpg.connect` for `slug`'s pool (the engine in `owner`), once the budget has room
+        for one more."""
 
         async def connect(*args: Any, **kwargs: Any) -> Any:
             import asyncpg  # type: ignore[import-untyped]
 
             await self._admit(slug)
             kwargs.setdefault("timeout", self.settings.DB_CONNECT_WAIT_SECONDS)
-            return await asyncpg.connect(*args, **kwargs)
+            try:
+                conn = await asyncpg.connect(*args, **kwargs)
+            except BaseException:
+                self._connections -= 1
+                raise
+            conn.add_termination_listener(self._connection_ended)
+            engine = owner[0]
+            if engine not in self._retired and self._engines.get(slug) is not engine:
+                # A request that took this engine before it left the cache opened a connection
+                # on it: it is tracked again, so an idle-pool close can reach it.
+                self._retired.append(engine)
+            return conn
 
         return connect
 
+    def _connection_ended(self, _conn: Any) -> None:
+        self._connections -= 1
+
     async def _admit(self, slug: str) -> None:
-        """Wait until one more connection fits the budget: idle pools of other accounts are
-        closed to make room; past DB_CONNECT_WAIT_SECONDS, DatabaseBusy (503)."""
+        """Take one connection of the budget: idle pools of other accounts are closed to make
+        room; past DB_CONNECT_WAIT_SECONDS, DatabaseBusy (503)."""
         limit = max(1, self.settings.DB_TENANT_CONNECTIONS_MAX)
         deadline = time.monotonic() + self.settings.DB_CONNECT_WAIT_SECONDS
-        self._waiting += 1
-        try:
-            while True:
-                # The pools already count every opening in progress, waiting ones included.
-                if self.open_connections() - self._waiting + 1 <= limit:
-                    return
-                if await self._close_idle_pool(exclude=slug):
-                    continue
-                if time.monotonic() >= deadline:
-                    log.warning("no database connection within the budget for %s", slug)
-                    raise DatabaseBusy("No database connection is free; retry shortly")
-                await asyncio.sleep(0.02)
-        finally:
-            self._waiting -= 1
+        while True:
+            if self._connections < limit:
+                self._connections += 1
+                return
+            if await self._close_idle_pool(exclude=slug):
+                await asyncio.sleep(0)  # the closed connections' listeners run
+                continue
+            if time.monotonic() >= deadline:
+                log.warning("no database connection within the budget for %s", slug)
+                raise DatabaseBusy("No database connection is free; retry shortly")
+            await asyncio.sleep(0.02)
 
     async def _close_idle_pool(self, exclude: str) -> bool:
         """Close the pool of the least recently used account whose connections are all idle;
         True when one was closed."""
         self._retired = [e for e in self._retired if _open_connections(e.sync_engine.pool) > 0]
-        for slug, engine in list(self._engines.items()):
-            if slug == exclude:
-                continue
+        candidates = [*self._retired, *(e for s, e in self._engines.items() if s != exclude)]
+        for engine in candidates:
             pool = engine.sync_engine.pool
             if _open_connections(pool) > 0 and _checked_out(pool) == 0:
                 await _close_pool(engine)
@@ -232,10 +247,12 @@ class Tenancy:
                 and _checked_out(pool) == 0
             ):
                 await _close_pool(engine)
-        for engine in list(self._retired):
-            if _checked_out(engine.sync_engine.pool) == 0:
-                self._retired.remove(engine)
-                await engine.dispose()
+        # Taken off the list before the first await: `_close_idle_pool` rebuilds the list while
+        # this one waits for a dispose.
+        done = [e for e in self._retired if _checked_out(e.sync_engine.pool) == 0]
+        self._retired = [e for e in self._retired if e not in done]
+        for engine in done:
+            await engine.dispose()
 
     # -- databases ---------------------------------------------------------------------------
     async def create_database(self, database: str) -> AsyncEngine:
