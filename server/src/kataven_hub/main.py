@@ -26,7 +26,7 @@ from kataven_hub.api_keys import service as api_keys_service
 from kataven_hub.audit.middleware import AuditTrail
 from kataven_hub.calls import tasks as call_tasks
 from kataven_hub.calls import webhooks
-from kataven_hub.carriers import http as carrier_http
+from kataven_hub.carriers import registry as carrier_registry
 from kataven_hub.carriers import sandbox
 from kataven_hub.core import (
     auth,
@@ -73,6 +73,7 @@ details with a stable `code`. Every route is also served under `/hub-api/api/v1/
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     registry = tenancy.init(settings)
+    carrier_registry.init(settings)
     auth.init(settings)
     events.reset()
     counters.reset()
@@ -108,7 +109,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 await asyncio.wait_for(deliveries, 30)
         await sandbox.shutdown()
         await call_tasks.drain()
-        await carrier_http.close()
+        await carrier_registry.shutdown()
         await tenancy.shutdown()
         await redis.close()
 

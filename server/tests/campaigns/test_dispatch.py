@@ -16,13 +16,14 @@ from typing import Any
 
 import httpx
 import pytest
+from kataven_hub.carriers import registry
 from kataven_hub.core.settings import get_settings
 
 from tests.campaigns.carrier_sim import CarrierLog, SimulatedCarrier, count_sandbox
 from tests.factories.campaigns import action, contact_numbers, created, csv_of
 from tests.factories.telephony import Line, make_line, set_limits
 from tests.fixtures.app import Tenant
-from tests.fixtures.carriers import CarrierServer, point_adapters_at
+from tests.fixtures.carriers import CarrierServer, local_adapters
 
 TERMINAL = {"completed", "failed", "cancelled"}
 
@@ -42,12 +43,12 @@ async def simulated(
 ) -> AsyncIterator[SimulatedCarrier]:
     server = SimulatedCarrier(client)
     await server.start()
-    point_adapters_at(server)
+    carriers = registry.current()
     try:
-        yield server
+        with carriers.override(*local_adapters(server.base_url, carriers.client)):
+            yield server
     finally:
         await server.stop()
-        point_adapters_at(carrier_server)
 
 
 async def counts(client: httpx.AsyncClient, tenant: Tenant, campaign_id: str) -> dict[str, int]:

@@ -3,24 +3,44 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from kataven_hub.carriers.base import CallbackUrls, CarrierError
+from kataven_hub.carriers.http import new_client
 from kataven_hub.carriers.plivo import PlivoCarrier
 from kataven_hub.carriers.twilio import TwilioCarrier
 from kataven_hub.carriers.vobiz import VobizCarrier
-from kataven_hub.core.settings import get_settings
 
-from tests.fixtures.carriers import CarrierServer
+from tests.fixtures.carriers import CarrierServer, local_adapters
 
 URLS = CallbackUrls(
     "http://hub.test/x/status?account=a&session=s", "http://hub.test/x/voice?account=a&session=s"
 )
 
 
+def _built(
+    carrier_cls: type[PlivoCarrier], server: CarrierServer, http: httpx.AsyncClient
+) -> PlivoCarrier:
+    """The adapter of this class pointed at the local carrier server (Vobiz under /api)."""
+    adapter = next(a for a in local_adapters(server.base_url, http) if type(a) is carrier_cls)
+    assert isinstance(adapter, PlivoCarrier)
+    return adapter
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    """The HTTP client the adapters under test are built with."""
+    async with new_client(10.0) as client:
+        yield client
+
+
 class TestTwilioAdapter:
-    async def test_call_lifecycle(self, carrier_server: CarrierServer) -> None:
-        twilio = TwilioCarrier()
+    async def test_call_lifecycle(
+        self, carrier_server: CarrierServer, http: httpx.AsyncClient
+    ) -> None:
+        twilio = TwilioCarrier(carrier_server.base_url, http)
         creds = carrier_server.new_twilio_account()
         placed = await twilio.place_call(
             creds, from_number="+12025550123", to_number="+14155550100", urls=URLS, record=True
@@ -38,8 +58,8 @@ class TestTwilioAdapter:
         assert recording.content[:4] == b"RIFF"
         assert recording.content_type == "audio/wav"
 
-    async def test_hang_up(self, carrier_server: CarrierServer) -> None:
-        twilio = TwilioCarrier()
+    async def test_hang_up(self, carrier_server: CarrierServer, http: httpx.AsyncClient) -> None:
+        twilio = TwilioCarrier(carrier_server.base_url, http)
         creds = carrier_server.new_twilio_account()
         placed = await twilio.place_call(
             creds, from_number="+12025550123", to_number="+14155550100", urls=URLS, record=False
@@ -51,9 +71,9 @@ class TestTwilioAdapter:
         assert (await twilio.fetch_call(creds, placed.carrier_call_id)).status == "completed"
 
     async def test_errors_carry_the_carrier_message_only(
-        self, carrier_server: CarrierServer
+        self, carrier_server: CarrierServer, http: httpx.AsyncClient
     ) -> None:
-        twilio = TwilioCarrier()
+        twilio = TwilioCarrier(carrier_server.base_url, http)
         creds = carrier_server.new_twilio_account()
         with pytest.raises(CarrierError) as info:
             await twilio.fetch_call(creds, "CA" + "0" * 32)
@@ -66,32 +86,36 @@ class TestTwilioAdapter:
         assert "Authenticate" in info.value.message
         assert "f" * 32 not in info.value.message
 
-    async def test_timeout_and_unreachable(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def test_timeout_and_unreachable(self) -> None:
         async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             await asyncio.sleep(5)
             writer.close()
 
         server = await asyncio.start_server(silent, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
-        settings = get_settings()
-        monkeypatch.setattr(settings, "TWILIO_API_BASE_URL", f"http://127.0.0.1:{port}")
-        monkeypatch.setattr(settings, "CARRIER_TIMEOUT_SECONDS", 0.3)
         creds = {"account_sid": "AC" + "1" * 32, "auth_token": "2" * 32}
-        with pytest.raises(CarrierError, match="did not answer in time"):
-            await TwilioCarrier().fetch_call(creds, "CA" + "1" * 32)
-        server.close()
-        await server.wait_closed()
-        monkeypatch.setattr(settings, "TWILIO_API_BASE_URL", "http://127.0.0.1:1")
-        with pytest.raises(CarrierError, match="unreachable"):
-            await TwilioCarrier().fetch_call(creds, "CA" + "1" * 32)
+        async with new_client(0.3) as impatient:
+            with pytest.raises(CarrierError, match="did not answer in time"):
+                await TwilioCarrier(f"http://127.0.0.1:{port}", impatient).fetch_call(
+                    creds, "CA" + "1" * 32
+                )
+            server.close()
+            await server.wait_closed()
+            with pytest.raises(CarrierError, match="unreachable"):
+                await TwilioCarrier("http://127.0.0.1:1", impatient).fetch_call(
+                    creds, "CA" + "1" * 32
+                )
 
 
 @pytest.mark.parametrize("carrier_cls", [PlivoCarrier, VobizCarrier])
 class TestPlivoShapedAdapters:
     async def test_call_lifecycle(
-        self, carrier_server: CarrierServer, carrier_cls: type[PlivoCarrier]
+        self,
+        carrier_server: CarrierServer,
+        http: httpx.AsyncClient,
+        carrier_cls: type[PlivoCarrier],
     ) -> None:
-        carrier = carrier_cls()
+        carrier = _built(carrier_cls, carrier_server, http)
         creds = carrier_server.new_plivo_account(carrier.provider)
         placed = await carrier.place_call(
             creds, from_number="+12025550123", to_number="+14155550100", urls=URLS, record=True
@@ -115,9 +139,12 @@ class TestPlivoShapedAdapters:
         assert await carrier.fetch_recording(creds, "nope") is None
 
     async def test_hang_up_request_then_leg(
-        self, carrier_server: CarrierServer, carrier_cls: type[PlivoCarrier]
+        self,
+        carrier_server: CarrierServer,
+        http: httpx.AsyncClient,
+        carrier_cls: type[PlivoCarrier],
     ) -> None:
-        carrier = carrier_cls()
+        carrier = _built(carrier_cls, carrier_server, http)
         creds = carrier_server.new_plivo_account(carrier.provider)
         placed = await carrier.place_call(
             creds, from_number="+12025550123", to_number="+14155550100", urls=URLS, record=False
@@ -132,9 +159,12 @@ class TestPlivoShapedAdapters:
         )
 
     async def test_auth_failure(
-        self, carrier_server: CarrierServer, carrier_cls: type[PlivoCarrier]
+        self,
+        carrier_server: CarrierServer,
+        http: httpx.AsyncClient,
+        carrier_cls: type[PlivoCarrier],
     ) -> None:
-        carrier = carrier_cls()
+        carrier = _built(carrier_cls, carrier_server, http)
         creds = carrier_server.new_plivo_account(carrier.provider)
         with pytest.raises(CarrierError, match="authentication failed"):
             await carrier.place_call(

@@ -1,37 +1,42 @@
-"""The one HTTP client every carrier adapter shares: pooled, with timeouts on every request."""
+"""What the HTTP carrier adapters share: a base holding the base URL and HTTP client they were
+built with, transport failures turned into CarrierError, and the carrier's error message."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import httpx
 
 from kataven_hub.carriers.base import CarrierError
-from kataven_hub.core.settings import get_settings
-
-_client: httpx.AsyncClient | None = None
 
 
-def client() -> httpx.AsyncClient:
-    global _client
-    if _client is None:
-        timeout = get_settings().CARRIER_TIMEOUT_SECONDS
-        _client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
-            headers={"User-Agent": "kataven-hub"},
-        )
-    return _client
+def new_client(timeout_seconds: float) -> httpx.AsyncClient:
+    """A pooled client with timeouts on every request (the one production adapters share)."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 5.0)),
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        headers={"User-Agent": "kataven-hub"},
+    )
 
 
-async def request(method: str, url: str, **kwargs: object) -> httpx.Response:
-    """Send; transport failures become CarrierError without leaking credentials or URLs."""
-    seconds = get_settings().CARRIER_TIMEOUT_SECONDS
-    kwargs.setdefault("timeout", httpx.Timeout(seconds, connect=min(seconds, 5.0)))
-    try:
-        return await client().request(method, url, **kwargs)  # type: ignore[arg-type]
-    except httpx.TimeoutException:
-        raise CarrierError("Carrier did not answer in time") from None
-    except httpx.HTTPError as exc:
-        raise CarrierError(f"Carrier unreachable ({type(exc).__name__})") from None
+class HttpCarrier:
+    """An adapter that talks to its carrier's REST API at `base_url` through `client`.
+
+    Both are given, not read from settings, so a test points an adapter at a local carrier
+    server by building one (as httpx and openai-python clients are configured)."""
+
+    def __init__(self, base_url: str, client: httpx.AsyncClient) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.client = client
+
+    async def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send; transport failures become CarrierError without leaking credentials or URLs."""
+        try:
+            return await self.client.request(method, url, **kwargs)
+        except httpx.TimeoutException:
+            raise CarrierError("Carrier did not answer in time") from None
+        except httpx.HTTPError as exc:
+            raise CarrierError(f"Carrier unreachable ({type(exc).__name__})") from None
 
 
 def error_message(response: httpx.Response) -> str:
@@ -48,10 +53,3 @@ def error_message(response: httpx.Response) -> str:
                 break
     message = (message or f"HTTP {response.status_code}")[:300]
     return f"Carrier error: {message}"
-
-
-async def close() -> None:
-    global _client
-    if _client is not None:
-        await _client.aclose()
-        _client = None

@@ -25,8 +25,8 @@ from kataven_hub.carriers.base import (
     StatusUpdate,
     VoiceReply,
 )
+from kataven_hub.carriers.http import HttpCarrier
 from kataven_hub.carriers.signatures import plivo_v3_valid
-from kataven_hub.core.settings import get_settings
 
 STATUS = {
     "queued": "queued",
@@ -83,7 +83,7 @@ def plivo_xml(reply: VoiceReply) -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'.encode()
 
 
-class PlivoCarrier:
+class PlivoCarrier(HttpCarrier):
     provider = "plivo"
     required_keys: tuple[str, ...] = ("auth_id", "auth_token")
     signature_headers: tuple[str, ...] = ("x-plivo-signature-v3",)
@@ -97,7 +97,7 @@ class PlivoCarrier:
         return {k: credentials[k] for k in self.required_keys}
 
     def _account_url(self, creds: Mapping[str, str]) -> str:
-        return f"{get_settings().PLIVO_API_BASE_URL.rstrip('/')}/v1/Account/{creds['auth_id']}"
+        return f"{self.base_url}/v1/Account/{creds['auth_id']}"
 
     def _auth(self, creds: Mapping[str, str]) -> dict[str, object]:
         return {"auth": (creds["auth_id"], creds["auth_token"])}
@@ -121,7 +121,7 @@ class PlivoCarrier:
             "hangup_url": urls.status_url,
             "hangup_method": "POST",
         }
-        r = await http.request(
+        r = await self._request(
             "POST", f"{self._account_url(credentials)}/Call/", json=body, **self._auth(credentials)
         )
         if r.status_code not in (200, 201):
@@ -136,11 +136,11 @@ class PlivoCarrier:
 
     async def hang_up(self, credentials: Mapping[str, str], carrier_call_id: str) -> None:
         base = self._account_url(credentials)
-        r = await http.request(
+        r = await self._request(
             "DELETE", f"{base}/Call/{carrier_call_id}/", **self._auth(credentials)
         )
         if r.status_code == 404:  # not a live leg yet: cancel the queued request instead
-            r = await http.request(
+            r = await self._request(
                 "DELETE", f"{base}/Request/{carrier_call_id}/", **self._auth(credentials)
             )
         if r.status_code not in (200, 204):
@@ -148,11 +148,11 @@ class PlivoCarrier:
 
     async def fetch_call(self, credentials: Mapping[str, str], carrier_call_id: str) -> CarrierCall:
         url = f"{self._account_url(credentials)}/Call/{carrier_call_id}/"
-        live = await http.request("GET", url, params={"status": "live"}, **self._auth(credentials))
+        live = await self._request("GET", url, params={"status": "live"}, **self._auth(credentials))
         if live.status_code == 200:
             raw = str(live.json().get("call_status", "in-progress"))
             return CarrierCall(carrier_call_id, STATUS.get(raw, "in_progress"))
-        r = await http.request("GET", url, **self._auth(credentials))
+        r = await self._request("GET", url, **self._auth(credentials))
         if r.status_code != 200:
             raise CarrierError(http.error_message(r))
         data = r.json()
@@ -164,7 +164,7 @@ class PlivoCarrier:
     async def fetch_recording(
         self, credentials: Mapping[str, str], carrier_call_id: str
     ) -> Recording | None:
-        r = await http.request(
+        r = await self._request(
             "GET",
             f"{self._account_url(credentials)}/Recording/",
             params={"call_uuid": carrier_call_id},
@@ -175,7 +175,7 @@ class PlivoCarrier:
         items = r.json().get("objects") or []
         if not items:
             return None
-        media = await http.request("GET", str(items[0]["recording_url"]))
+        media = await self._request("GET", str(items[0]["recording_url"]))
         if media.status_code != 200:
             raise CarrierError(http.error_message(media))
         ms = _int(items[0].get("recording_duration_ms"))

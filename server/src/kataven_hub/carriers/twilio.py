@@ -25,8 +25,8 @@ from kataven_hub.carriers.base import (
     StatusUpdate,
     VoiceReply,
 )
+from kataven_hub.carriers.http import HttpCarrier
 from kataven_hub.carriers.signatures import twilio_valid
-from kataven_hub.core.settings import get_settings
 
 STATUS = {
     "queued": "queued",
@@ -83,7 +83,23 @@ def twiml(reply: VoiceReply) -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'.encode()
 
 
-class TwilioCarrier:
+def parse_status(params: Mapping[str, str]) -> StatusUpdate:
+    """A Twilio-shaped status callback (the sandbox reports in the same shape)."""
+    raw = params.get("CallStatus", "")
+    status = STATUS.get(raw)
+    duration = _int(params.get("CallDuration")) if status == "completed" else None
+    error = f"Carrier reported {raw}" if status == "failed" else None
+    return StatusUpdate(status, params.get("CallSid"), duration, error)
+
+
+def parse_recording(params: Mapping[str, str]) -> RecordingEvent | None:
+    status = params.get("RecordingStatus")
+    if status == "completed":
+        return "completed"
+    return "absent" if status == "absent" else None
+
+
+class TwilioCarrier(HttpCarrier):
     provider = "twilio"
     required_keys: tuple[str, ...] = ("account_sid", "auth_token")
 
@@ -95,8 +111,7 @@ class TwilioCarrier:
         return {k: credentials[k] for k in self.required_keys}
 
     def _base(self, creds: Mapping[str, str]) -> str:
-        root = get_settings().TWILIO_API_BASE_URL.rstrip("/")
-        return f"{root}/2010-04-01/Accounts/{creds['account_sid']}"
+        return f"{self.base_url}/2010-04-01/Accounts/{creds['account_sid']}"
 
     def _auth(self, creds: Mapping[str, str]) -> tuple[str, str]:
         return (creds["account_sid"], creds["auth_token"])
@@ -121,7 +136,7 @@ class TwilioCarrier:
         }
         if record:
             form["Record"] = "true"
-        r = await http.request(
+        r = await self._request(
             "POST", f"{self._base(credentials)}/Calls.json", data=form, auth=self._auth(credentials)
         )
         if r.status_code not in (200, 201):
@@ -133,7 +148,7 @@ class TwilioCarrier:
         return PlacedCall(sid, STATUS.get(str(data.get("status")), "queued"))
 
     async def hang_up(self, credentials: Mapping[str, str], carrier_call_id: str) -> None:
-        r = await http.request(
+        r = await self._request(
             "POST",
             f"{self._base(credentials)}/Calls/{carrier_call_id}.json",
             data={"Status": "completed"},
@@ -143,7 +158,7 @@ class TwilioCarrier:
             raise CarrierError(http.error_message(r))
 
     async def fetch_call(self, credentials: Mapping[str, str], carrier_call_id: str) -> CarrierCall:
-        r = await http.request(
+        r = await self._request(
             "GET",
             f"{self._base(credentials)}/Calls/{carrier_call_id}.json",
             auth=self._auth(credentials),
@@ -161,7 +176,7 @@ class TwilioCarrier:
         self, credentials: Mapping[str, str], carrier_call_id: str
     ) -> Recording | None:
         base = self._base(credentials)
-        r = await http.request(
+        r = await self._request(
             "GET", f"{base}/Calls/{carrier_call_id}/Recordings.json", auth=self._auth(credentials)
         )
         if r.status_code != 200:
@@ -170,7 +185,7 @@ class TwilioCarrier:
         if not items:
             return None
         item = items[0]
-        media = await http.request(
+        media = await self._request(
             "GET", f"{base}/Recordings/{item['sid']}.wav", auth=self._auth(credentials)
         )
         if media.status_code != 200:
@@ -191,11 +206,7 @@ class TwilioCarrier:
         return None
 
     def parse_status(self, params: Mapping[str, str]) -> StatusUpdate:
-        raw = params.get("CallStatus", "")
-        status = STATUS.get(raw)
-        duration = _int(params.get("CallDuration")) if status == "completed" else None
-        error = f"Carrier reported {raw}" if status == "failed" else None
-        return StatusUpdate(status, params.get("CallSid"), duration, error)
+        return parse_status(params)
 
     def inbound_to(self, params: Mapping[str, str]) -> str | None:
         return params.get("To") or params.get("Called")
@@ -204,10 +215,7 @@ class TwilioCarrier:
         return params.get("From") or params.get("Caller")
 
     def parse_recording(self, params: Mapping[str, str]) -> RecordingEvent | None:
-        status = params.get("RecordingStatus")
-        if status == "completed":
-            return "completed"
-        return "absent" if status == "absent" else None
+        return parse_recording(params)
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
         return twiml(reply), "text/xml"

@@ -1,5 +1,5 @@
 """Vobiz: a Plivo-shaped API (same resources, bodies, callbacks and XML), served at
-`{VOBIZ_API_BASE_URL}/v1/Account/{auth_id}/…` and authenticated with `X-Auth-ID` /
+`{base_url}/v1/Account/{auth_id}/…` and authenticated with `X-Auth-ID` /
 `X-Auth-Token` headers instead of HTTP basic auth. Callbacks are signed as Plivo's V3 scheme;
 we accept the signature under the `X-Vobiz-…` or the `X-Plivo-…` header names."""
 
@@ -9,7 +9,6 @@ import re
 from collections.abc import Mapping
 
 from kataven_hub.carriers.plivo import PlivoCarrier
-from kataven_hub.core.settings import get_settings
 
 _AUTH_ID = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
@@ -26,9 +25,6 @@ class VobizCarrier(PlivoCarrier):
         if not _TOKEN.match(credentials.get("auth_token", "")):
             raise ValueError("auth_token must be 8–128 letters, digits, '-' or '_'")
         return {k: credentials[k] for k in self.required_keys}
-
-    def _account_url(self, creds: Mapping[str, str]) -> str:
-        return f"{get_settings().VOBIZ_API_BASE_URL.rstrip('/')}/v1/Account/{creds['auth_id']}"
 
     def _auth(self, creds: Mapping[str, str]) -> dict[str, object]:
         return {"headers": {"X-Auth-ID": creds["auth_id"], "X-Auth-Token": creds["auth_token"]}}

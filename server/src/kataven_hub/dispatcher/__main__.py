@@ -16,13 +16,14 @@ from kataven_hub.core.settings import get_settings
 async def serve() -> None:
     from kataven_hub.calls import tasks as call_tasks
     from kataven_hub.calls import webhooks
-    from kataven_hub.carriers import http as carrier_http
+    from kataven_hub.carriers import registry as carrier_registry
     from kataven_hub.carriers import sandbox
     from kataven_hub.dispatcher.loop import Dispatcher
 
     settings = get_settings()
     log_setup.setup(settings.LOG_LEVEL, settings.LOG_FORMAT, production=not settings.is_development)
     tenancy.init(settings)
+    carrier_registry.init(settings)
     events.reset()
     counters.reset()
     sandbox.configure(webhooks.handle_status)
@@ -40,7 +41,7 @@ async def serve() -> None:
     finally:
         await sandbox.shutdown()
         await call_tasks.drain()
-        await carrier_http.close()
+        await carrier_registry.shutdown()
         await tenancy.shutdown()
         await redis.close()
 
