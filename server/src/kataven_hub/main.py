@@ -52,9 +52,9 @@ from kataven_hub.core.settings import Settings, get_settings
 from kataven_hub.rate_limits import service as rate_limits_service
 from kataven_hub.rate_limits.service import RateLimited
 from kataven_hub.recordings import storage as recordings_storage
-from kataven_hub.widget import keys_service as widget_keys_service
 from kataven_hub.widget import origins as widget_origins
 from kataven_hub.widget.cors import WidgetCors
+from kataven_hub.widget.keys import service as widget_keys_service
 
 log = logging.getLogger("kataven_hub")
 

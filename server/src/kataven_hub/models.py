@@ -12,14 +12,9 @@ from kataven_hub.limits.models import CallLimit
 from kataven_hub.playbooks.models import Playbook
 from kataven_hub.telephony.models import NumberOwner, PhoneNumber, ProviderCredential
 from kataven_hub.tools.models import Tool
-from kataven_hub.widget.models import (
-    AgentWidgetPolicy,
-    WidgetBranding,
-    WidgetKey,
-    WidgetOrigin,
-    WidgetRefreshToken,
-    WidgetTokenRedemption,
-)
+from kataven_hub.widget.keys.models import WidgetKey, WidgetOrigin
+from kataven_hub.widget.settings.models import AgentWidgetPolicy, WidgetBranding
+from kataven_hub.widget.visitor.models import WidgetRefreshToken, WidgetTokenRedemption
 
 __all__ = [
     "Account",

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from kataven_hub.core import tenancy
 from kataven_hub.core.db import new_session, sqlite_immediate, utcnow
 from kataven_hub.widget import allowlist
-from kataven_hub.widget.models import WidgetKey, WidgetOrigin
+from kataven_hub.widget.keys.models import WidgetKey, WidgetOrigin
 
 log = logging.getLogger("kataven_hub.widget.origins")
 _CACHE_SECONDS = 10.0

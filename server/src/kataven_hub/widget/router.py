@@ -3,10 +3,10 @@ the script at the root."""
 
 from fastapi import APIRouter
 
-from kataven_hub.widget.keys_router import router as keys_router
+from kataven_hub.widget.keys.router import router as keys_router
 from kataven_hub.widget.script_router import router as script_router
-from kataven_hub.widget.settings_router import router as settings_router
-from kataven_hub.widget.visitor_router import router as visitor_router
+from kataven_hub.widget.settings.router import router as settings_router
+from kataven_hub.widget.visitor.router import router as visitor_router
 
 router = APIRouter()
 router.include_router(keys_router)

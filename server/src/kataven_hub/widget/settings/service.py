@@ -13,9 +13,9 @@ from typing import Any
 from kataven_hub.agents import service as agents_service
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import InvalidRequest
-from kataven_hub.widget.models import AgentWidgetPolicy, WidgetBranding
-from kataven_hub.widget.settings_repository import WidgetSettingsRepository
-from kataven_hub.widget.settings_schemas import (
+from kataven_hub.widget.settings.models import AgentWidgetPolicy, WidgetBranding
+from kataven_hub.widget.settings.repository import WidgetSettingsRepository
+from kataven_hub.widget.settings.schemas import (
     DEFAULT_BRANDING,
     AgentWidgetSettingsUpdate,
     BrandingUpdate,

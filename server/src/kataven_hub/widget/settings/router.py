@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import InvalidRequest, NotFound, errors_doc
 from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute
-from kataven_hub.widget import settings_service
-from kataven_hub.widget.settings_schemas import (
+from kataven_hub.widget.settings import service as settings_service
+from kataven_hub.widget.settings.schemas import (
     AgentWidgetSettingsRead,
     AgentWidgetSettingsUpdate,
     BrandingRead,

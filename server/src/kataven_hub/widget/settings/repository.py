@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from kataven_hub.core.db import TenantSession
-from kataven_hub.widget.models import AgentWidgetPolicy, WidgetBranding
+from kataven_hub.widget.settings.models import AgentWidgetPolicy, WidgetBranding
 
 BRANDING_ROW = "account"
 

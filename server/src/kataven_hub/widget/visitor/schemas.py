@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from kataven_hub.core.schemas import RequestModel, Text, Timestamp
-from kataven_hub.widget.settings_schemas import LauncherPosition
+from kataven_hub.widget.settings.schemas import LauncherPosition
 
 ClientKey = Text(300)
 Email = Annotated[Text(320), StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")]  # type: ignore[valid-type]

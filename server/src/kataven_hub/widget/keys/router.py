@@ -7,14 +7,14 @@ from fastapi import APIRouter, Response
 from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import InvalidRequest, NotFound, errors_doc
 from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute
-from kataven_hub.widget import keys_service
-from kataven_hub.widget.keys_schemas import (
+from kataven_hub.widget.keys import service as keys_service
+from kataven_hub.widget.keys.models import WidgetKey
+from kataven_hub.widget.keys.schemas import (
     WidgetKeyCreate,
     WidgetKeyCreated,
     WidgetKeyRead,
     WidgetKeyUpdate,
 )
-from kataven_hub.widget.models import WidgetKey
 
 router = APIRouter(prefix="/widget-keys", tags=["Widget Keys"], route_class=TransactionalRoute)
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from kataven_hub.core.db import TenantSession
-from kataven_hub.widget.models import WidgetKey
+from kataven_hub.widget.keys.models import WidgetKey
 
 
 class WidgetKeyRepository:

@@ -28,8 +28,15 @@ from kataven_hub.core.errors import InvalidRequest, Unauthorized
 from kataven_hub.core.ids import new_id
 from kataven_hub.core.sessions import after_commit
 from kataven_hub.core.settings import get_settings
-from kataven_hub.widget import allowlist, keys_service, settings_service, visitor_tokens
-from kataven_hub.widget.errors import (
+from kataven_hub.widget import allowlist
+from kataven_hub.widget.keys import service as keys_service
+from kataven_hub.widget.keys.models import WidgetKey
+from kataven_hub.widget.keys.repository import WidgetKeyRepository
+from kataven_hub.widget.public import Caller, VisitorDb
+from kataven_hub.widget.settings import service as settings_service
+from kataven_hub.widget.settings.service import Policy
+from kataven_hub.widget.visitor import tokens as visitor_tokens
+from kataven_hub.widget.visitor.errors import (
     AgentUnavailable,
     AuthModeRefused,
     ClientKeyDisabled,
@@ -38,12 +45,9 @@ from kataven_hub.widget.errors import (
     RefreshTokenReused,
     WidgetDisabled,
 )
-from kataven_hub.widget.keys_repository import WidgetKeyRepository
-from kataven_hub.widget.models import WidgetKey, WidgetRefreshToken
-from kataven_hub.widget.public import Caller, VisitorDb
-from kataven_hub.widget.settings_service import Policy
-from kataven_hub.widget.visitor_repository import VisitorRepository
-from kataven_hub.widget.visitor_schemas import (
+from kataven_hub.widget.visitor.models import WidgetRefreshToken
+from kataven_hub.widget.visitor.repository import VisitorRepository
+from kataven_hub.widget.visitor.schemas import (
     ExchangeRequest,
     GuestAuthRequest,
     RefreshRequest,

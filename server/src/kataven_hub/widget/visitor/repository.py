@@ -6,7 +6,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kataven_hub.core.db import TenantSession
-from kataven_hub.widget.models import WidgetRefreshToken, WidgetTokenRedemption
+from kataven_hub.widget.visitor.models import WidgetRefreshToken, WidgetTokenRedemption
 
 
 class VisitorRepository:

@@ -23,9 +23,9 @@ from kataven_hub.core.errors import InvalidRequest, NotFound
 from kataven_hub.core.ids import looks_like, new_id
 from kataven_hub.core.sessions import after_commit
 from kataven_hub.widget import allowlist, origins
-from kataven_hub.widget.keys_repository import WidgetKeyRepository
-from kataven_hub.widget.keys_schemas import WidgetKeyCreate, WidgetKeyUpdate
-from kataven_hub.widget.models import WidgetKey
+from kataven_hub.widget.keys.models import WidgetKey
+from kataven_hub.widget.keys.repository import WidgetKeyRepository
+from kataven_hub.widget.keys.schemas import WidgetKeyCreate, WidgetKeyUpdate
 
 log = logging.getLogger("kataven_hub.widget.keys")
 PUBLIC_PREFIX = "pk_live_"

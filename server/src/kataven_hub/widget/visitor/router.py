@@ -1,5 +1,5 @@
 """Public routes called by the widget in a visitor's browser (and `user-token`, called by the
-customer's backend). No management credential; see visitor_service for the checks."""
+customer's backend). No management credential; see visitor/service.py for the checks."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from fastapi import APIRouter, Query, Request
 
 from kataven_hub.core.auth import bearer_token
 from kataven_hub.core.errors import InvalidRequest, NotFound, Unauthorized, errors_doc
-from kataven_hub.widget import visitor_service
-from kataven_hub.widget.errors import (
+from kataven_hub.widget.public import CallerDep, PublicRoute, VisitorDbDep
+from kataven_hub.widget.visitor import service as visitor_service
+from kataven_hub.widget.visitor.errors import (
     AuthModeRefused,
     InvalidClientKey,
     OriginNotAllowed,
     RefreshTokenReused,
 )
-from kataven_hub.widget.public import CallerDep, PublicRoute, VisitorDbDep
-from kataven_hub.widget.visitor_schemas import (
+from kataven_hub.widget.visitor.schemas import (
     ExchangeRequest,
     GuestAuthRequest,
     RefreshRequest,

@@ -1,0 +1,1 @@
+"""Widget settings: the account's branding and each agent's widget policy."""
