@@ -32,7 +32,7 @@ from kataven_hub.carriers.base import (
     VoiceReply,
 )
 from kataven_hub.carriers.signatures import twilio_signature, twilio_valid
-from kataven_hub.carriers.twilio import twiml
+from kataven_hub.carriers.twilio import TwilioCarrier, twiml
 from kataven_hub.core.settings import get_settings
 
 log = logging.getLogger("kataven_hub.carriers.sandbox")
@@ -207,8 +207,6 @@ class SandboxCarrier:
         return None
 
     def parse_status(self, params: Mapping[str, str]) -> StatusUpdate:
-        from kataven_hub.carriers.twilio import TwilioCarrier
-
         return TwilioCarrier().parse_status(params)
 
     def inbound_to(self, params: Mapping[str, str]) -> str | None:
@@ -218,8 +216,6 @@ class SandboxCarrier:
         return params.get("From")
 
     def parse_recording(self, params: Mapping[str, str]) -> RecordingEvent | None:
-        from kataven_hub.carriers.twilio import TwilioCarrier
-
         return TwilioCarrier().parse_recording(params)
 
     def voice_response(self, reply: VoiceReply) -> tuple[bytes, str]:
