@@ -19,13 +19,11 @@ from sqlalchemy import text
 from swagger_ui_bundle import swagger_ui_path
 
 import kataven_hub
-from kataven_hub import dashboard
+from kataven_hub import dashboard, wiring
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.api import routers
-from kataven_hub.api_keys import service as api_keys_service
 from kataven_hub.audit.middleware import AuditTrail
 from kataven_hub.calls import tasks as call_tasks
-from kataven_hub.calls import webhooks
 from kataven_hub.carriers import registry as carrier_registry
 from kataven_hub.carriers import sandbox
 from kataven_hub.core import (
@@ -44,6 +42,7 @@ from kataven_hub.core import (
     tenancy,
 )
 from kataven_hub.core import logging as log_setup
+from kataven_hub.core.db import ControlSession, new_session
 from kataven_hub.core.errors import Problem
 from kataven_hub.core.idempotency import IdempotencyMiddleware
 from kataven_hub.core.metrics import MetricsMiddleware
@@ -78,15 +77,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     events.reset()
     counters.reset()
     recordings_storage.reset()
-    sandbox.configure(webhooks.handle_status)
     idempotency_store.reset()
     rate_limits_service.clear_cache()
-    auth.configure(
-        api_keys_service.lookup, accounts_service.member_lookup, api_keys_service.mark_used
-    )
-    # Every authenticated request: request rate limits first (a refused request claims no
-    # Idempotency-Key), then the Idempotency-Key.
-    auth.set_guards(rate_limits_service.admit, idempotency.begin)
+    wiring.register()
     await migrate.upgrade(registry.control_engine, "control")
     if settings.bootstrap_demo_account:
         await _bootstrap(registry)
@@ -116,6 +109,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def _start_dispatcher(stop: asyncio.Event) -> asyncio.Task[None]:
     """The embedded default runs the campaign dispatcher inside the API process."""
+    # Imported here to keep the API's start-up light where the dispatcher runs elsewhere.
     from kataven_hub.dispatcher.loop import Dispatcher
 
     return asyncio.create_task(Dispatcher().run(stop), name="dispatcher")
@@ -123,6 +117,7 @@ def _start_dispatcher(stop: asyncio.Event) -> asyncio.Task[None]:
 
 def _start_webhook_worker(stop: asyncio.Event) -> asyncio.Task[None] | None:
     """Webhook deliveries are sent wherever the dispatcher runs (here, on the embedded default)."""
+    # Imported here to keep the API's start-up light where the dispatcher runs elsewhere.
     from kataven_hub.webhooks.worker import DeliveryWorker
 
     if not get_settings().WEBHOOKS_WORKER_ENABLED:
@@ -131,8 +126,6 @@ def _start_webhook_worker(stop: asyncio.Event) -> asyncio.Task[None] | None:
 
 
 async def _bootstrap(registry: tenancy.Tenancy) -> None:
-    from kataven_hub.core.db import ControlSession, new_session
-
     async with new_session(registry.control_engine) as session:
         created = await accounts_service.bootstrap_demo(ControlSession(session))
     if created:

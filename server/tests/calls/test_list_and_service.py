@@ -4,6 +4,7 @@ import random
 
 import httpx
 import pytest
+from kataven_hub.calls import events as call_events
 from kataven_hub.calls import service as calls_service
 from kataven_hub.core import tenancy
 from kataven_hub.core.db import TenantSession, new_session
@@ -79,7 +80,7 @@ class TestServiceOriginate:
         self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer
     ) -> None:
         """Campaigns dial through `calls.service.originate` and learn outcomes from
-        `on_terminal`, once per call however often the carrier repeats itself."""
+        the `CallEnded` event, once per call however often the carrier repeats itself."""
         tenant = await new_tenant()
         line = await make_line(client, tenant, carrier_server)
         seen: list[calls_service.CallEnded] = []
@@ -88,7 +89,7 @@ class TestServiceOriginate:
             if ended.account == tenant.slug:
                 seen.append(ended)
 
-        calls_service.on_terminal(listener)
+        call_events.subscribe(listener)
         try:
             engine = await tenancy.get().engine_for(tenant.slug)
             async with new_session(engine) as raw:
@@ -111,7 +112,7 @@ class TestServiceOriginate:
             for cb in deliveries:
                 await carrier_server.deliver(client, cb)
         finally:
-            calls_service._listeners.remove(listener)
+            call_events.unsubscribe(listener)
         assert len(seen) == 1
         assert seen[0].session_id == call.id
         assert seen[0].status == "no_answer"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from kataven_hub import models  # noqa: F401  (every table, for migrate.diff)
 from kataven_hub.core import migrate, tenancy
 
 from tests.fixtures.app import Tenant
@@ -99,7 +100,6 @@ async def test_models_and_migrations_agree(app, tenant_a: Tenant) -> None:
 
 
 async def test_tenant_tables_have_no_account_column(app, tenant_a: Tenant) -> None:
-    from kataven_hub import models  # noqa: F401
     from kataven_hub.core.db import TenantBase
 
     for table in TenantBase.metadata.tables.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kataven_hub import models  # noqa: F401  (every table, for migrate.diff)
 from kataven_hub.core import migrate
 
 from tests.fixtures.app import Tenant

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from kataven_hub import models  # noqa: F401  (every table, for migrate.diff)
 from kataven_hub.core import migrate, tenancy
 
 from tests.fixtures.app import Tenant

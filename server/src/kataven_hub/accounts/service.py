@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.accounts.models import Account, User
 from kataven_hub.accounts.repository import AccountRepository, UserRepository
+from kataven_hub.api_keys import service as api_keys_service
 from kataven_hub.audit import service as audit_service
 from kataven_hub.core import auth, migrate, tenancy
 from kataven_hub.core.db import ControlSession, TenantSession, new_session
@@ -26,10 +27,17 @@ log = logging.getLogger("kataven_hub.accounts")
 
 ROLES = ("owner", "admin", "member")
 TenantSeeder = Callable[[TenantSession], Awaitable[None]]
-# Modules that ship defaults (built-in tools, playbooks…) append a seeder here. Seeders must be
-# idempotent: `kataven-hub migrate` runs them again on every account after upgrading it, so an
-# account created by an older release gets the defaults added since.
+# Modules that ship defaults (built-in tools, playbooks…) have a seeder, added by
+# kataven_hub.wiring. Seeders must be idempotent: `kataven-hub migrate` runs them again on every
+# account after upgrading it, so an account created by an older release gets the defaults added
+# since.
 TENANT_SEEDERS: list[TenantSeeder] = []
+
+
+def add_tenant_seeder(seeder: TenantSeeder) -> None:
+    """Run `seeder` on every new account's database and on every `migrate` (idempotent)."""
+    if seeder not in TENANT_SEEDERS:
+        TENANT_SEEDERS.append(seeder)
 
 
 def check_slug(slug: str) -> None:
@@ -215,8 +223,6 @@ async def member_lookup(claims: dict[str, Any], slug: str) -> tuple[str, str] | 
 
 async def bootstrap_demo(session: ControlSession) -> dict[str, str] | None:
     """On a first start with no accounts: the `demo` account, its owner and one API key."""
-    from kataven_hub.api_keys import service as api_keys_service
-
     if await AccountRepository(session).list():
         return None
     password = secrets.token_urlsafe(12)

@@ -4,6 +4,9 @@ rotate the secrets keyring).
 Every subcommand prints a short human line or an aligned table by default (long runs over
 every account show a progress bar on a terminal, then a summary) and a JSON object with
 `--json`.
+
+Subcommands import what they use inside their own function: `kataven-hub api` and
+`kataven-hub dispatcher` start without loading every module the account commands need.
 """
 
 from __future__ import annotations
@@ -161,12 +164,13 @@ def _with_control(work: Callable[[Any], Awaitable[Any]]) -> Any:
     """Run `work(control_session)` with tenancy initialised, then shut it down."""
 
     async def go() -> Any:
-        import kataven_hub.api  # noqa: F401  (registers every module's tenant seeders)
+        from kataven_hub import wiring
         from kataven_hub.core import migrate, tenancy
         from kataven_hub.core.db import ControlSession, new_session, sqlite_immediate
         from kataven_hub.core.settings import get_settings
 
         registry = tenancy.init(get_settings())
+        wiring.register()  # tenant seeders, for accounts created or migrated here
         try:
             await migrate.upgrade(registry.control_engine, "control")
             # Immediate on SQLite: these read, then write, while an API process may be writing.

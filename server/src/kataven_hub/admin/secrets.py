@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub import models  # noqa: F401  (registers every encrypted column)
+from kataven_hub.accounts import service as accounts_service
 from kataven_hub.core import db, secrets, tenancy
 from kataven_hub.core.db import ControlSession
 from kataven_hub.core.errors import AppError, InvalidRequest, ServiceUnavailable
@@ -119,8 +120,6 @@ async def _each_account(
 ) -> AsyncIterator[tuple[str, AsyncEngine]]:
     """Every account with a short-lived engine of its own (one connection at a time, whatever
     the number of accounts; the API's engine cache is left alone)."""
-    from kataven_hub.accounts import service as accounts_service
-
     registry = tenancy.get()
     accounts = await accounts_service.list_accounts(session)
     for done, account in enumerate(accounts):

@@ -46,7 +46,10 @@ class AgentTool(TenantBase):
     agent_id: Mapped[str] = mapped_column(
         ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True
     )
-    tool_name: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    # Deleting a tool drops every agent's row for it (tools.name is unique and immutable).
+    tool_name: Mapped[str] = mapped_column(
+        ForeignKey("tools.name", ondelete="CASCADE"), primary_key=True, index=True
+    )
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from kataven_hub.agents.models import Agent, AgentFaq, AgentPlaybook, AgentTool
@@ -52,9 +52,6 @@ class AgentRepository:
         self.session.add(row)
         await self.session.flush()
         return row
-
-    async def delete_tool_rows(self, tool_name: str) -> None:
-        await self.session.execute(delete(AgentTool).where(AgentTool.tool_name == tool_name))
 
     # -- knowledge links ---------------------------------------------------------------------
     async def add_link(self, link: Link) -> bool:

@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from kataven_hub.agents import deletion as agents_deletion
 from kataven_hub.agents import service as agents_service
 from kataven_hub.agents.models import AgentTool
 from kataven_hub.agents.schemas import (
@@ -61,7 +62,7 @@ async def delete_agent(
     agent_id: str, principal: PrincipalDep, session: TenantSessionDep
 ) -> Response:
     """Delete an agent and its tool, FAQ and playbook links; numbers pinned to it are unpinned."""
-    await agents_service.delete(session, agent_id)
+    await agents_deletion.delete(session, agent_id)
     return Response(status_code=204)
 
 

@@ -4,8 +4,9 @@ playbooks and FAQs attached to it.
 Reads join the attached playbooks and FAQs in attachment order (a fixed number of queries for
 the whole list, not one per agent). Attaching takes an id or a name; attaching twice is a
 no-op; detaching something not attached is a 404. A tool row needs an existing tool of the
-account (404 otherwise); deleting a tool removes its rows here (tools.service calls
-`forget_tool`), deleting a playbook or FAQ drops its links through the foreign keys.
+account (404 otherwise); deleting a tool, playbook or FAQ drops its rows and links through the
+foreign keys. Deleting an agent goes through `agents.deletion`, which holds the rules that span
+modules (a campaign that uses the agent, numbers pinned to it).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from kataven_hub.agents.repository import AgentRepository
 from kataven_hub.agents.schemas import AgentCreate, AgentToolUpsert, AgentUpdate
 from kataven_hub.core.auth import Principal
 from kataven_hub.core.db import TenantSession, utcnow
-from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound
+from kataven_hub.core.errors import InvalidRequest, NotFound
 from kataven_hub.core.ids import looks_like, new_id
 from kataven_hub.faqs import service as faqs_service
+from kataven_hub.marketplace.templates import BY_ID
 from kataven_hub.playbooks import service as playbooks_service
 from kataven_hub.tools import service as tools_service
 
@@ -55,8 +57,6 @@ async def create(
     values = body.model_dump(exclude_none=True)
     requested = values.pop("template_id", None)
     if requested is not None:
-        from kataven_hub.marketplace.templates import BY_ID
-
         if requested not in BY_ID:
             raise InvalidRequest(f"template_id {requested!r} names no marketplace template")
         template_id = template_id or requested
@@ -87,14 +87,9 @@ async def update(session: TenantSession, agent_id: str, body: AgentUpdate) -> di
     return await _with_knowledge(session, agent)
 
 
-async def delete(session: TenantSession, agent_id: str) -> None:
-    from kataven_hub.campaigns import service as campaigns_service  # campaigns import agents
-    from kataven_hub.telephony import service as telephony_service  # telephony imports agents
-
-    agent = await get(session, agent_id)
-    if await campaigns_service.blocks_agent(session, agent.id):
-        raise Conflict("Agent is used by a scheduled, running or paused campaign")
-    await telephony_service.unpin_agent(session, agent.id)
+async def delete(session: TenantSession, agent: Agent) -> None:
+    """Delete the agent row; its tool, FAQ and playbook links go with it (foreign keys). Callers
+    go through `agents.deletion.delete`, which applies the rules of other modules first."""
     await AgentRepository(session).delete(agent)
 
 
@@ -124,11 +119,6 @@ async def upsert_tool(session: TenantSession, agent_id: str, body: AgentToolUpse
     row.updated_at = utcnow()
     await session.flush()
     return row
-
-
-async def forget_tool(session: TenantSession, tool_name: str) -> None:
-    """Remove every agent's row for a tool that is being deleted."""
-    await AgentRepository(session).delete_tool_rows(tool_name)
 
 
 async def attach_playbook(session: TenantSession, agent_id: str, ref: str) -> dict[str, Any]:

@@ -16,8 +16,8 @@ confirms the call's concurrent slot). A call the carrier refused is removed agai
 
 Status only moves forward (queued < ringing < in_progress < terminal), through one guarded
 UPDATE per callback: the statement that moves a call into its terminal state is the only one
-that releases its concurrent slot, counts its minutes and tells the terminal listeners, after
-the transaction commits. Duplicated or late callbacks change nothing.
+that releases its concurrent slot, counts its minutes and announces `CallEnded` (calls/events.py),
+after the transaction commits. Duplicated or late callbacks change nothing.
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -34,9 +33,10 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 
 from kataven_hub.agents import service as agents_service
-from kataven_hub.calls import tasks
+from kataven_hub.calls.events import CallEnded, announce
 from kataven_hub.calls.models import Call
 from kataven_hub.calls.repository import CallRepository
+from kataven_hub.calls.repository import call_ids_by_contact as _call_ids_by_contact
 from kataven_hub.carriers import registry
 from kataven_hub.carriers.base import RANK, TERMINAL, CallbackUrls, StatusUpdate
 from kataven_hub.core.db import TenantSession, utcnow
@@ -88,32 +88,6 @@ class CallNotPlacedYet(Conflict):
 class CallNotRecorded(Exception):
     """The carrier took the call, but recording its answer failed: whoever retries must not
     place it again (the call stays `queued` and is reconciled as in doubt)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CallEnded:
-    """What terminal-state listeners receive (after the transaction that ended the call)."""
-
-    account: str
-    session_id: str
-    status: str
-    duration_seconds: int
-    campaign_id: str | None
-    contact_id: str | None
-    # Done once the call's concurrent slot is given back: a listener that dials again on the
-    # call's line awaits it first (it is released while the listeners run).
-    slot_released: Awaitable[None] | None = field(default=None, compare=False)
-
-
-TerminalListener = Callable[[CallEnded], Awaitable[None]]
-_listeners: list[TerminalListener] = []
-
-
-def on_terminal(listener: TerminalListener) -> TerminalListener:
-    """Subscribe to "a call reached its terminal state" (each call is announced once, after
-    commit, in the process that applied the status). Usable as a decorator."""
-    _listeners.append(listener)
-    return listener
 
 
 def webhook_urls(provider: str, account: str, session_id: str) -> CallbackUrls:
@@ -282,9 +256,7 @@ async def average_duration(session: TenantSession, at_least: int) -> float | Non
 
 def call_ids_by_contact(dialect: str, campaign_id: str) -> Any:
     """A subquery (contact_id, call_ids) over the campaign's calls (its export joins it)."""
-    from kataven_hub.calls.repository import call_ids_by_contact as subquery
-
-    return subquery(dialect, campaign_id)
+    return _call_ids_by_contact(dialect, campaign_id)
 
 
 async def get_or_none(session: TenantSession, session_id: str) -> Call | None:
@@ -359,11 +331,10 @@ async def apply_status(
     await _emit_status(session, account, call, values)
     if terminal:
         ended = CallEnded(
-            account, call.id, values["status"], duration, call.campaign_id, call.contact_id
-        )
+            account, call.id, values["status"], duration, call.campaign_id, call.contact_id,
+            fetch_recording=record,
+        )  # fmt: skip
         after_commit(session, lambda: _announce(ended, math.ceil(duration / 60)))
-        if record:
-            after_commit(session, lambda: _fetch_recording_later(account, call.id))
     return True
 
 
@@ -389,15 +360,9 @@ async def _announce(ended: CallEnded, minutes: int) -> None:
         limits_service.call_ended(ended.account, ended.session_id, minutes)
     )
     try:
-        await _tell_listeners(replace(ended, slot_released=release))
+        await announce(replace(ended, slot_released=release))
     finally:
         await release
-
-
-async def _fetch_recording_later(account: str, session_id: str) -> None:
-    from kataven_hub.recordings import service as recordings_service
-
-    tasks.spawn(recordings_service.fetch_from_carrier(account, session_id), "recordings.fetch")
 
 
 async def set_recording(
@@ -542,7 +507,7 @@ async def apply_inbound_status(
     session: TenantSession, account: str, call: Call, update: StatusUpdate
 ) -> bool:
     """`apply_status` for an inbound call: the same forward-only guarded transition, announced
-    once to the terminal listeners, but with no slot to release and no minutes to count. The
+    once as `CallEnded`, but with no slot to release and no minutes to count. The
     recording is left to the carrier's recording callback (see `recordings.service`), unless
     the call ended without talk time."""
     move = _forward(call, update)
@@ -558,13 +523,5 @@ async def apply_inbound_status(
             # Nothing was said, so no recording will be reported: don't leave it "not ready".
             await repo.drop_pending_recording(call.id)
         ended = CallEnded(account, call.id, values["status"], duration, None, None)
-        after_commit(session, lambda: _tell_listeners(ended))
+        after_commit(session, lambda: announce(ended))
     return True
-
-
-async def _tell_listeners(ended: CallEnded) -> None:
-    for listener in list(_listeners):
-        try:
-            await listener(ended)
-        except Exception:
-            log.exception("terminal-call listener failed")

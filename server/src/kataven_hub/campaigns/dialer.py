@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.calls import service as calls_service
 from kataven_hub.campaigns import events, progress, windows
+from kataven_hub.campaigns import service as campaigns_service
 from kataven_hub.campaigns.models import (
     CAMPAIGN_TERMINAL,
     CONNECTED,
@@ -28,6 +29,7 @@ from kataven_hub.campaigns.models import (
 )
 from kataven_hub.carriers import registry
 from kataven_hub.carriers.base import TERMINAL, CarrierError, StatusUpdate
+from kataven_hub.core import tenancy
 from kataven_hub.core.db import ControlSession, TenantSession, new_session, sqlite_immediate, utcnow
 from kataven_hub.core.errors import AppError, Conflict, Forbidden, LimitExceeded, NotFound
 from kataven_hub.core.sessions import commit
@@ -120,8 +122,6 @@ async def _scheduled_start(
     session: TenantSession, control: AsyncEngine, account: str, campaign: Campaign, now: datetime,
     result: progress.StepResult,
 ) -> None:  # fmt: skip
-    from kataven_hub.campaigns import service as campaigns_service
-
     if campaign.scheduled_at is not None and campaign.scheduled_at > now:
         result.idle_until = campaign.scheduled_at
         return
@@ -337,14 +337,12 @@ async def _test_pause(point: str) -> None:
 
 # -- call outcomes ------------------------------------------------------------------------------
 async def call_ended(ended: calls_service.CallEnded) -> None:
-    """The calls module's terminal hook: land the call on its campaign contact. When this
+    """The campaigns' CallEnded subscriber: land the call on its campaign contact. When this
     process's dispatcher serves the campaign, the same transaction claims the next contacts and
     their dials start at once: a line is busy again within milliseconds of its call ending,
     instead of after a wake-up on the bus and a dispatcher tick."""
     if not ended.campaign_id or not ended.contact_id:
         return
-    from kataven_hub.core import tenancy
-
     engine = await tenancy.get().engine_for(ended.account)
     if engine is None:
         return
@@ -410,6 +408,3 @@ async def _refill(
     if len(claimed) == free:
         session.info[events.SERVED] = True  # every line busy again: no tick needed
     return claimed, _dial_info(campaign)
-
-
-calls_service.on_terminal(call_ended)

@@ -6,6 +6,7 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 from pydantic import Field, field_validator, model_validator
 
 from kataven_hub.campaigns.models import CONTACT_DONE, CONTACT_STATUSES, IN_FLIGHT
+from kataven_hub.campaigns.windows import known_zones
 from kataven_hub.core.schemas import Name, RequestModel, ResponseModel, Timestamp, UpdateModel
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -15,8 +16,6 @@ _END = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 
 
 def check_zone(value: str) -> str:
-    from kataven_hub.campaigns.windows import known_zones
-
     if value not in known_zones():
         raise ValueError("must be an IANA time zone such as America/New_York")
     return value

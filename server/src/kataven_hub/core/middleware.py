@@ -11,8 +11,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kataven_hub.core.errors import render_unexpected
 
 log = logging.getLogger("kataven_hub.access")
 _FINALIZERS = "kataven.finalizers"
@@ -161,10 +163,6 @@ class RequestContext:
             if started_response:
                 log.exception("error after the response started", exc_info=exc)
             else:
-                from starlette.requests import Request
-
-                from kataven_hub.core.errors import render_unexpected
-
                 response = render_unexpected(Request(scope), exc)
                 status = response.status_code
                 response.headers.append("x-request-id", request_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any, Literal
 
@@ -12,6 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import kataven_hub
+from kataven_hub.core.db import ControlBase, TenantBase, make_engine
 
 History = Literal["control", "tenant"]
 MIGRATIONS_DIR = Path(kataven_hub.__file__).resolve().parents[2] / "migrations"
@@ -41,9 +43,8 @@ async def current(engine: AsyncEngine) -> str | None:
 
 
 async def diff(engine: AsyncEngine, history: History) -> list[Any]:
-    """Differences between the models and a migrated database (empty when they agree)."""
-    from kataven_hub import models  # noqa: F401
-    from kataven_hub.core.db import ControlBase, TenantBase
+    """Differences between the models and a migrated database (empty when they agree). The
+    caller imports the models first (`kataven_hub.models`): core imports no domain module."""
 
     metadata = ControlBase.metadata if history == "control" else TenantBase.metadata
 
@@ -57,9 +58,6 @@ async def diff(engine: AsyncEngine, history: History) -> list[Any]:
 
 def revision(history: History, message: str, engine_url: str) -> None:
     """Autogenerate a revision against a database at head (used by `make migration`)."""
-    import asyncio
-
-    from kataven_hub.core.db import make_engine
 
     async def go() -> None:
         engine = make_engine(engine_url)

@@ -4,13 +4,20 @@
 control database. Routers built with `TransactionalRoute` commit every session the handler
 received as the handler returns, before the response is built: a failed commit becomes an
 error response, never a 200 that lied. The dependency itself only rolls back and closes.
+
+Commit order is by kind, whatever the order of the handler's parameters: the control session
+first, then the tenant session. What the control database holds about a tenant's rows is an
+index (the number map, the runnable campaigns, the accounts with webhook endpoints) that may
+point at a row that does not exist (stale claims are reclaimed, stale index rows drained) but
+must never miss one that does. A service that must release an index entry after the tenant row
+is gone commits the tenant session itself first (telephony's `delete_number`).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Annotated, Any
 from weakref import WeakKeyDictionary
 
@@ -24,6 +31,8 @@ from kataven_hub.core.db import ControlSession, TenantSession, new_session, sqli
 from kataven_hub.core.errors import Unauthorized
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_KIND = "database"  # session.info key: "control" or "tenant"
+_COMMIT_ORDER = {"control": 0, "tenant": 1}
 _variants: WeakKeyDictionary[Any, tuple[AsyncEngine, AsyncEngine]] = WeakKeyDictionary()
 
 
@@ -53,6 +62,7 @@ async def _tenant_session(request: Request, principal: PrincipalDep) -> AsyncIte
         raise Unauthorized("Unknown account")
     async with new_session(_for_method(engine, request.method)) as session:
         session.info["read_only"] = request.method in _SAFE_METHODS
+        session.info[_KIND] = "tenant"
         yield TenantSession(session)
 
 
@@ -60,6 +70,7 @@ async def _control_session(request: Request) -> AsyncIterator[AsyncSession]:
     engine = tenancy.get().control_engine
     async with new_session(_for_method(engine, request.method)) as session:
         session.info["read_only"] = request.method in _SAFE_METHODS
+        session.info[_KIND] = "control"
         yield ControlSession(session)
 
 
@@ -81,18 +92,24 @@ async def commit(session: AsyncSession) -> None:
         await action()
 
 
+def commit_order(values: Iterable[Any]) -> list[AsyncSession]:
+    """The sessions among `values` in the order they commit: control, then tenant (any other
+    session last, in the order given)."""
+    sessions = [v for v in values if isinstance(v, AsyncSession)]
+    return sorted(sessions, key=lambda s: _COMMIT_ORDER.get(s.info.get(_KIND, ""), 2))
+
+
 def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(endpoint)
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         result = endpoint(*args, **kwargs)
         if inspect.isawaitable(result):
             result = await result
-        for value in kwargs.values():
-            if isinstance(value, AsyncSession) and (
-                value.info.get("after_commit")
-                or (value.in_transaction() and not value.info.get("read_only"))
+        for session in commit_order(kwargs.values()):
+            if session.info.get("after_commit") or (
+                session.in_transaction() and not session.info.get("read_only")
             ):
-                await commit(value)
+                await commit(session)
         return result
 
     return wrapper

@@ -8,25 +8,25 @@ from __future__ import annotations
 import asyncio
 import signal
 
+from kataven_hub import wiring
+from kataven_hub.calls import tasks as call_tasks
+from kataven_hub.carriers import registry as carrier_registry
+from kataven_hub.carriers import sandbox
 from kataven_hub.core import counters, events, redis, tenancy
 from kataven_hub.core import logging as log_setup
 from kataven_hub.core.settings import get_settings
+from kataven_hub.dispatcher.loop import Dispatcher
+from kataven_hub.webhooks.worker import DeliveryWorker
 
 
 async def serve() -> None:
-    from kataven_hub.calls import tasks as call_tasks
-    from kataven_hub.calls import webhooks
-    from kataven_hub.carriers import registry as carrier_registry
-    from kataven_hub.carriers import sandbox
-    from kataven_hub.dispatcher.loop import Dispatcher
-
     settings = get_settings()
     log_setup.setup(settings.LOG_LEVEL, settings.LOG_FORMAT, production=not settings.is_development)
     tenancy.init(settings)
     carrier_registry.init(settings)
     events.reset()
     counters.reset()
-    sandbox.configure(webhooks.handle_status)
+    wiring.register()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -34,8 +34,6 @@ async def serve() -> None:
     try:
         loops = [Dispatcher().run(stop)]
         if settings.WEBHOOKS_WORKER_ENABLED:
-            from kataven_hub.webhooks.worker import DeliveryWorker
-
             loops.append(DeliveryWorker().run(stop))  # webhook deliveries run here too
         await asyncio.gather(*loops)
     finally:

@@ -11,6 +11,7 @@ from kataven_hub.core.auth import PrincipalDep
 from kataven_hub.core.errors import InvalidRequest, NotFound, PayloadTooLarge, errors_doc
 from kataven_hub.core.sessions import TenantSessionDep, TransactionalRoute
 from kataven_hub.core.settings import get_settings
+from kataven_hub.dnc import csv_import as dnc_csv_import
 from kataven_hub.dnc import service as dnc_service
 from kataven_hub.dnc.models import DoNotCall
 from kataven_hub.dnc.schemas import DncCreate, DncImportResult, DncList, DncRead
@@ -89,6 +90,6 @@ async def import_dnc(
         raise InvalidRequest(
             "reason must not contain NUL", errors=[{"field": "reason", "message": "NUL"}]
         )
-    return await dnc_service.import_csv(
+    return await dnc_csv_import.import_csv(
         session, principal, file.file, region, reason or None, settings.CAMPAIGN_CSV_FIELD_MAX_BYTES
     )

@@ -8,10 +8,11 @@ listed after the campaign started is skipped too), and originate refuses a liste
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import select
 
+from kataven_hub.campaigns import phones  # the campaign contacts' rules
 from kataven_hub.core.auth import Principal
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import Forbidden, InvalidRequest, NotFound
@@ -50,8 +51,6 @@ async def refuse_listed(session: TenantSession, number: str) -> None:
 
 
 def _normalise(raw: str, field: str = "phone_number") -> str:
-    from kataven_hub.campaigns import phones  # the campaign contacts' rules
-
     number = phones.normalise(raw)
     if number is None:
         raise InvalidRequest(
@@ -88,8 +87,6 @@ def _row(entry: DoNotCall) -> dict[str, Any]:
 
 
 async def remove(session: TenantSession, raw: str) -> None:
-    from kataven_hub.campaigns import phones
-
     number = phones.normalise(raw)
     if number is None or not await DncRepository(session).remove(number):
         raise NotListed("The number is not on the do-not-call list")
@@ -103,31 +100,3 @@ async def page(
         number = _normalise(phone_number)
     rows, total = await DncRepository(session).page(limit, offset, number)
     return {"numbers": rows, "total": total, "limit": limit, "offset": offset}
-
-
-async def import_csv(
-    session: TenantSession, principal: Principal, csv: IO[bytes], default_region: str | None,
-    reason: str | None, field_max: int,
-) -> dict[str, Any]:  # fmt: skip
-    """Streamed like campaign contacts (campaigns/ingest.py): any bad row → 400 naming the
-    first 20, nothing stored. A `reason` column, when present, wins over the form's reason."""
-    from kataven_hub.campaigns import ingest
-
-    parser = ingest.Parser(csv, default_region, field_max)
-    parser.header()
-    repo = DncRepository(session)
-    added = 0
-    now = utcnow()
-    async for rows in ingest.batches(parser):
-        added += await repo.add_missing([
-            {"phone_number": number, "reason": (custom.get("reason") or reason or "")[:200] or None,
-             "created_by": principal.subject, "created_at": now}
-            for _, number, custom, _ in rows
-        ])  # fmt: skip
-    problem = parser.problem()
-    if problem is not None:
-        raise problem
-    return {
-        "rows": parser.total, "added": added, "already_listed": parser.total - added,
-        "duplicates_skipped": parser.duplicates,
-    }  # fmt: skip

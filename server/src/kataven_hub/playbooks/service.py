@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from kataven_hub.accounts.service import TENANT_SEEDERS
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from kataven_hub.core.ids import new_id
@@ -121,7 +120,7 @@ async def delete(session: TenantSession, ref: str) -> None:
 
 
 async def seed_builtins(session: TenantSession) -> None:
-    """Add missing built-ins and refresh unmodified ones (idempotent; TENANT_SEEDERS)."""
+    """Add missing built-ins and refresh unmodified ones (idempotent; a tenant seeder)."""
     playbooks = PlaybookRepository(session)
     names = [s["name"] for s in BUILTIN_PLAYBOOKS]
     existing = {p.name: p for p in await playbooks.by_names(names)}
@@ -134,7 +133,3 @@ async def seed_builtins(session: TenantSession) -> None:
                 setattr(row, field, value)
             row.default_version = VERSION
     await session.flush()
-
-
-if seed_builtins not in TENANT_SEEDERS:
-    TENANT_SEEDERS.append(seed_builtins)

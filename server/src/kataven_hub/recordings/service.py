@@ -19,6 +19,7 @@ from typing import Any
 
 from kataven_hub.calls import service as calls_service
 from kataven_hub.calls import tasks
+from kataven_hub.calls.events import CallEnded
 from kataven_hub.calls.models import Call
 from kataven_hub.carriers import registry
 from kataven_hub.carriers.base import RecordingEvent
@@ -82,6 +83,13 @@ async def recording_reported(
 
 async def _fetch_later(account: str, session_id: str) -> None:
     tasks.spawn(fetch_from_carrier(account, session_id), "recordings.fetch")
+
+
+async def call_ended(ended: CallEnded) -> None:
+    """Subscriber of `CallEnded` (see kataven_hub.wiring): fetch the recording in the
+    background when the calls module says there is one to fetch."""
+    if ended.fetch_recording:
+        tasks.spawn(fetch_from_carrier(ended.account, ended.session_id), "recordings.fetch")
 
 
 async def fetch_from_carrier(account: str, session_id: str) -> None:

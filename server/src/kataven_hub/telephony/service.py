@@ -23,7 +23,7 @@ from kataven_hub.core import secrets, tenancy
 from kataven_hub.core.db import ControlSession, TenantSession, new_session, utcnow
 from kataven_hub.core.errors import Conflict, InvalidRequest, NotFound
 from kataven_hub.core.ids import looks_like, new_id
-from kataven_hub.core.sessions import after_commit
+from kataven_hub.core.sessions import after_commit, commit
 from kataven_hub.telephony.models import NumberOwner, PhoneNumber, ProviderCredential
 from kataven_hub.telephony.repository import NumberMapRepository, TelephonyRepository
 from kataven_hub.telephony.schemas import NumberCreate, NumberUpdate, ProviderCreate
@@ -269,6 +269,10 @@ async def delete_number(
     row = await get_number(session, number_id)
     await TelephonyRepository(session).delete(row)
     await NumberMapRepository(control).release(row.e164, account, row.id)
+    # The number leaves the account before its claim is released (the boundary would commit
+    # the control session first): a claim without its row is reclaimed as stale, a row without
+    # its claim would let another account register the number too.
+    await commit(session)
 
 
 async def unpin_agent(session: TenantSession, agent_id: str) -> None:

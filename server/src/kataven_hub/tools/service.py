@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from kataven_hub.accounts.service import TENANT_SEEDERS
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from kataven_hub.core.ids import new_id
@@ -117,14 +116,13 @@ async def update(session: TenantSession, ref: str, body: ToolUpdate) -> Tool:
 
 
 async def delete(session: TenantSession, ref: str) -> None:
-    from kataven_hub.agents import service as agents_service  # agents depends on tools
-
+    """Delete a custom tool; agents' rows for it go with it (agent_tools.tool_name → tools.name
+    ON DELETE CASCADE)."""
     tool = await get(session, ref)
     if tool.is_default:
         raise Forbidden("Built-in tools cannot be deleted")
     if tool.integration_id is not None:
         raise Forbidden(f"Tool {tool.name!r} comes with an integration; uninstall it instead")
-    await agents_service.forget_tool(session, tool.name)
     await ToolRepository(session).delete(tool)
 
 
@@ -133,7 +131,7 @@ async def native_tools(session: TenantSession) -> list[Tool]:
 
 
 async def seed_builtins(session: TenantSession) -> None:
-    """Add missing built-ins and refresh unmodified ones (idempotent; TENANT_SEEDERS)."""
+    """Add missing built-ins and refresh unmodified ones (idempotent; a tenant seeder)."""
     tools = ToolRepository(session)
     existing = {t.name: t for t in await tools.by_names([s["name"] for s in BUILTIN_TOOLS])}
     for spec in BUILTIN_TOOLS:
@@ -162,13 +160,7 @@ async def ensure_integration_tools(
 
 
 async def remove_integration_tools(session: TenantSession, integration_id: str) -> None:
-    from kataven_hub.agents import service as agents_service
-
+    """Delete an integration's tools (with agents' rows for them, by the foreign key)."""
     tools = ToolRepository(session)
     for tool in await tools.of_integration(integration_id):
-        await agents_service.forget_tool(session, tool.name)
         await tools.delete(tool)
-
-
-if seed_builtins not in TENANT_SEEDERS:
-    TENANT_SEEDERS.append(seed_builtins)
