@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field, computed_field
 
-from kataven_hub.core.schemas import Name, RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import Bounded, Name, RequestModel, ResponseModel, Timestamp
 
 
 class ApiKeyCreate(RequestModel):
     name: Name = Field(examples=["ci-deploy-bot"])
-    expiry: Text(10) | None = Field(  # type: ignore[valid-type]
+    expiry: Annotated[str, Bounded(10)] | None = Field(
         default=None,
         description="`never` (default), `<n>d` (1–3650 days) or `<n>y` (1–10 years): "
         "the Hub UI offers never, 1y, 90d and 30d.",
