@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, TypeAlias
 
 from annotated_types import GroupedMetadata
 from pydantic import (
@@ -125,10 +125,16 @@ Tags = Annotated[list[Tag], Field(max_length=50)]  # tools, playbooks and FAQs
 # JSON values as the schema documents them: any JSON, no NUL in any string or key (PostgreSQL
 # refuses them); the size cap (MAX_JSON_BYTES) is checked on the whole object.
 _NulFree = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
-JsonValue = TypeAliasType(  # type: ignore[misc]
-    "JsonValue",
-    "_NulFree | int | float | bool | list[JsonValue] | dict[_NulFree, JsonValue] | None",
-)
+if TYPE_CHECKING:
+    # mypy does not resolve a recursive TypeAliasType; a plain recursive alias it does.
+    JsonValue: TypeAlias = (
+        _NulFree | int | float | bool | list["JsonValue"] | dict[_NulFree, "JsonValue"] | None
+    )
+else:
+    JsonValue = TypeAliasType(
+        "JsonValue",
+        "_NulFree | int | float | bool | list[JsonValue] | dict[_NulFree, JsonValue] | None",
+    )
 JsonObject = Annotated[dict[_NulFree, JsonValue], AfterValidator(_bounded_json)]
 Timestamp = Annotated[
     datetime, PlainSerializer(lambda d: d.isoformat().replace("+00:00", "Z"), return_type=str)
