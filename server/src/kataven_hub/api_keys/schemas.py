@@ -5,7 +5,14 @@ from typing import Annotated
 
 from pydantic import Field, computed_field
 
-from kataven_hub.core.schemas import Bounded, Name, RequestModel, ResponseModel, Timestamp
+from kataven_hub.core.schemas import (
+    Bounded,
+    Name,
+    RequestModel,
+    ResponseModel,
+    Timestamp,
+    UpdateModel,
+)
 
 
 class ApiKeyCreate(RequestModel):
@@ -18,7 +25,9 @@ class ApiKeyCreate(RequestModel):
     )
 
 
-class ApiKeyUpdate(RequestModel):
+class ApiKeyUpdate(UpdateModel):
+    nullable = frozenset({"name", "disabled"})  # null leaves the field as it is
+
     name: Name | None = None
     disabled: bool | None = Field(default=None, description="true revokes; false re-enables")
 
@@ -33,8 +42,7 @@ class ApiKeyRead(ResponseModel):
     disabled_at: Timestamp | None
     last_used_at: Timestamp | None
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
+    @computed_field  # a property (pydantic wraps it): mypy refuses decorators on @property
     def disabled(self) -> bool:
         return self.disabled_at is not None
 

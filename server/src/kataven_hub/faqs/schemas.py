@@ -13,6 +13,7 @@ from kataven_hub.core.schemas import (
     SnakeName,
     Tags,
     Timestamp,
+    UpdateModel,
 )
 
 ANSWER_MAX = 20_000
@@ -31,7 +32,7 @@ class FaqCreate(RequestModel):
     tags: Tags = Field(default_factory=list, examples=[["hours", "general"]])
 
 
-class FaqUpdate(RequestModel):
+class FaqUpdate(UpdateModel):
     """Partial update; `name` is immutable (sending a different one is a 400)."""
 
     name: str | None = None

@@ -14,6 +14,7 @@ from kataven_hub.core.schemas import (
     SnakeName,
     Tags,
     Timestamp,
+    UpdateModel,
 )
 
 CONTENT_MAX = 100_000
@@ -35,7 +36,7 @@ class PlaybookCreate(RequestModel):
     content: Content = Field(default="", description="The prompt fragment, markdown")
 
 
-class PlaybookUpdate(RequestModel):
+class PlaybookUpdate(UpdateModel):
     """Partial update; `name` is immutable (sending a different one is a 400)."""
 
     name: str | None = None

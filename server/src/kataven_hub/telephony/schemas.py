@@ -13,6 +13,7 @@ from kataven_hub.core.schemas import (
     ResponseModel,
     ShortText,
     Timestamp,
+    UpdateModel,
 )
 
 _E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -79,8 +80,9 @@ class NumberRead(ResponseModel):
     updated_at: Timestamp
 
 
-class NumberUpdate(RequestModel):
+class NumberUpdate(UpdateModel):
     read_schema = NumberRead  # the PATCH answers 204, but a read number sent back is fine
+    nullable = frozenset({"agent_id"})
 
     agent_id: ResourceId | None = Field(
         default=None, description="An agent id to pin, or null to unpin (detach)."

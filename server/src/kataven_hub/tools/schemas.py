@@ -17,6 +17,7 @@ from kataven_hub.core.schemas import (
     SnakeName,
     Tags,
     Timestamp,
+    UpdateModel,
 )
 from kataven_hub.tools.jsonschema import check_tool_schema
 
@@ -72,7 +73,7 @@ class ToolCreate(RequestModel):
     _check_schema = field_validator("args_schema")(classmethod(lambda cls, v: _schema(v)))
 
 
-class ToolUpdate(RequestModel):
+class ToolUpdate(UpdateModel):
     """Partial update; `name` is immutable (sending a different one is a 400)."""
 
     name: str | None = None

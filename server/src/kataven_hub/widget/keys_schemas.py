@@ -11,6 +11,7 @@ from kataven_hub.core.schemas import (
     ResourceId,
     ResponseModel,
     Timestamp,
+    UpdateModel,
 )
 from kataven_hub.widget import allowlist
 
@@ -42,7 +43,9 @@ class WidgetKeyCreate(RequestModel):
     )
 
 
-class WidgetKeyUpdate(RequestModel):
+class WidgetKeyUpdate(UpdateModel):
+    nullable = frozenset({"agent_id"})
+
     name: Name | None = None
     domain_allowlist: list[AllowlistEntry] | None = Field(
         default=None, max_length=allowlist.MAX_ENTRIES, description=_ALLOWLIST_DOC
@@ -73,8 +76,7 @@ class WidgetKeyRead(ResponseModel):
     disabled_at: Timestamp | None
     last_used_at: Timestamp | None
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
+    @computed_field  # a property (pydantic wraps it): mypy refuses decorators on @property
     def disabled(self) -> bool:
         return self.disabled_at is not None
 

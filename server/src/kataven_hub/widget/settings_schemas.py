@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from kataven_hub.core.schemas import Bounded, LongText, RequestModel, ResponseModel, Timestamp
+from kataven_hub.core.schemas import Bounded, LongText, ResponseModel, Timestamp, UpdateModel
 
 LauncherPosition = Literal["br", "bl", "tr", "tl"]
 WidgetAuthMode = Literal["guest", "user", "both"]
@@ -51,8 +51,13 @@ DEFAULT_BRANDING: dict[str, str | None] = {
 }
 
 
-class BrandingUpdate(RequestModel):
+class BrandingUpdate(UpdateModel):
     """Fields present are changed; `null` restores a field's default."""
+
+    nullable = frozenset(
+        {"primary_color", "accent_color", "logo_url", "launcher_position", "launcher_label",
+         "privacy_notice"}
+    )  # fmt: skip
 
     primary_color: Color | None = Field(default=None, examples=["#2563eb"])
     accent_color: Color | None = Field(default=None, examples=["#1e40af"])
@@ -76,7 +81,9 @@ class BrandingRead(ResponseModel):
     updated_at: Timestamp | None = Field(description="null while every field is a default")
 
 
-class AgentWidgetSettingsUpdate(RequestModel):
+class AgentWidgetSettingsUpdate(UpdateModel):
+    nullable = frozenset({"auth_mode", "greeting_override"})  # null: back to the default
+
     widget_enabled: bool | None = None
     auth_mode: WidgetAuthMode | None = Field(
         default=None,
