@@ -142,7 +142,7 @@ async def _bootstrap(registry: tenancy.Tenancy) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     log_setup.setup(settings.LOG_LEVEL, settings.LOG_FORMAT, production=not settings.is_development)
-    app = FastAPI(
+    app = _HubApp(
         title="Kataven Hub API",
         version=kataven_hub.__version__,
         description=DESCRIPTION,
@@ -165,7 +165,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     strictness.register_read_schemas(app)
     _operational_routes(app)
     dashboard.install(app)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(
         WidgetCors,
         allows_origin=widget_keys_service.allows_origin,
@@ -304,6 +303,11 @@ def _authenticated(app: FastAPI) -> set[tuple[str, str]]:
         and _uses(context.dependant, auth.authenticate)
         for method in context.methods or ()
     }
+
+
+class _HubApp(FastAPI):
+    def openapi(self) -> dict[str, Any]:
+        return _openapi(self)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -2089,7 +2089,7 @@ export interface components {
         /** AgentWidgetSettingsUpdate */
         AgentWidgetSettingsUpdate: {
             /** Widget Enabled */
-            widget_enabled?: boolean | null;
+            widget_enabled?: boolean;
             /**
              * Auth Mode
              * @description guest (anonymous visitors only), user (signed-in visitors only) or both; null follows the agent's auth_mode (public → both, authenticated → user).
@@ -2336,13 +2336,13 @@ export interface components {
         /** CallLimitsUpdate */
         CallLimitsUpdate: {
             /** Concurrent Max */
-            concurrent_max?: number | null;
+            concurrent_max?: number;
             /** Calls Per Minute */
-            calls_per_minute?: number | null;
+            calls_per_minute?: number;
             /** Daily Calls Max */
-            daily_calls_max?: number | null;
+            daily_calls_max?: number;
             /** Daily Minutes Max */
-            daily_minutes_max?: number | null;
+            daily_minutes_max?: number;
         };
         /** CallList */
         CallList: {
@@ -2767,17 +2767,17 @@ export interface components {
          */
         FaqUpdate: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Title */
-            title?: string | null;
+            title?: string;
             /** Summary */
-            summary?: string | null;
+            summary?: string;
             /** Content */
-            content?: string | null;
+            content?: string;
             /** Category */
-            category?: string | null;
+            category?: string;
             /** Tags */
-            tags?: string[] | null;
+            tags?: string[];
         };
         /** GuestAuthRequest */
         GuestAuthRequest: {
@@ -2978,9 +2978,9 @@ export interface components {
              */
             agent_id?: string | null;
             /** Inbound Enabled */
-            inbound_enabled?: boolean | null;
+            inbound_enabled?: boolean;
             /** Outbound Enabled */
-            outbound_enabled?: boolean | null;
+            outbound_enabled?: boolean;
         };
         /** OriginateRequest */
         OriginateRequest: {
@@ -3142,19 +3142,19 @@ export interface components {
          */
         PlaybookUpdate: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Display Name */
-            display_name?: string | null;
+            display_name?: string;
             /** Category */
-            category?: string | null;
+            category?: string;
             /** Description */
-            description?: string | null;
+            description?: string;
             /** Tool Names */
-            tool_names?: string[] | null;
+            tool_names?: string[];
             /** Tags */
-            tags?: string[] | null;
+            tags?: string[];
             /** Content */
-            content?: string | null;
+            content?: string;
         };
         /** PreflightReport */
         PreflightReport: {
@@ -3489,27 +3489,30 @@ export interface components {
          */
         ToolUpdate: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Category */
-            category?: string | null;
+            category?: string;
             /** Display Name */
-            display_name?: string | null;
+            display_name?: string;
             /** Description */
-            description?: string | null;
+            description?: string;
             /** Schema */
             schema?: {
                 [key: string]: components["schemas"]["JsonValue"];
-            } | null;
-            /** Implementation Type */
-            implementation_type?: ("python" | "http") | null;
+            };
+            /**
+             * Implementation Type
+             * @enum {string}
+             */
+            implementation_type?: "python" | "http";
             /** Implementation Config */
             implementation_config?: {
                 [key: string]: components["schemas"]["JsonValue"];
-            } | null;
+            };
             /** Implementation Code */
-            implementation_code?: string | null;
+            implementation_code?: string;
             /** Tags */
-            tags?: string[] | null;
+            tags?: string[];
         };
         /** UsageRead */
         UsageRead: {
@@ -3949,12 +3952,12 @@ export interface components {
         /** WidgetKeyUpdate */
         WidgetKeyUpdate: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /**
              * Domain Allowlist
              * @description Origins allowed to embed the widget: `acme.com`, `https://acme.com`, `*.acme.com`, `localhost:*`. Replaces the whole list. Empty blocks the key.
              */
-            domain_allowlist?: string[] | null;
+            domain_allowlist?: string[];
             /**
              * Agent Id
              * @description Re-pin; null unpins.
@@ -3964,7 +3967,7 @@ export interface components {
              * Disabled
              * @description true revokes both keys (idempotent); false re-enables
              */
-            disabled?: boolean | null;
+            disabled?: boolean;
         };
         /**
          * Problem

@@ -4,11 +4,11 @@ from sqlalchemy import select
 
 from kataven_hub.accounts.models import Account, Membership, User
 from kataven_hub.core.db import ControlSession
+from kataven_hub.core.repository import Repository
 
 
-class AccountRepository:
-    def __init__(self, session: ControlSession) -> None:
-        self.session = session
+class AccountRepository(Repository[Account, ControlSession]):
+    model = Account
 
     async def get_by_slug(self, slug: str) -> Account | None:
         return await self.session.scalar(select(Account).where(Account.slug == slug))
@@ -16,33 +16,15 @@ class AccountRepository:
     async def list(self) -> list[Account]:
         return list(await self.session.scalars(select(Account).order_by(Account.slug)))
 
-    async def add(self, account: Account) -> Account:
-        self.session.add(account)
-        await self.session.flush()
-        return account
 
-    async def delete(self, account: Account) -> None:
-        await self.session.delete(account)
-        await self.session.flush()
-
-
-class UserRepository:
-    def __init__(self, session: ControlSession) -> None:
-        self.session = session
-
-    async def get(self, user_id: str) -> User | None:
-        return await self.session.get(User, user_id)
+class UserRepository(Repository[User, ControlSession]):
+    model = User
 
     async def get_by_email(self, email: str) -> User | None:
         return await self.session.scalar(select(User).where(User.email == email.lower()))
 
     async def get_by_oidc_subject(self, subject: str) -> User | None:
         return await self.session.scalar(select(User).where(User.oidc_subject == subject))
-
-    async def add(self, user: User) -> User:
-        self.session.add(user)
-        await self.session.flush()
-        return user
 
     async def memberships(self, user_id: str) -> list[tuple[Account, str]]:
         rows = await self.session.execute(

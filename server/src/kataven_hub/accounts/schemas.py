@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import Bounded, RequestModel, ResponseModel, Timestamp
 
 
 class AccountRead(ResponseModel):
@@ -22,8 +24,8 @@ class AccountValidation(ResponseModel):
 
 
 class LoginRequest(RequestModel):
-    email: Text(320, 1)  # type: ignore[valid-type]
-    password: Text(1000, 1)  # type: ignore[valid-type]
+    email: Annotated[str, Bounded(320, min_length=1)]
+    password: Annotated[str, Bounded(1000, min_length=1)]
 
 
 class MembershipRead(ResponseModel):

@@ -8,18 +8,15 @@ from sqlalchemy.exc import IntegrityError
 
 from kataven_hub.agents.models import Agent, AgentFaq, AgentPlaybook, AgentTool
 from kataven_hub.core.db import TenantSession, json_array_agg
+from kataven_hub.core.repository import Repository
 from kataven_hub.faqs.models import Faq
 from kataven_hub.playbooks.models import Playbook
 
 Link = AgentPlaybook | AgentFaq
 
 
-class AgentRepository:
-    def __init__(self, session: TenantSession) -> None:
-        self.session = session
-
-    async def get(self, agent_id: str) -> Agent | None:
-        return await self.session.get(Agent, agent_id)
+class AgentRepository(Repository[Agent, TenantSession]):
+    model = Agent
 
     async def read(self, agent_id: str | None = None) -> list[dict[str, Any]]:
         """Agents as dicts (one, or all newest first), each with `playbooks` and `faqs`: lists
@@ -30,15 +27,6 @@ class AgentRepository:
         stmt = _read_statement(bind.dialect.name, agent_id is not None)
         params = {} if agent_id is None else {"agent_id": agent_id}
         return [dict(row) for row in (await self.session.execute(stmt, params)).mappings()]
-
-    async def add(self, agent: Agent) -> Agent:
-        self.session.add(agent)
-        await self.session.flush()
-        return agent
-
-    async def delete(self, agent: Agent) -> None:
-        await self.session.delete(agent)
-        await self.session.flush()
 
     # -- tool rows ---------------------------------------------------------------------------
     async def tools(self, agent_id: str) -> list[AgentTool]:

@@ -7,12 +7,15 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from kataven_hub.core.schemas import (
+    Bounded,
     JsonObject,
+    LongText,
     Name,
     RequestModel,
+    ResourceId,
     ResponseModel,
+    ShortText,
     SnakeName,
-    Text,
     Timestamp,
     UpdateModel,
 )
@@ -46,19 +49,21 @@ class _ModelCatalogue:
         return schema
 
 
+ModelName = Annotated[str, Bounded(100), _ModelCatalogue]
+Prompt = Annotated[str, Bounded(_PROMPT_MAX)]
+
+
 class _AgentFields(RequestModel):
-    description: Text(2000) | None = None  # type: ignore[valid-type]
+    description: LongText | None = None
     category: Category | None = None
     status: Status | None = None
-    system_prompt: Text(_PROMPT_MAX) | None = None  # type: ignore[valid-type]
-    active_prompt_id: Text(100) | None = None  # type: ignore[valid-type]
-    greeting_message: Text(2000) | None = None  # type: ignore[valid-type]
+    system_prompt: Prompt | None = None
+    active_prompt_id: ResourceId | None = None
+    greeting_message: LongText | None = None
     greeting_mode: GreetingMode | None = None
-    llm_model: Annotated[Text(100), _ModelCatalogue] | None = Field(  # type: ignore[valid-type]
-        default=None, examples=["gpt-4o"]
-    )
+    llm_model: ModelName | None = Field(default=None, examples=["gpt-4o"])
     voice_provider: VoiceProvider | None = None
-    voice_id: Text(200) | None = Field(default=None, examples=["v1_friendly_female"])  # type: ignore[valid-type]
+    voice_id: ShortText | None = Field(default=None, examples=["v1_friendly_female"])
     auth_mode: AuthMode | None = None
     ringing_enabled: bool | None = None
     background_audio_enabled: bool | None = None
@@ -145,7 +150,7 @@ class AgentToolUpsert(RequestModel):
     tool_name: SnakeName = Field(examples=["lookup_order"])
     config: JsonObject = Field(default_factory=dict)
     enabled: bool = True
-    agent_id: Text(100) | None = Field(  # type: ignore[valid-type]
+    agent_id: ResourceId | None = Field(
         default=None, description="Ignored: the agent in the path wins."
     )
 
@@ -159,12 +164,12 @@ class AgentToolRead(ResponseModel):
     updated_at: Timestamp
 
 
-Ref = Text(200, 1)
+Ref = Annotated[str, Bounded(200, min_length=1)]  # an id or a name
 
 
 class AttachPlaybook(RequestModel):
-    playbook_id: Ref = Field(description="Playbook id or name", examples=["refund_request"])  # type: ignore[valid-type]
+    playbook_id: Ref = Field(description="Playbook id or name", examples=["refund_request"])
 
 
 class AttachFaq(RequestModel):
-    faq_id: Ref = Field(description="FAQ id or name", examples=["hours"])  # type: ignore[valid-type]
+    faq_id: Ref = Field(description="FAQ id or name", examples=["hours"])

@@ -1,15 +1,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field, computed_field
 
-from kataven_hub.core.schemas import Name, RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import (
+    Bounded,
+    Name,
+    RequestModel,
+    ResponseModel,
+    Timestamp,
+    UpdateModel,
+)
 
 
 class ApiKeyCreate(RequestModel):
     name: Name = Field(examples=["ci-deploy-bot"])
-    expiry: Text(10) | None = Field(  # type: ignore[valid-type]
+    expiry: Annotated[str, Bounded(10)] | None = Field(
         default=None,
         description="`never` (default), `<n>d` (1–3650 days) or `<n>y` (1–10 years): "
         "the Hub UI offers never, 1y, 90d and 30d.",
@@ -17,7 +25,9 @@ class ApiKeyCreate(RequestModel):
     )
 
 
-class ApiKeyUpdate(RequestModel):
+class ApiKeyUpdate(UpdateModel):
+    nullable = frozenset({"name", "disabled"})  # null leaves the field as it is
+
     name: Name | None = None
     disabled: bool | None = Field(default=None, description="true revokes; false re-enables")
 
@@ -32,8 +42,7 @@ class ApiKeyRead(ResponseModel):
     disabled_at: Timestamp | None
     last_used_at: Timestamp | None
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
+    @computed_field  # a property (pydantic wraps it): mypy refuses decorators on @property
     def disabled(self) -> bool:
         return self.disabled_at is not None
 

@@ -8,15 +8,11 @@ from sqlalchemy import select
 
 from kataven_hub.audit.models import AuditEvent
 from kataven_hub.core.db import TenantSession
+from kataven_hub.core.repository import Repository
 
 
-class AuditRepository:
-    def __init__(self, session: TenantSession) -> None:
-        self.session = session
-
-    async def add(self, event: AuditEvent) -> None:
-        self.session.add(event)
-        await self.session.flush()
+class AuditRepository(Repository[AuditEvent, TenantSession]):
+    model = AuditEvent
 
     async def page(
         self,

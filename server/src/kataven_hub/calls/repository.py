@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from kataven_hub.calls.models import Call
 from kataven_hub.carriers.base import TERMINAL
 from kataven_hub.core.db import TenantSession, utcnow
+from kataven_hub.core.repository import Repository, rowcount
 
 _SQLITE = {"day": "%Y-%m-%d", "hour": "%Y-%m-%dT%H:00:00Z"}
 _POSTGRES = {"day": "YYYY-MM-DD", "hour": 'YYYY-MM-DD"T"HH24:00:00"Z"'}
@@ -21,9 +22,8 @@ def _bucket(dialect: str, column: Any, granularity: str) -> ColumnElement[str]:
     return func.strftime(_SQLITE[granularity], column)
 
 
-class CallRepository:
-    def __init__(self, session: TenantSession) -> None:
-        self.session = session
+class CallRepository(Repository[Call, TenantSession]):
+    model = Call
 
     async def average_duration(self, at_least: int) -> float | None:
         latest = (
@@ -36,9 +36,6 @@ class CallRepository:
         stmt = select(func.count(), func.avg(latest.c.duration_seconds))
         count, average = (await self.session.execute(stmt)).one()
         return float(average) if count >= at_least and average is not None else None
-
-    async def get(self, call_id: str) -> Call | None:
-        return await self.session.get(Call, call_id)
 
     async def page(
         self,
@@ -93,21 +90,17 @@ class CallRepository:
             key = func.hashtext(f"calls:{provider}:{carrier_call_id}")
             await self.session.execute(select(func.pg_advisory_xact_lock(key)))
 
-    async def add(self, call: Call) -> Call:
-        self.session.add(call)
-        await self.session.flush()
-        return call
-
     async def advance(self, call_id: str, from_statuses: list[str], values: dict[str, Any]) -> bool:
         """Move a call forward only from the given statuses; True when this statement did it.
         The WHERE clause is the guard that makes duplicated callbacks count once."""
-        result = await self.session.execute(
+        changed = await rowcount(
+            self.session,
             update(Call)
             .where(Call.id == call_id, Call.status.in_(from_statuses))
             .values(**values)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return changed == 1
 
     async def set_values(self, call_id: str, values: dict[str, Any]) -> None:
         await self.session.execute(

@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, StringConstraints
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import Bounded, RequestModel, ResponseModel, Timestamp
 from kataven_hub.telephony.schemas import E164
 
 CallStatus = Literal[
@@ -22,8 +22,10 @@ _FieldName = Annotated[
 class OriginateRequest(RequestModel):
     from_number: E164 = Field(examples=["+12025550123"], description="A number of this account.")
     to_number: E164 = Field(examples=["+14155550100"])
-    agent_id: Text(100, 1) = Field(examples=["agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z"])  # type: ignore[valid-type]
-    custom_fields: dict[_FieldName, Text(4096)] | None = Field(  # type: ignore[valid-type]
+    agent_id: Annotated[str, Bounded(100, min_length=1)] = Field(
+        examples=["agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z"]
+    )
+    custom_fields: dict[_FieldName, Annotated[str, Bounded(4096)]] | None = Field(
         default=None,
         max_length=50,
         examples=[{"first_name": "Ada", "plan": "gold"}],

@@ -289,7 +289,7 @@ async def dial(
 def _never_connected(exc: BaseException) -> bool:
     """A failure to open a database connection (server full, refused, pool exhausted) before
     the carrier was asked (originate wraps failures after it in CallNotRecorded)."""
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     seen: BaseException | None = exc

@@ -21,6 +21,7 @@ import struct
 import wave
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
+from typing import TypeVar
 
 from kataven_hub.carriers.base import (
     CallbackUrls,
@@ -43,6 +44,7 @@ _tasks: set[asyncio.Task[None]] = set()
 _calls: OrderedDict[str, CarrierCall] = OrderedDict()
 _recordings: OrderedDict[str, bytes] = OrderedDict()
 _KEEP = 1000
+_V = TypeVar("_V")
 
 
 class _Live:
@@ -57,7 +59,7 @@ class _Live:
 
     async def report(self, status: str, **extra: str) -> None:
         params = {**self.base, "CallStatus": status, **extra}
-        _remember(_calls, self.call_id, CarrierCall(self.call_id, status))  # type: ignore[arg-type]
+        _remember(_calls, self.call_id, CarrierCall(self.call_id, status))
         signature = twilio_signature(self.creds["auth_token"], self.urls.status_url, params)
         if _deliver is not None:
             await _deliver(
@@ -91,7 +93,7 @@ def wav_tone(seconds: float, rate: int = 8000, hz: float = 440.0) -> bytes:
     return out.getvalue()
 
 
-def _remember(store: OrderedDict[str, object], key: str, value: object) -> None:
+def _remember(store: OrderedDict[str, _V], key: str, value: _V) -> None:
     store[key] = value
     store.move_to_end(key)
     while len(store) > _KEEP:
@@ -115,7 +117,7 @@ class SandboxCarrier:
         record: bool,
     ) -> PlacedCall:
         call_id = "SB" + secrets.token_hex(16)
-        _remember(_calls, call_id, CarrierCall(call_id, "queued"))  # type: ignore[arg-type]
+        _remember(_calls, call_id, CarrierCall(call_id, "queued"))
         task = asyncio.create_task(
             self._simulate(dict(credentials), call_id, urls, from_number, to_number, record),
             name=f"sandbox:{call_id}",
@@ -153,7 +155,7 @@ class SandboxCarrier:
             _live.pop(call_id, None)
             seconds = max(1, round(talk))
             if record:
-                _remember(_recordings, call_id, wav_tone(min(seconds, 3)))  # type: ignore[arg-type]
+                _remember(_recordings, call_id, wav_tone(min(seconds, 3)))
             await live.report("completed", CallDuration=str(seconds))
         except asyncio.CancelledError:
             raise

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Protocol
 
+from redis.asyncio.client import PubSub
+
 from kataven_hub.core import redis as redis_mod
 
 _QUEUE_SIZE = 1000
@@ -71,14 +73,12 @@ class LocalBus:
 
 
 class _RedisSubscription:
-    def __init__(self, pubsub: object, prefix: str) -> None:
+    def __init__(self, pubsub: PubSub, prefix: str) -> None:
         self.pubsub = pubsub
         self.prefix = prefix
 
     async def get(self, timeout: float) -> tuple[str, bytes] | None:  # noqa: ASYNC109 (a poll)
-        msg = await self.pubsub.get_message(  # type: ignore[attr-defined]
-            ignore_subscribe_messages=True, timeout=timeout
-        )
+        msg = await self.pubsub.get_message(ignore_subscribe_messages=True, timeout=timeout)
         if msg is None:
             return None
         channel = msg["channel"]

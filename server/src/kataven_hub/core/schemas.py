@@ -10,10 +10,11 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, TypeAlias
 
+from annotated_types import GroupedMetadata
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -84,14 +85,28 @@ _SPACE = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
 _NOT_BLANK = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
 
 
-def Text(max_length: int, min_length: int = 0) -> Any:
-    return Annotated[
-        str,
-        StringConstraints(min_length=min_length, max_length=max_length),
-        AfterValidator(_no_nul),
-        Documented(_NO_NUL),
-    ]
+class Bounded(GroupedMetadata):
+    """A NUL-free string of at most `max_length` characters: `Annotated[str, Bounded(500)]`.
 
+    Metadata, not a type, so annotations stay valid for type checkers; the aliases below name
+    the common sizes, and a module names its own (`Code = Annotated[str, Bounded(CODE_MAX)]`).
+    """
+
+    def __init__(self, max_length: int, *, min_length: int = 0) -> None:
+        self.max_length = max_length
+        self.min_length = min_length
+
+    def __iter__(self) -> Iterator[object]:
+        yield from StringConstraints(min_length=self.min_length, max_length=self.max_length)
+        yield AfterValidator(_no_nul)
+        yield Documented(_NO_NUL)
+
+
+# The id of another resource a body refers to (`agent_id`); the service checks it exists.
+ResourceId = Annotated[str, Bounded(100)]
+Category = Annotated[str, Bounded(100, min_length=1)]  # tools, playbooks and FAQs
+ShortText = Annotated[str, Bounded(200)]  # labels, display names
+LongText = Annotated[str, Bounded(2000)]  # descriptions, summaries, greetings
 
 Name = Annotated[
     str,
@@ -110,10 +125,16 @@ Tags = Annotated[list[Tag], Field(max_length=50)]  # tools, playbooks and FAQs
 # JSON values as the schema documents them: any JSON, no NUL in any string or key (PostgreSQL
 # refuses them); the size cap (MAX_JSON_BYTES) is checked on the whole object.
 _NulFree = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
-JsonValue = TypeAliasType(  # type: ignore[misc]
-    "JsonValue",
-    "_NulFree | int | float | bool | list[JsonValue] | dict[_NulFree, JsonValue] | None",
-)
+if TYPE_CHECKING:
+    # mypy does not resolve a recursive TypeAliasType; a plain recursive alias it does.
+    JsonValue: TypeAlias = (
+        _NulFree | int | float | bool | list["JsonValue"] | dict[_NulFree, "JsonValue"] | None
+    )
+else:
+    JsonValue = TypeAliasType(
+        "JsonValue",
+        "_NulFree | int | float | bool | list[JsonValue] | dict[_NulFree, JsonValue] | None",
+    )
 JsonObject = Annotated[dict[_NulFree, JsonValue], AfterValidator(_bounded_json)]
 Timestamp = Annotated[
     datetime, PlainSerializer(lambda d: d.isoformat().replace("+00:00", "Z"), return_type=str)
@@ -271,15 +292,19 @@ class ResponseModel(BaseModel):
 
 
 __all__ = [
+    "Bounded",
+    "Category",
     "Documented",
     "Field",
     "JsonObject",
     "JsonValue",
+    "LongText",
     "Name",
     "RequestModel",
+    "ResourceId",
     "ResponseModel",
+    "ShortText",
     "SnakeName",
-    "Text",
     "Timestamp",
     "UpdateModel",
     "add_read_only_fields",

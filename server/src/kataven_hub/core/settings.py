@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -307,10 +307,10 @@ def _open_private(path: Path) -> int:
 settings = Settings()
 
 
-def configure(**overrides: object) -> Settings:
+def configure(**overrides: Any) -> Settings:
     """Replace the process settings (tests and the operator command use this)."""
     global settings
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings = Settings(**overrides)
     return settings
 
 

@@ -185,7 +185,7 @@ class Tenancy:
         for one more."""
 
         async def connect(*args: Any, **kwargs: Any) -> Any:
-            import asyncpg  # type: ignore[import-untyped]
+            import asyncpg
 
             await self._admit(slug)
             kwargs.setdefault("timeout", self.settings.DB_CONNECT_WAIT_SECONDS)

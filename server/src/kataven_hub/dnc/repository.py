@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kataven_hub.core.db import TenantSession
+from kataven_hub.core.repository import rowcount
 from kataven_hub.dnc.models import DoNotCall
 
 
@@ -55,4 +56,4 @@ class DncRepository:
 
     async def remove(self, phone_number: str) -> bool:
         stmt = delete(DoNotCall).where(DoNotCall.phone_number == phone_number)
-        return (await self.session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined]
+        return await rowcount(self.session, stmt) == 1

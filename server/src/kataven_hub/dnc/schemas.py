@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import Bounded, RequestModel, ResponseModel, ShortText, Timestamp
 
 
 class DncCreate(RequestModel):
-    phone_number: Text(40, 1) = Field(  # type: ignore[valid-type]
+    phone_number: Annotated[str, Bounded(40, min_length=1)] = Field(
         description="E.164 (`+14155550123`); other forms need the number's country code"
     )
-    reason: Text(200) | None = Field(default=None, description="Why it is listed")  # type: ignore[valid-type]
+    reason: ShortText | None = Field(default=None, description="Why it is listed")
 
 
 class DncRead(ResponseModel):

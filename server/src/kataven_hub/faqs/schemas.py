@@ -1,32 +1,45 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel, SnakeName, Tags, Text, Timestamp
+from kataven_hub.core.schemas import (
+    Bounded,
+    Category,
+    LongText,
+    RequestModel,
+    ResponseModel,
+    SnakeName,
+    Tags,
+    Timestamp,
+    UpdateModel,
+)
 
-Title = Text(500, 1)
 ANSWER_MAX = 20_000
+Title = Annotated[str, Bounded(500, min_length=1)]
+Answer = Annotated[str, Bounded(ANSWER_MAX)]
 
 
 class FaqCreate(RequestModel):
-    title: Title = Field(examples=["What are your business hours?"])  # type: ignore[valid-type]
+    title: Title = Field(examples=["What are your business hours?"])
     name: SnakeName | None = Field(
         default=None, description="Default: the snake_case of title", examples=["hours"]
     )
-    summary: Text(2000) = Field(default="", examples=["Mon–Fri 9am–6pm Pacific."])  # type: ignore[valid-type]
-    content: Text(ANSWER_MAX) = Field(default="", description="The full answer")  # type: ignore[valid-type]
-    category: Text(100, 1) = "general"  # type: ignore[valid-type]
+    summary: LongText = Field(default="", examples=["Mon–Fri 9am–6pm Pacific."])
+    content: Answer = Field(default="", description="The full answer")
+    category: Category = "general"
     tags: Tags = Field(default_factory=list, examples=[["hours", "general"]])
 
 
-class FaqUpdate(RequestModel):
+class FaqUpdate(UpdateModel):
     """Partial update; `name` is immutable (sending a different one is a 400)."""
 
     name: str | None = None
-    title: Title | None = None  # type: ignore[valid-type]
-    summary: Text(2000) | None = None  # type: ignore[valid-type]
-    content: Text(ANSWER_MAX) | None = None  # type: ignore[valid-type]
-    category: Text(100, 1) | None = None  # type: ignore[valid-type]
+    title: Title | None = None
+    summary: LongText | None = None
+    content: Answer | None = None
+    category: Category | None = None
     tags: Tags | None = None
 
 

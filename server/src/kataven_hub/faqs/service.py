@@ -66,12 +66,6 @@ async def update(session: TenantSession, ref: str, body: FaqUpdate) -> Faq:
         raise InvalidRequest(
             "name cannot be changed", errors=[{"field": "name", "message": "immutable"}]
         )
-    nulls = sorted(k for k, v in changes.items() if v is None)
-    if nulls:
-        raise InvalidRequest(
-            f"{', '.join(nulls)} cannot be null",
-            errors=[{"field": k, "message": "cannot be null"} for k in nulls],
-        )
     if changes:
         for field, value in changes.items():
             setattr(faq, field, value)

@@ -4,14 +4,15 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import Bounded, RequestModel, ResponseModel, Timestamp
 from kataven_hub.tools.schemas import ToolRead
 
-CredentialValue = Text(4096)
+CredentialKey = Annotated[str, Bounded(100)]
+CredentialValue = Annotated[str, Bounded(4096)]
 
 
 class IntegrationInstall(RequestModel):
-    credentials: Annotated[dict[Text(100), CredentialValue], Field(max_length=20)] = Field(  # type: ignore[valid-type]
+    credentials: Annotated[dict[CredentialKey, CredentialValue], Field(max_length=20)] = Field(
         examples=[{"secret_key": "sk_test_…"}],
         description="Every key the integration lists in `credential_keys`, and nothing else",
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel
+from kataven_hub.core.schemas import ResponseModel, UpdateModel
 
 _MAX = 1_000_000
 
@@ -14,7 +14,7 @@ class CallLimitsRead(ResponseModel):
     daily_minutes_max: int = Field(description="Talk minutes per UTC day (durations rounded up).")
 
 
-class CallLimitsUpdate(RequestModel):
+class CallLimitsUpdate(UpdateModel):
     concurrent_max: int | None = Field(default=None, ge=0, le=_MAX)
     calls_per_minute: int | None = Field(default=None, ge=0, le=_MAX)
     daily_calls_max: int | None = Field(default=None, ge=0, le=_MAX)

@@ -33,7 +33,7 @@ from redis.exceptions import RedisError
 from kataven_hub.core import tenancy
 from kataven_hub.core.counters import MarkMissing, Window, counters
 from kataven_hub.core.db import ControlSession, new_session, utcnow
-from kataven_hub.core.errors import InvalidRequest, LimitExceeded, ServiceUnavailable
+from kataven_hub.core.errors import LimitExceeded, ServiceUnavailable
 from kataven_hub.core.sessions import after_commit
 from kataven_hub.core.settings import get_settings
 from kataven_hub.limits.models import DEFAULTS, CallLimit
@@ -95,8 +95,6 @@ async def update_limits(
     if row is None:
         row = await repo.add(CallLimit(account=account, **DEFAULTS))
     for field, value in body.model_dump(exclude_unset=True).items():
-        if value is None:
-            raise InvalidRequest(f"{field} cannot be null")
         setattr(row, field, value)
     row.updated_by = updated_by
     row.updated_at = utcnow()

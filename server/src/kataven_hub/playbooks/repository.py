@@ -6,15 +6,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from kataven_hub.core.db import TenantSession
+from kataven_hub.core.repository import Repository
 from kataven_hub.playbooks.models import Playbook
 
 # Lists never need the markdown body (up to 100 kB each); reading it by mistake raises.
 _NO_CONTENT = defer(Playbook.content, raiseload=True)
 
 
-class PlaybookRepository:
-    def __init__(self, session: TenantSession) -> None:
-        self.session = session
+class PlaybookRepository(Repository[Playbook, TenantSession]):
+    model = Playbook
 
     async def page(
         self, category: str | None, search: str | None, limit: int, offset: int
@@ -36,20 +36,8 @@ class PlaybookRepository:
         )  # fmt: skip
         return list(await self.session.scalars(stmt)), total, dict(sorted(counts.items()))
 
-    async def get(self, playbook_id: str) -> Playbook | None:
-        return await self.session.get(Playbook, playbook_id)
-
     async def get_by_name(self, name: str) -> Playbook | None:
         return await self.session.scalar(select(Playbook).where(Playbook.name == name))
 
     async def by_names(self, names: list[str]) -> list[Playbook]:
         return list(await self.session.scalars(select(Playbook).where(Playbook.name.in_(names))))
-
-    async def add(self, playbook: Playbook) -> Playbook:
-        self.session.add(playbook)
-        await self.session.flush()
-        return playbook
-
-    async def delete(self, playbook: Playbook) -> None:
-        await self.session.delete(playbook)
-        await self.session.flush()

@@ -5,16 +5,20 @@ from typing import Annotated
 from pydantic import Field
 
 from kataven_hub.core.schemas import (
+    Bounded,
+    Category,
+    LongText,
     Name,
     RequestModel,
     ResponseModel,
     SnakeName,
     Tags,
-    Text,
     Timestamp,
+    UpdateModel,
 )
 
 CONTENT_MAX = 100_000
+Content = Annotated[str, Bounded(CONTENT_MAX)]
 ToolNames = Annotated[list[SnakeName], Field(max_length=100)]
 
 
@@ -25,23 +29,23 @@ class PlaybookCreate(RequestModel):
         description="Default: the snake_case of display_name",
         examples=["refund_workflow"],
     )
-    category: Text(100, 1) = "custom"  # type: ignore[valid-type]
-    description: Text(2000) = ""  # type: ignore[valid-type]
+    category: Category = "custom"
+    description: LongText = ""
     tool_names: ToolNames = Field(default_factory=list, examples=[["lookup_order", "send_sms"]])
     tags: Tags = Field(default_factory=list)
-    content: Text(CONTENT_MAX) = Field(default="", description="The prompt fragment, markdown")  # type: ignore[valid-type]
+    content: Content = Field(default="", description="The prompt fragment, markdown")
 
 
-class PlaybookUpdate(RequestModel):
+class PlaybookUpdate(UpdateModel):
     """Partial update; `name` is immutable (sending a different one is a 400)."""
 
     name: str | None = None
     display_name: Name | None = None
-    category: Text(100, 1) | None = None  # type: ignore[valid-type]
-    description: Text(2000) | None = None  # type: ignore[valid-type]
+    category: Category | None = None
+    description: LongText | None = None
     tool_names: ToolNames | None = None
     tags: Tags | None = None
-    content: Text(CONTENT_MAX) | None = None  # type: ignore[valid-type]
+    content: Content | None = None
 
 
 class PlaybookSummary(ResponseModel):

@@ -93,12 +93,6 @@ async def update(session: TenantSession, ref: str, body: PlaybookUpdate) -> Play
         raise InvalidRequest(
             "name cannot be changed", errors=[{"field": "name", "message": "immutable"}]
         )
-    nulls = sorted(k for k, v in changes.items() if v is None)
-    if nulls:
-        raise InvalidRequest(
-            f"{', '.join(nulls)} cannot be null",
-            errors=[{"field": k, "message": "cannot be null"} for k in nulls],
-        )
     if not changes:
         return playbook
     if "tool_names" in changes:

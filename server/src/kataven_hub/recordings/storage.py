@@ -100,8 +100,8 @@ class S3Storage:
 
 
 def s3_client() -> Any:
-    import boto3  # type: ignore[import-untyped]
-    from botocore.config import Config  # type: ignore[import-untyped]
+    import boto3
+    from botocore.config import Config
 
     s = get_settings()
     return boto3.client(

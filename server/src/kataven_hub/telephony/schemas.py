@@ -5,7 +5,16 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from kataven_hub.core.schemas import Documented, RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import (
+    Bounded,
+    Documented,
+    RequestModel,
+    ResourceId,
+    ResponseModel,
+    ShortText,
+    Timestamp,
+    UpdateModel,
+)
 
 _E164 = r"^\+[1-9][0-9]{6,14}$"
 
@@ -21,12 +30,14 @@ def _e164(value: str) -> str:
 
 E164 = Annotated[str, AfterValidator(_e164), Documented(_E164)]
 CredentialValue = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+CredentialKey = Annotated[str, Bounded(50)]
+Provider = Annotated[str, Bounded(20)]
 
 
 class ProviderCreate(RequestModel):
-    provider: Text(20) = Field(examples=["twilio"])  # type: ignore[valid-type]
-    label: Text(200) = Field(default="", examples=["Production Twilio"])  # type: ignore[valid-type]
-    credentials: dict[Text(50), CredentialValue] = Field(  # type: ignore[valid-type]
+    provider: Provider = Field(examples=["twilio"])
+    label: ShortText = Field(default="", examples=["Production Twilio"])
+    credentials: dict[CredentialKey, CredentialValue] = Field(
         default_factory=dict,
         description="twilio: account_sid, auth_token; plivo and vobiz: auth_id, auth_token.",
         examples=[{"account_sid": "AC…", "auth_token": "…"}],
@@ -50,9 +61,9 @@ class ProviderList(ResponseModel):
 
 class NumberCreate(RequestModel):
     e164: E164 = Field(examples=["+12025550123"])
-    provider: Text(20) = Field(examples=["twilio"])  # type: ignore[valid-type]
-    credentials_id: Text(100) = Field(examples=["prov_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z"])  # type: ignore[valid-type]
-    agent_id: Text(100) | None = Field(default=None, examples=["agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z"])  # type: ignore[valid-type]
+    provider: Provider = Field(examples=["twilio"])
+    credentials_id: ResourceId = Field(examples=["prov_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z"])
+    agent_id: ResourceId | None = Field(default=None, examples=["agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z"])
     inbound_enabled: bool = True
     outbound_enabled: bool = True
 
@@ -69,10 +80,11 @@ class NumberRead(ResponseModel):
     updated_at: Timestamp
 
 
-class NumberUpdate(RequestModel):
+class NumberUpdate(UpdateModel):
     read_schema = NumberRead  # the PATCH answers 204, but a read number sent back is fine
+    nullable = frozenset({"agent_id"})
 
-    agent_id: Text(100) | None = Field(  # type: ignore[valid-type]
+    agent_id: ResourceId | None = Field(
         default=None, description="An agent id to pin, or null to unpin (detach)."
     )
     inbound_enabled: bool | None = None

@@ -255,10 +255,7 @@ async def update_number(session: TenantSession, number_id: str, body: NumberUpda
         row.agent_id = body.agent_id
     for flag in ("inbound_enabled", "outbound_enabled"):
         if flag in fields:
-            value = getattr(body, flag)
-            if value is None:
-                raise InvalidRequest(f"{flag} cannot be null")
-            setattr(row, flag, value)
+            setattr(row, flag, getattr(body, flag))
     row.updated_at = utcnow()
     await session.flush()
 

@@ -5,12 +5,12 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from kataven_hub.core.db import TenantSession
+from kataven_hub.core.repository import Repository
 from kataven_hub.tools.models import Tool
 
 
-class ToolRepository:
-    def __init__(self, session: TenantSession) -> None:
-        self.session = session
+class ToolRepository(Repository[Tool, TenantSession]):
+    model = Tool
 
     def _filtered(self, type_: str | None, search: str | None) -> list[Any]:
         where: list[Any] = []
@@ -39,9 +39,6 @@ class ToolRepository:
         stmt = select(Tool).where(*where).order_by(Tool.name).limit(limit).offset(offset)
         return list(await self.session.scalars(stmt)), total, dict(sorted(counts.items()))
 
-    async def get(self, tool_id: str) -> Tool | None:
-        return await self.session.get(Tool, tool_id)
-
     async def get_by_name(self, name: str) -> Tool | None:
         return await self.session.scalar(select(Tool).where(Tool.name == name))
 
@@ -55,12 +52,3 @@ class ToolRepository:
     async def of_integration(self, integration_id: str) -> list[Tool]:
         stmt = select(Tool).where(Tool.integration_id == integration_id).order_by(Tool.name)
         return list(await self.session.scalars(stmt))
-
-    async def add(self, tool: Tool) -> Tool:
-        self.session.add(tool)
-        await self.session.flush()
-        return tool
-
-    async def delete(self, tool: Tool) -> None:
-        await self.session.delete(tool)
-        await self.session.flush()

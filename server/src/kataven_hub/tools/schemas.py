@@ -2,24 +2,29 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
 from kataven_hub.core.schemas import (
+    Bounded,
+    Category,
     JsonObject,
+    LongText,
     RequestModel,
     ResponseModel,
+    ShortText,
     SnakeName,
     Tags,
-    Text,
     Timestamp,
+    UpdateModel,
 )
 from kataven_hub.tools.jsonschema import check_tool_schema
 
 ImplementationType = Literal["python", "http"]
 _URL_RE = re.compile(r"^(https?://|\{[a-z_][a-z0-9_.]*\})[^\s]{0,2040}$")
 CODE_MAX = 100_000
+Code = Annotated[str, Bounded(CODE_MAX)]
 
 
 def default_schema() -> dict[str, Any]:
@@ -56,29 +61,29 @@ def check_implementation(kind: str, config: dict[str, Any], code: str) -> str | 
 
 class ToolCreate(RequestModel):
     name: SnakeName = Field(examples=["lookup_order"])
-    category: Text(100, 1) = Field(examples=["ecommerce"])  # type: ignore[valid-type]
-    display_name: Text(200) | None = Field(default=None, description="Default: from `name`")  # type: ignore[valid-type]
-    description: Text(2000) = ""  # type: ignore[valid-type]
+    category: Category = Field(examples=["ecommerce"])
+    display_name: ShortText | None = Field(default=None, description="Default: from `name`")
+    description: LongText = ""
     args_schema: JsonObject = Field(default_factory=default_schema, alias="schema")
     implementation_type: ImplementationType = "python"
     implementation_config: JsonObject = Field(default_factory=dict)
-    implementation_code: Text(CODE_MAX) = ""  # type: ignore[valid-type]
+    implementation_code: Code = ""
     tags: Tags = Field(default_factory=list)
 
     _check_schema = field_validator("args_schema")(classmethod(lambda cls, v: _schema(v)))
 
 
-class ToolUpdate(RequestModel):
+class ToolUpdate(UpdateModel):
     """Partial update; `name` is immutable (sending a different one is a 400)."""
 
     name: str | None = None
-    category: Text(100, 1) | None = None  # type: ignore[valid-type]
-    display_name: Text(200) | None = None  # type: ignore[valid-type]
-    description: Text(2000) | None = None  # type: ignore[valid-type]
+    category: Category | None = None
+    display_name: ShortText | None = None
+    description: LongText | None = None
     args_schema: JsonObject | None = Field(default=None, alias="schema")
     implementation_type: ImplementationType | None = None
     implementation_config: JsonObject | None = None
-    implementation_code: Text(CODE_MAX) | None = None  # type: ignore[valid-type]
+    implementation_code: Code | None = None
     tags: Tags | None = None
 
     _check_schema = field_validator("args_schema")(classmethod(lambda cls, v: _schema(v)))

@@ -25,10 +25,6 @@ from kataven_hub.tools.repository import ToolRepository
 from kataven_hub.tools.schemas import ToolCreate, ToolUpdate, check_implementation
 
 _SNAKE = SNAKE_NAME
-_NOT_NULL = {
-    "category", "display_name", "description", "args_schema", "implementation_type",
-    "implementation_config", "implementation_code", "tags",
-}  # fmt: skip
 
 
 def humanize(name: str) -> str:
@@ -91,12 +87,6 @@ async def update(session: TenantSession, ref: str, body: ToolUpdate) -> Tool:
     changes = body.model_dump(exclude_unset=True)
     if "name" in changes and changes.pop("name") != tool.name:
         raise _invalid("name", "name cannot be changed")
-    nulls = sorted(k for k, v in changes.items() if v is None and k in _NOT_NULL)
-    if nulls:
-        raise InvalidRequest(
-            f"{', '.join(nulls)} cannot be null",
-            errors=[{"field": k, "message": "cannot be null"} for k in nulls],
-        )
     problem = check_implementation(
         changes.get("implementation_type", tool.implementation_type),
         changes.get("implementation_config", tool.implementation_config),

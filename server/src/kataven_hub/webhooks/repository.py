@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kataven_hub.core.db import ControlSession, JSONType, TenantSession, UTCDateTime
+from kataven_hub.core.repository import rowcount
 from kataven_hub.webhooks.models import (
     DELIVERED,
     FAILED,
@@ -103,12 +104,13 @@ class WebhookRepository:
 
     async def queue_for(self, endpoint_id: str, event: dict[str, Any], now: datetime) -> bool:
         """Queue one event for one endpoint, whatever its filter (the test ping)."""
-        result = await self.session.execute(
+        queued = await rowcount(
+            self.session,
             self._queue_statement(only_endpoint=True),
             {"eid": event["id"], "prefix": event["id"] + ".", "etype": event["type"],
              "payload": event["payload"], "now": now, "endpoint": endpoint_id},
         )  # fmt: skip
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(queued)
 
     def _queue_statement(self, *, only_endpoint: bool) -> Any:
         e = WebhookEndpoint
@@ -234,7 +236,7 @@ class WebhookRepository:
             .values(lease_owner=None, lease_expires_at=None, **values)
             .execution_options(synchronize_session=False)
         )
-        return bool((await self.session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+        return await rowcount(self.session, stmt) == 1
 
     async def endpoint_failed(self, endpoint_id: str, now: datetime) -> datetime:
         """Start (or continue) the endpoint's run of failures; returns when it began."""

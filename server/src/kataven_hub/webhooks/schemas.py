@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel, Text, Timestamp, UpdateModel
+from kataven_hub.core.schemas import Bounded, RequestModel, ResponseModel, Timestamp, UpdateModel
 
 EventType = Literal[
     "call.queued",
@@ -29,6 +29,8 @@ _URL_DOC = (
     "link-local and cloud-metadata destinations are refused (400), when saved and again before "
     "every attempt; redirects are not followed."
 )
+Url = Annotated[str, Bounded(2000, min_length=1)]
+Description = Annotated[str, Bounded(500)]
 _EVENTS_DOC = 'Event types to receive, or `["*"]` for all of them.'
 
 
@@ -41,22 +43,22 @@ def _all_events() -> list[EventType]:
 
 
 class WebhookEndpointCreate(RequestModel):
-    url: Text(2000, 1) = Field(description=_URL_DOC, examples=["https://example.com/hooks/kataven"])  # type: ignore[valid-type]
+    url: Url = Field(description=_URL_DOC, examples=["https://example.com/hooks/kataven"])
     events: list[EventType] = Field(
         default_factory=_all_events, min_length=1, max_length=20, description=_EVENTS_DOC
     )
-    description: Text(500) = ""  # type: ignore[valid-type]
+    description: Description = ""
     disabled: bool = False
 
     _events = field_validator("events")(classmethod(lambda cls, v: _unique(v)))
 
 
 class WebhookEndpointUpdate(UpdateModel):
-    url: Text(2000, 1) | None = Field(default=None, description=_URL_DOC)  # type: ignore[valid-type]
+    url: Url | None = Field(default=None, description=_URL_DOC)
     events: list[EventType] | None = Field(
         default=None, min_length=1, max_length=20, description=_EVENTS_DOC
     )
-    description: Text(500) | None = None  # type: ignore[valid-type]
+    description: Description | None = None
     disabled: bool | None = Field(
         default=None, description="Stop (true) or resume (false) deliveries to this endpoint."
     )

@@ -166,7 +166,7 @@ class AgentWidgetSettingsRead(TypedDict, total=False):
 
 
 class AgentWidgetSettingsUpdate(TypedDict, total=False):
-    widget_enabled: bool | None
+    widget_enabled: bool
     auth_mode: Literal["guest", "user", "both"] | None
     greeting_override: str | None
 
@@ -267,10 +267,10 @@ class CallLimitsRead(TypedDict, total=False):
 
 
 class CallLimitsUpdate(TypedDict, total=False):
-    concurrent_max: int | None
-    calls_per_minute: int | None
-    daily_calls_max: int | None
-    daily_minutes_max: int | None
+    concurrent_max: int
+    calls_per_minute: int
+    daily_calls_max: int
+    daily_minutes_max: int
 
 
 class CallList(TypedDict, total=False):
@@ -495,12 +495,12 @@ class FaqRead(TypedDict, total=False):
 class FaqUpdate(TypedDict, total=False):
     """Partial update; `name` is immutable (sending a different one is a 400)."""
 
-    name: str | None
-    title: str | None
-    summary: str | None
-    content: str | None
-    category: str | None
-    tags: list[str] | None
+    name: str
+    title: str
+    summary: str
+    content: str
+    category: str
+    tags: list[str]
 
 
 class GuestAuthRequest(TypedDict, total=False):
@@ -613,8 +613,8 @@ class NumberRead(TypedDict, total=False):
 
 class NumberUpdate(TypedDict, total=False):
     agent_id: str | None
-    inbound_enabled: bool | None
-    outbound_enabled: bool | None
+    inbound_enabled: bool
+    outbound_enabled: bool
 
 
 class OriginateRequest(TypedDict, total=False):
@@ -696,13 +696,13 @@ class PlaybookSummary(TypedDict, total=False):
 class PlaybookUpdate(TypedDict, total=False):
     """Partial update; `name` is immutable (sending a different one is a 400)."""
 
-    name: str | None
-    display_name: str | None
-    category: str | None
-    description: str | None
-    tool_names: list[str] | None
-    tags: list[str] | None
-    content: str | None
+    name: str
+    display_name: str
+    category: str
+    description: str
+    tool_names: list[str]
+    tags: list[str]
+    content: str
 
 
 class PreflightCampaignForm(TypedDict, total=False):
@@ -886,15 +886,15 @@ class ToolRead(TypedDict, total=False):
 class ToolUpdate(TypedDict, total=False):
     """Partial update; `name` is immutable (sending a different one is a 400)."""
 
-    name: str | None
-    category: str | None
-    display_name: str | None
-    description: str | None
-    schema: dict[str, JsonValue] | None
-    implementation_type: Literal["python", "http"] | None
-    implementation_config: dict[str, JsonValue] | None
-    implementation_code: str | None
-    tags: list[str] | None
+    name: str
+    category: str
+    display_name: str
+    description: str
+    schema: dict[str, JsonValue]
+    implementation_type: Literal["python", "http"]
+    implementation_config: dict[str, JsonValue]
+    implementation_code: str
+    tags: list[str]
 
 
 class UsageRow(TypedDict, total=False):
@@ -1077,10 +1077,10 @@ class WidgetKeyRead(TypedDict, total=False):
 
 
 class WidgetKeyUpdate(TypedDict, total=False):
-    name: str | None
-    domain_allowlist: list[str] | None
+    name: str
+    domain_allowlist: list[str]
     agent_id: str | None
-    disabled: bool | None
+    disabled: bool
 
 
 UsageRead = TypedDict("UsageRead", {"granularity": Required[Literal["day", "hour"]], "from": Required[str], "to": Required[str], "rows": Required[list[UsageRow]]}, total=False)

@@ -5,34 +5,22 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from kataven_hub.core.db import TenantSession
+from kataven_hub.core.repository import Repository
 from kataven_hub.widget.keys.models import WidgetKey
 
 
-class WidgetKeyRepository:
-    def __init__(self, session: TenantSession) -> None:
-        self.session = session
+class WidgetKeyRepository(Repository[WidgetKey, TenantSession]):
+    model = WidgetKey
 
     async def list(self) -> list[WidgetKey]:
         stmt = select(WidgetKey).order_by(WidgetKey.created_at.desc(), WidgetKey.id.desc())
         return list(await self.session.scalars(stmt))
-
-    async def get(self, key_id: str) -> WidgetKey | None:
-        return await self.session.get(WidgetKey, key_id)
 
     async def get_by_public_digest(self, digest: str) -> WidgetKey | None:
         return await self.session.scalar(select(WidgetKey).where(WidgetKey.public_digest == digest))
 
     async def get_by_secret_digest(self, digest: str) -> WidgetKey | None:
         return await self.session.scalar(select(WidgetKey).where(WidgetKey.secret_digest == digest))
-
-    async def add(self, key: WidgetKey) -> WidgetKey:
-        self.session.add(key)
-        await self.session.flush()
-        return key
-
-    async def delete(self, key: WidgetKey) -> None:
-        await self.session.delete(key)
-        await self.session.flush()
 
     async def touch(self, key_id: str, when: datetime) -> None:
         await self.session.execute(

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import AliasChoices, Field, computed_field, field_validator
 
-from kataven_hub.core.schemas import Name, RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import (
+    Bounded,
+    Name,
+    RequestModel,
+    ResourceId,
+    ResponseModel,
+    Timestamp,
+    UpdateModel,
+)
 from kataven_hub.widget import allowlist
 
+AllowlistEntry = Annotated[str, Bounded(allowlist.MAX_ENTRY_LENGTH)]
 _ALLOWLIST_DOC = (
     "Origins allowed to embed the widget: `acme.com`, `https://acme.com`, `*.acme.com`, "
     "`localhost:*`. Replaces the whole list. Empty blocks the key."
@@ -17,13 +28,13 @@ def _check_allowlist(value: list[str] | None) -> list[str] | None:
 
 class WidgetKeyCreate(RequestModel):
     name: Name = Field(examples=["acme.com production"])
-    domain_allowlist: list[Text(allowlist.MAX_ENTRY_LENGTH)] = Field(  # type: ignore[valid-type]
+    domain_allowlist: list[AllowlistEntry] = Field(
         default_factory=list,
         max_length=allowlist.MAX_ENTRIES,
         description=_ALLOWLIST_DOC,
         examples=[["https://acme.com", "https://www.acme.com"]],
     )
-    agent_id: Text(100) | None = Field(  # type: ignore[valid-type]
+    agent_id: ResourceId | None = Field(
         default=None, description="Pin the key to one agent: it wins over the embed's agentId."
     )
 
@@ -32,12 +43,14 @@ class WidgetKeyCreate(RequestModel):
     )
 
 
-class WidgetKeyUpdate(RequestModel):
+class WidgetKeyUpdate(UpdateModel):
+    nullable = frozenset({"agent_id"})
+
     name: Name | None = None
-    domain_allowlist: list[Text(allowlist.MAX_ENTRY_LENGTH)] | None = Field(  # type: ignore[valid-type]
+    domain_allowlist: list[AllowlistEntry] | None = Field(
         default=None, max_length=allowlist.MAX_ENTRIES, description=_ALLOWLIST_DOC
     )
-    agent_id: Text(100) | None = Field(default=None, description="Re-pin; null unpins.")  # type: ignore[valid-type]
+    agent_id: ResourceId | None = Field(default=None, description="Re-pin; null unpins.")
     disabled: bool | None = Field(
         default=None, description="true revokes both keys (idempotent); false re-enables"
     )
@@ -63,8 +76,7 @@ class WidgetKeyRead(ResponseModel):
     disabled_at: Timestamp | None
     last_used_at: Timestamp | None
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
+    @computed_field  # a property (pydantic wraps it): mypy refuses decorators on @property
     def disabled(self) -> bool:
         return self.disabled_at is not None
 

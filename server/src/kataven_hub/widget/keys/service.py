@@ -33,7 +33,6 @@ SECRET_PREFIX = auth.API_KEY_PREFIX
 _ALPHABET = string.ascii_letters + string.digits
 _TOUCH_EVERY_SECONDS = 60.0
 _touched: dict[str, float] = {}
-_NOT_NULL = ("name", "domain_allowlist", "disabled")
 
 
 def _mint(prefix: str, account: str) -> str:
@@ -97,12 +96,6 @@ async def update(
 ) -> WidgetKey:
     key = await get(session, key_id)
     changes = body.model_dump(exclude_unset=True)
-    nulls = [f for f in _NOT_NULL if f in changes and changes[f] is None]
-    if nulls:
-        raise InvalidRequest(
-            f"{', '.join(nulls)} cannot be null",
-            errors=[{"field": f, "message": "cannot be null"} for f in nulls],
-        )
     if "agent_id" in changes and changes["agent_id"] is not None:
         await _check_agent(session, changes["agent_id"])
     for field in ("name", "domain_allowlist", "agent_id"):

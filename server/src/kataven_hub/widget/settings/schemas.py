@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from kataven_hub.core.schemas import RequestModel, ResponseModel, Text, Timestamp
+from kataven_hub.core.schemas import Bounded, LongText, ResponseModel, Timestamp, UpdateModel
 
 LauncherPosition = Literal["br", "bl", "tr", "tl"]
 WidgetAuthMode = Literal["guest", "user", "both"]
@@ -26,7 +26,7 @@ def _https_url(value: str) -> str:
     return value
 
 
-HttpsUrl = Annotated[Text(LOGO_URL_MAX), AfterValidator(_https_url)]  # type: ignore[valid-type]
+HttpsUrl = Annotated[str, Bounded(LOGO_URL_MAX), AfterValidator(_https_url)]
 
 
 def _no_nul(value: str) -> str:
@@ -51,17 +51,22 @@ DEFAULT_BRANDING: dict[str, str | None] = {
 }
 
 
-class BrandingUpdate(RequestModel):
+class BrandingUpdate(UpdateModel):
     """Fields present are changed; `null` restores a field's default."""
+
+    nullable = frozenset(
+        {"primary_color", "accent_color", "logo_url", "launcher_position", "launcher_label",
+         "privacy_notice"}
+    )  # fmt: skip
 
     primary_color: Color | None = Field(default=None, examples=["#2563eb"])
     accent_color: Color | None = Field(default=None, examples=["#1e40af"])
-    logo_url: HttpsUrl | None = Field(default=None, examples=["https://acme.com/logo.svg"])  # type: ignore[valid-type]
+    logo_url: HttpsUrl | None = Field(default=None, examples=["https://acme.com/logo.svg"])
     launcher_position: LauncherPosition | None = Field(
         default=None, description="br (bottom right), bl, tr or tl"
     )
     launcher_label: Label | None = Field(default=None, examples=["Talk to us"])
-    privacy_notice: Text(1000) | None = Field(  # type: ignore[valid-type]
+    privacy_notice: Annotated[str, Bounded(1000)] | None = Field(
         default=None, examples=["Calls may be recorded for quality."]
     )
 
@@ -76,14 +81,16 @@ class BrandingRead(ResponseModel):
     updated_at: Timestamp | None = Field(description="null while every field is a default")
 
 
-class AgentWidgetSettingsUpdate(RequestModel):
+class AgentWidgetSettingsUpdate(UpdateModel):
+    nullable = frozenset({"auth_mode", "greeting_override"})  # null: back to the default
+
     widget_enabled: bool | None = None
     auth_mode: WidgetAuthMode | None = Field(
         default=None,
         description="guest (anonymous visitors only), user (signed-in visitors only) or both; "
         "null follows the agent's auth_mode (public → both, authenticated → user).",
     )
-    greeting_override: Text(2000) | None = Field(  # type: ignore[valid-type]
+    greeting_override: LongText | None = Field(
         default=None, description="What the widget greets with instead of the agent's greeting."
     )
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from kataven_hub.agents import service as agents_service
 from kataven_hub.core.db import TenantSession, utcnow
-from kataven_hub.core.errors import InvalidRequest
 from kataven_hub.widget.settings.models import AgentWidgetPolicy, WidgetBranding
 from kataven_hub.widget.settings.repository import WidgetSettingsRepository
 from kataven_hub.widget.settings.schemas import (
@@ -86,11 +85,6 @@ async def update_agent_settings(
 ) -> dict[str, Any]:
     agent = await agents_service.get(session, agent_id)
     changes = body.model_dump(exclude_unset=True)
-    if "widget_enabled" in changes and changes["widget_enabled"] is None:
-        raise InvalidRequest(
-            "widget_enabled cannot be null",
-            errors=[{"field": "widget_enabled", "message": "cannot be null"}],
-        )
     repo = WidgetSettingsRepository(session)
     row = await repo.policy(agent.id) or await repo.add_policy(agent.id)
     for field, value in changes.items():

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kataven_hub.core.db import TenantSession
+from kataven_hub.core.repository import rowcount
 from kataven_hub.widget.visitor.models import WidgetRefreshToken, WidgetTokenRedemption
 
 
@@ -24,7 +25,8 @@ class VisitorRepository:
 
     async def claim(self, row_id: str, now: datetime) -> bool:
         """Mark a refresh token used, unless another request already did (atomic)."""
-        result = await self.session.execute(
+        claimed = await rowcount(
+            self.session,
             update(WidgetRefreshToken)
             .where(
                 WidgetRefreshToken.id == row_id,
@@ -32,9 +34,9 @@ class VisitorRepository:
                 WidgetRefreshToken.revoked_at.is_(None),
             )
             .values(used_at=now)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return claimed == 1
 
     async def revoke_family(self, family_id: str, now: datetime) -> None:
         await self.session.execute(

@@ -4,39 +4,39 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from kataven_hub.core.schemas import RequestModel, Text, Timestamp
+from kataven_hub.core.schemas import Bounded, RequestModel, ResourceId, ShortText, Timestamp
 from kataven_hub.widget.settings.schemas import LauncherPosition
 
-ClientKey = Text(300)
-Email = Annotated[Text(320), StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")]  # type: ignore[valid-type]
+ClientKey = Annotated[str, Bounded(300)]
+Email = Annotated[str, Bounded(320), StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")]
 
 
 class GuestAuthRequest(RequestModel):
-    client_key: ClientKey | None = Field(  # type: ignore[valid-type]
+    client_key: ClientKey | None = Field(
         default=None, description="The `pk_live_` key (or pass it as `?client_key=`)."
     )
-    agent_id: Text(100) | None = Field(  # type: ignore[valid-type]
+    agent_id: ResourceId | None = Field(
         default=None, description="Ignored when the key pins an agent."
     )
 
 
 class UserTokenRequest(RequestModel):
-    external_user_id: Text(200, 1) = Field(examples=["user-4821"])  # type: ignore[valid-type]
-    display_name: Text(200) | None = Field(default=None, examples=["Ada Lovelace"])  # type: ignore[valid-type]
-    email: Email | None = Field(default=None, examples=["ada@example.com"])  # type: ignore[valid-type]
+    external_user_id: Annotated[str, Bounded(200, min_length=1)] = Field(examples=["user-4821"])
+    display_name: ShortText | None = Field(default=None, examples=["Ada Lovelace"])
+    email: Email | None = Field(default=None, examples=["ada@example.com"])
 
 
 class ExchangeRequest(RequestModel):
-    client_key: ClientKey | None = None  # type: ignore[valid-type]
-    user_token: Text(4096) | None = Field(  # type: ignore[valid-type]
+    client_key: ClientKey | None = None
+    user_token: Annotated[str, Bounded(4096)] | None = Field(
         default=None, description="From your backend's call to `/widget/auth/user-token`."
     )
-    agent_id: Text(100) | None = None  # type: ignore[valid-type]
+    agent_id: ResourceId | None = None
 
 
 class RefreshRequest(RequestModel):
-    refresh_token: Text(300) | None = None  # type: ignore[valid-type]
-    client_key: ClientKey | None = Field(  # type: ignore[valid-type]
+    refresh_token: Annotated[str, Bounded(300)] | None = None
+    client_key: ClientKey | None = Field(
         default=None, description="Optional; when given it must be the session's key."
     )
 

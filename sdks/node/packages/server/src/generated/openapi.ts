@@ -10681,7 +10681,7 @@ export interface components {
              */
             greeting_override?: string | null;
             /** Widget Enabled */
-            widget_enabled?: boolean | null;
+            widget_enabled?: boolean;
         };
         /** ApiKeyCreate */
         ApiKeyCreate: {
@@ -10944,13 +10944,13 @@ export interface components {
         /** CallLimitsUpdate */
         CallLimitsUpdate: {
             /** Calls Per Minute */
-            calls_per_minute?: number | null;
+            calls_per_minute?: number;
             /** Concurrent Max */
-            concurrent_max?: number | null;
+            concurrent_max?: number;
             /** Daily Calls Max */
-            daily_calls_max?: number | null;
+            daily_calls_max?: number;
             /** Daily Minutes Max */
-            daily_minutes_max?: number | null;
+            daily_minutes_max?: number;
         };
         /** CallList */
         CallList: {
@@ -11413,17 +11413,17 @@ export interface components {
          */
         FaqUpdate: {
             /** Category */
-            category?: string | null;
+            category?: string;
             /** Content */
-            content?: string | null;
+            content?: string;
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Summary */
-            summary?: string | null;
+            summary?: string;
             /** Tags */
-            tags?: string[] | null;
+            tags?: string[];
             /** Title */
-            title?: string | null;
+            title?: string;
         };
         /** GuestAuthRequest */
         GuestAuthRequest: {
@@ -11642,9 +11642,9 @@ export interface components {
              */
             agent_id?: string | null;
             /** Inbound Enabled */
-            inbound_enabled?: boolean | null;
+            inbound_enabled?: boolean;
             /** Outbound Enabled */
-            outbound_enabled?: boolean | null;
+            outbound_enabled?: boolean;
         };
         /** OriginateRequest */
         OriginateRequest: {
@@ -11806,19 +11806,19 @@ export interface components {
          */
         PlaybookUpdate: {
             /** Category */
-            category?: string | null;
+            category?: string;
             /** Content */
-            content?: string | null;
+            content?: string;
             /** Description */
-            description?: string | null;
+            description?: string;
             /** Display Name */
-            display_name?: string | null;
+            display_name?: string;
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Tags */
-            tags?: string[] | null;
+            tags?: string[];
             /** Tool Names */
-            tool_names?: string[] | null;
+            tool_names?: string[];
         };
         /** PreflightCampaignForm */
         PreflightCampaignForm: {
@@ -12245,27 +12245,30 @@ export interface components {
          */
         ToolUpdate: {
             /** Category */
-            category?: string | null;
+            category?: string;
             /** Description */
-            description?: string | null;
+            description?: string;
             /** Display Name */
-            display_name?: string | null;
+            display_name?: string;
             /** Implementation Code */
-            implementation_code?: string | null;
+            implementation_code?: string;
             /** Implementation Config */
             implementation_config?: {
                 [key: string]: components["schemas"]["JsonValue"];
-            } | null;
-            /** Implementation Type */
-            implementation_type?: ("python" | "http") | null;
+            };
+            /**
+             * Implementation Type
+             * @enum {string}
+             */
+            implementation_type?: "python" | "http";
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Schema */
             schema?: {
                 [key: string]: components["schemas"]["JsonValue"];
-            } | null;
+            };
             /** Tags */
-            tags?: string[] | null;
+            tags?: string[];
         };
         /** UsageRead */
         UsageRead: {
@@ -12713,14 +12716,14 @@ export interface components {
              * Disabled
              * @description true revokes both keys (idempotent); false re-enables
              */
-            disabled?: boolean | null;
+            disabled?: boolean;
             /**
              * Domain Allowlist
              * @description Origins allowed to embed the widget: `acme.com`, `https://acme.com`, `*.acme.com`, `localhost:*`. Replaces the whole list. Empty blocks the key.
              */
-            domain_allowlist?: string[] | null;
+            domain_allowlist?: string[];
             /** Name */
-            name?: string | null;
+            name?: string;
         };
     };
     responses: never;
