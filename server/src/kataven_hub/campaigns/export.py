@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kataven_hub.calls import service as calls_service
 from kataven_hub.campaigns import repository
 from kataven_hub.campaigns.models import Campaign
 
@@ -57,7 +58,8 @@ async def stream(engine: AsyncEngine, campaign: Campaign) -> AsyncIterator[bytes
 async def _postgres(
     engine: AsyncEngine, campaign_id: str, columns: list[str]
 ) -> AsyncIterator[bytes]:
-    sql = repository.export_csv_sql(campaign_id, columns, _FORMULA)
+    calls = calls_service.call_ids_by_contact("postgresql", campaign_id)
+    sql = repository.export_csv_sql(campaign_id, columns, _FORMULA, calls)
     queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=8)
 
     async def put(data: bytes | bytearray | memoryview) -> None:
@@ -91,7 +93,8 @@ def _iso(value: datetime | None) -> str:
 async def _sqlite(
     engine: AsyncEngine, campaign_id: str, columns: list[str]
 ) -> AsyncIterator[bytes]:
-    stmt = repository.export_rows(campaign_id)
+    calls = calls_service.call_ids_by_contact("sqlite", campaign_id)
+    stmt = repository.export_rows(campaign_id, calls)
     async with engine.connect() as conn:
         result = await conn.stream(stmt.execution_options(yield_per=_BATCH))
         async for rows in result.partitions(_BATCH):

@@ -23,7 +23,6 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from kataven_hub.calls import service as calls_service
 from kataven_hub.campaigns import machine
 from kataven_hub.campaigns.models import (
     CANCELLED,
@@ -456,10 +455,10 @@ class CampaignRepository:
 
 
 # -- the CSV export: streamed on a connection of its own (campaigns/export.py) -------------------
-def export_rows(campaign_id: str) -> Select[Any]:
-    """Every contact of the campaign in dial order, with its calls' ids (SQLite)."""
+def export_rows(campaign_id: str, calls: Any) -> Select[Any]:
+    """Every contact of the campaign in dial order, with its calls' ids (SQLite). `calls`:
+    the subquery of call ids by contact (calls.service.call_ids_by_contact)."""
     c = CampaignContact
-    calls = calls_service.call_ids_by_contact("sqlite", campaign_id)
     return (
         select(c.phone_number, c.custom_fields, c.id, c.status, c.attempts, c.last_outcome,
                c.failure_reason, calls.c.call_ids, c.timezone, c.next_attempt_at, c.completed_at)
@@ -470,9 +469,12 @@ def export_rows(campaign_id: str) -> Select[Any]:
     )  # fmt: skip
 
 
-def export_csv_sql(campaign_id: str, columns: list[str], formula: tuple[str, ...]) -> str:
+def export_csv_sql(
+    campaign_id: str, columns: list[str], formula: tuple[str, ...], calls: Any
+) -> str:
     """PostgreSQL: the query whose rows are the export's CSV lines (for `COPY (…) TO STDOUT`),
-    values starting with one of `formula` prefixed with `'` inside the query."""
+    values starting with one of `formula` prefixed with `'` inside the query. `calls`: as for
+    `export_rows`."""
 
     def guarded(value: Any) -> Any:
         first = func.substr(value, 1, 1)
@@ -483,7 +485,6 @@ def export_csv_sql(campaign_id: str, columns: list[str], formula: tuple[str, ...
         return func.to_char(utc, literal('YYYY-MM-DD"T"HH24:MI:SS"Z"', String))
 
     c = CampaignContact
-    calls = calls_service.call_ids_by_contact("postgresql", campaign_id)
     values = [
         c.phone_number,
         *(guarded(c.custom_fields[name].as_string()) for name in columns),
