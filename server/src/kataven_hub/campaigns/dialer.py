@@ -11,22 +11,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.calls import service as calls_service
-from kataven_hub.campaigns import events, progress, windows
+from kataven_hub.campaigns import events, machine, progress, windows
 from kataven_hub.campaigns import service as campaigns_service
 from kataven_hub.campaigns.models import (
-    CAMPAIGN_TERMINAL,
-    CONNECTED,
-    ORIGINATED,
-    PAUSED,
     RUNNING,
-    SCHEDULED,
     Campaign,
     CampaignContact,
 )
+from kataven_hub.campaigns.repository import CampaignRepository
 from kataven_hub.carriers import registry
 from kataven_hub.carriers.base import TERMINAL, CarrierError, StatusUpdate
 from kataven_hub.core import tenancy
@@ -82,33 +77,28 @@ async def step(
         if campaign is None:
             return progress.StepResult(fenced=True)
         result = progress.StepResult(status=campaign.status, campaign=_dial_info(campaign))
-        if campaign.status == SCHEDULED:
+        if machine.may("begin", campaign.status):
             await _scheduled_start(session, control, account, campaign, now, result)
         if sweep:
             await _sweep(session, account, campaign, now, token)
         flying = await progress.in_flight_count(session, campaign.id)
         if campaign.status == RUNNING:
-            free = min(capacity, campaign.max_concurrent_calls - flying)
+            free = machine.lines_free(capacity, campaign.max_concurrent_calls, flying)
             if free > 0:
                 result.claimed = await progress.claim(session, campaign, free, token, now)
-            if len(result.claimed) < max(free, 0) or (free <= 0 and flying == 0):
+            if machine.must_look_ahead(free, len(result.claimed), flying):
                 pending, earliest = await progress.next_due(session, campaign, now)
-                if not pending and flying == 0 and not result.claimed:
-                    await progress.set_status(session, campaign, "completed", now)
-                elif (
-                    pending
-                    and earliest is not None
-                    and earliest > now
-                    and flying == 0
-                    and not result.claimed
-                ):
-                    result.idle_until = earliest
-        elif campaign.status in CAMPAIGN_TERMINAL and flying == 0:
-            result.drained = True
-        elif campaign.status == PAUSED and flying == 0:
-            result.idle_until = now + timedelta(seconds=30)
-        elif campaign.status not in (RUNNING, PAUSED, SCHEDULED, *CAMPAIGN_TERMINAL):
-            result.drained = True  # a draft: the index row is stale
+                idle = machine.running_idle(pending, earliest, flying, len(result.claimed), now)
+                if idle.complete:
+                    done = machine.campaign_target("complete", campaign.status)
+                    await progress.set_status(session, campaign, done, now)
+                elif idle.until is not None:
+                    result.idle_until = idle.until
+        else:
+            idle = machine.idle(campaign.status, flying, now)
+            result.drained = idle.drained
+            if idle.until is not None:
+                result.idle_until = idle.until
         result.status = campaign.status
         await commit(session)
     return result
@@ -135,7 +125,9 @@ async def _scheduled_start(
             await session.flush()
             result.idle_until = now + _SCHEDULE_RETRY
             return
-    await progress.set_status(session, campaign, RUNNING, now)
+    await progress.set_status(
+        session, campaign, machine.campaign_target("begin", campaign.status), now
+    )
 
 
 async def _sweep(
@@ -162,7 +154,7 @@ async def _sweep(
             continue
         if call.status in TERMINAL:
             await progress.outcome(session, contact, campaign, call.status, now)
-        elif call.status == "in_progress" and contact.status == ORIGINATED:
+        elif call.status == "in_progress" and machine.contact_may("answer", contact.status):
             await progress.connected(session, contact, campaign.id, now)
         elif contact.updated_at < silent:
             await _ask_carrier(session, account, call)
@@ -307,9 +299,10 @@ async def _land(
     session: TenantSession, campaign_id: str, claimed: progress.Claimed, status: str,
     reason: str | None = None, final: bool = False,
 ) -> None:  # fmt: skip
-    await progress.lock(session, campaign_id)
-    contact = await session.get(CampaignContact, claimed.contact_id, populate_existing=True)
-    campaign = await session.get(Campaign, campaign_id, populate_existing=True)
+    repo = CampaignRepository(session)
+    await repo.lock_campaign(campaign_id)
+    contact = await repo.get_contact(claimed.contact_id)
+    campaign = await repo.get(campaign_id)
     if contact is None or campaign is None or contact.attempts != claimed.attempt:
         return
     await progress.outcome(session, contact, campaign, status, utcnow(), reason=reason, final=final)
@@ -321,7 +314,7 @@ async def _campaign_error(
     campaign = await progress.fence(session, campaign_id, token)
     now = utcnow()
     await progress.not_placed(session, claimed, campaign_id, token, now, exc.code)
-    if campaign is not None and campaign.status == RUNNING:
+    if campaign is not None and machine.may("fail", campaign.status):
         await progress.fail_campaign(session, campaign, exc.message[:300], now)
 
 
@@ -364,17 +357,10 @@ async def call_ended(ended: calls_service.CallEnded) -> None:
                     grant.start({}, [])
                     grant = None
                 await progress.lock(session, ended.campaign_id)
-            contact = (
-                await session.scalars(
-                    select(CampaignContact).where(
-                        CampaignContact.id == ended.contact_id,
-                        CampaignContact.call_id == ended.session_id,
-                        CampaignContact.status.in_((ORIGINATED, CONNECTED)),
-                    )
-                )
-            ).first()
+            repo = CampaignRepository(session)
+            contact = await repo.contact_on_call(ended.contact_id, ended.session_id)
             if contact is not None and campaign is None:
-                campaign = await session.get(Campaign, ended.campaign_id)
+                campaign = await repo.get(ended.campaign_id)
             if contact is None or campaign is None:
                 return
             now = utcnow()

@@ -22,12 +22,11 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, case, func, literal, select
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.calls import service as calls_service
-from kataven_hub.campaigns.models import Campaign, CampaignContact
+from kataven_hub.campaigns import repository
+from kataven_hub.campaigns.models import Campaign
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _TAIL = ("contact_id", "status", "attempts", "last_outcome", "failure_reason", "call_ids",
@@ -56,33 +55,11 @@ async def stream(engine: AsyncEngine, campaign: Campaign) -> AsyncIterator[bytes
         yield chunk
 
 
-def _pg_safe(value: Any) -> Any:
-    return case((func.substr(value, 1, 1).in_(list(_FORMULA)), literal("'") + value), else_=value)
-
-
-def _pg_time(value: Any) -> Any:
-    return func.to_char(func.timezone("UTC", value), literal('YYYY-MM-DD"T"HH24:MI:SS"Z"', String))
-
-
 async def _postgres(
     engine: AsyncEngine, campaign_id: str, columns: list[str]
 ) -> AsyncIterator[bytes]:
-    c = CampaignContact
     calls = calls_service.call_ids_by_contact("postgresql", campaign_id)
-    values = [
-        c.phone_number,
-        *(_pg_safe(c.custom_fields[name].as_string()) for name in columns),
-        c.id, c.status, c.attempts, c.last_outcome, _pg_safe(c.failure_reason),
-        calls.c.call_ids, c.timezone, _pg_time(c.next_attempt_at), _pg_time(c.completed_at),
-    ]  # fmt: skip
-    stmt = (
-        select(*values)
-        .select_from(c)
-        .outerjoin(calls, calls.c.contact_id == c.id)
-        .where(c.campaign_id == campaign_id)
-        .order_by(c.seq)
-    )
-    sql = str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    sql = repository.export_csv_sql(campaign_id, columns, _FORMULA, calls)
     queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=8)
 
     async def put(data: bytes | bytearray | memoryview) -> None:
@@ -116,16 +93,8 @@ def _iso(value: datetime | None) -> str:
 async def _sqlite(
     engine: AsyncEngine, campaign_id: str, columns: list[str]
 ) -> AsyncIterator[bytes]:
-    c = CampaignContact
     calls = calls_service.call_ids_by_contact("sqlite", campaign_id)
-    stmt = (
-        select(c.phone_number, c.custom_fields, c.id, c.status, c.attempts, c.last_outcome,
-               c.failure_reason, calls.c.call_ids, c.timezone, c.next_attempt_at, c.completed_at)
-        .select_from(c)
-        .outerjoin(calls, calls.c.contact_id == c.id)
-        .where(c.campaign_id == campaign_id)
-        .order_by(c.seq)
-    )  # fmt: skip
+    stmt = repository.export_rows(campaign_id, calls)
     async with engine.connect() as conn:
         result = await conn.stream(stmt.execution_options(yield_per=_BATCH))
         async for rows in result.partitions(_BATCH):

@@ -33,10 +33,10 @@ from datetime import datetime
 from typing import IO, Any
 
 import orjson
-from sqlalchemy import insert, update
 
 from kataven_hub.campaigns import phones
-from kataven_hub.campaigns.models import DO_NOT_CALL, PENDING, SKIPPED, CampaignContact
+from kataven_hub.campaigns.models import PENDING
+from kataven_hub.campaigns.repository import CampaignRepository
 from kataven_hub.core.db import TenantSession
 from kataven_hub.core.errors import InvalidRequest
 from kataven_hub.dnc import service as dnc_service
@@ -309,17 +309,9 @@ async def _skip_listed(
     (the COPY stream cannot share its connection with lookups)."""
     if not await dnc_service.has_any(session):
         return 0
-    stmt = (
-        update(CampaignContact)
-        .where(
-            CampaignContact.campaign_id == campaign_id,
-            CampaignContact.seq > after_seq,
-            CampaignContact.phone_number.in_(dnc_service.listed_numbers()),
-        )
-        .values(status=SKIPPED, failure_reason=DO_NOT_CALL, completed_at=now)
-        .execution_options(synchronize_session=False)
+    return await CampaignRepository(session).skip_listed_since(
+        campaign_id, after_seq, dnc_service.listed_numbers(), now
     )
-    return int((await session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
 
 
 async def _copy(session: TenantSession, campaign_id: str, parser: Parser, now: datetime) -> None:
@@ -329,17 +321,13 @@ async def _copy(session: TenantSession, campaign_id: str, parser: Parser, now: d
                 yield (cid, campaign_id, seq, number, orjson.dumps(custom).decode(), now, now,
                        PENDING, zone)  # fmt: skip
 
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver: Any = raw.driver_connection
-    await driver.copy_records_to_table(
-        "campaign_contacts", records=records(), columns=list(_COPY_COLUMNS)
-    )
+    await CampaignRepository(session).copy_contacts(records(), _COPY_COLUMNS)
 
 
 async def _executemany(
     session: TenantSession, campaign_id: str, parser: Parser, now: datetime
 ) -> None:
+    repo = CampaignRepository(session)
     async for rows in batches(parser):
         values = [
             {"id": cid, "campaign_id": campaign_id, "seq": seq, "phone_number": number,
@@ -347,4 +335,4 @@ async def _executemany(
              "timezone": zone}
             for cid, (seq, number, custom, zone) in zip(_id_batch(len(rows)), rows, strict=True)
         ]  # fmt: skip
-        await session.execute(insert(CampaignContact), values)
+        await repo.insert_contacts(values)

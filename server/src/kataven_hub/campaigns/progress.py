@@ -28,33 +28,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
-
-from kataven_hub.campaigns import events, windows
+from kataven_hub.campaigns import events, machine, windows
 from kataven_hub.campaigns.models import (
     CANCELLED,
-    COMPLETED,
     CONNECTED,
     DO_NOT_CALL,
-    FAILED,
-    IN_FLIGHT,
     ORIGINATED,
-    PAUSED,
     PENDING,
     RUNNING,
-    SCHEDULED,
     SKIPPED,
     Campaign,
     CampaignContact,
 )
+from kataven_hub.campaigns.repository import CampaignRepository
 from kataven_hub.core.db import TenantSession, utcnow
 from kataven_hub.dnc import service as dnc_service
 
 log = logging.getLogger("kataven_hub.campaigns.progress")
-RETRYABLE = frozenset({"busy", "no_answer", "failed", "canceled"})
 
 
 @dataclass
@@ -79,55 +72,25 @@ class StepResult:
 async def take_over(session: TenantSession, campaign_id: str, token: int) -> bool:
     """Write a new lease token to the campaign (never downwards). False: a newer lease exists
     or the campaign is gone."""
-    stmt = (
-        update(Campaign)
-        .where(Campaign.id == campaign_id, Campaign.lease_token <= token)
-        .values(lease_token=token)
-        .execution_options(synchronize_session=False)
-    )
-    return (await session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined]
+    return await CampaignRepository(session).take_over(campaign_id, token)
 
 
 async def fence(session: TenantSession, campaign_id: str, token: int) -> Campaign | None:
-    stmt = (
-        update(Campaign)
-        .where(Campaign.id == campaign_id, Campaign.lease_token == token)
-        .values(lease_token=token)
-        .returning(Campaign)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    return (await session.scalars(stmt)).first()
+    return await CampaignRepository(session).fence(campaign_id, token)
 
 
 async def lock(session: TenantSession, campaign_id: str) -> None:
     """Lock order: the campaign row before any of its contacts (as `fence` does), so contact
     writes outside a dispatcher step cannot deadlock with one."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            select(Campaign.id).where(Campaign.id == campaign_id).with_for_update()
-        )
-
-
-def _contact_update(campaign_id: str) -> Any:
-    return (
-        update(CampaignContact)
-        .where(CampaignContact.campaign_id == campaign_id)
-        .execution_options(synchronize_session=False)
-    )
+    await CampaignRepository(session).lock_campaign(campaign_id)
 
 
 async def in_flight(session: TenantSession, campaign_id: str) -> list[CampaignContact]:
-    stmt = select(CampaignContact).where(
-        CampaignContact.campaign_id == campaign_id, CampaignContact.status.in_(IN_FLIGHT)
-    )
-    return list(await session.scalars(stmt))
+    return await CampaignRepository(session).in_flight(campaign_id)
 
 
 async def in_flight_count(session: TenantSession, campaign_id: str) -> int:
-    stmt = select(func.count()).where(
-        CampaignContact.campaign_id == campaign_id, CampaignContact.status.in_(IN_FLIGHT)
-    )
-    return int((await session.execute(stmt)).scalar_one())
+    return await CampaignRepository(session).in_flight_count(campaign_id)
 
 
 async def claim(
@@ -138,42 +101,11 @@ async def claim(
     zones = windows.open_zones(campaign, now)
     if zones is not None and not zones:
         return []  # every window is closed
-    due = (
-        select(CampaignContact.id)
-        .where(
-            CampaignContact.campaign_id == campaign.id,
-            CampaignContact.status == PENDING,
-            (CampaignContact.next_attempt_at.is_(None)) | (CampaignContact.next_attempt_at <= now),
-        )
-        .order_by(CampaignContact.seq)
-        .limit(n)
-    )
-    if zones is not None:
-        named = [z for z in zones if z is not None]
-        due = due.where(
-            or_(CampaignContact.timezone.in_(named),
-                *([CampaignContact.timezone.is_(None)] if None in zones else []))
-        )  # fmt: skip
-    values = {
-        "status": ORIGINATED, "attempts": CampaignContact.attempts + 1, "claimed_at": now,
-        "updated_at": now, "lease_token": token, "call_id": None, "next_attempt_at": None,
-    }  # fmt: skip
-    stmt = _contact_update(campaign.id)
-    if session.get_bind().dialect.name == "postgresql":
-        # A CTE, not `id IN (subquery)`: PostgreSQL may rescan a LIMIT … FOR UPDATE SKIP LOCKED
-        # subquery once per outer row and so claim more than n rows.
-        picked = due.with_for_update(skip_locked=True).cte("due")
-        stmt = stmt.where(CampaignContact.id == picked.c.id)
-    else:
-        stmt = stmt.where(CampaignContact.id.in_(due.scalar_subquery()))
-    stmt = stmt.values(**values).returning(
-        CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts,
-        CampaignContact.custom_fields, CampaignContact.timezone,
-    )  # fmt: skip
-    rows = sorted((await session.execute(stmt)).all(), key=lambda r: r.id)
+    repo = CampaignRepository(session)
+    rows = await repo.claim_due(campaign.id, n, token, now, zones)
     listed = await dnc_service.listed_among(session, [r.phone_number for r in rows])
-    skipped = await _skip_listed(
-        session, campaign.id, [r.id for r in rows if r.phone_number in listed], now
+    skipped = await repo.skip_claimed(
+        campaign.id, [r.id for r in rows if r.phone_number in listed], now
     )
     rows = [r for r in rows if r.phone_number not in listed]
     await events.record(session, _account(session), campaign.id, [
@@ -186,38 +118,14 @@ async def claim(
     ]
 
 
-async def _skip_listed(
-    session: TenantSession, campaign_id: str, contact_ids: list[str], now: datetime
-) -> list[Any]:
-    """Claimed contacts whose number is on the do-not-call list: skipped, the attempt undone."""
-    if not contact_ids:
-        return []
-    stmt = (
-        _contact_update(campaign_id)
-        .where(CampaignContact.id.in_(contact_ids), CampaignContact.status == ORIGINATED)
-        .values(status=SKIPPED, attempts=CampaignContact.attempts - 1, updated_at=now,
-                completed_at=now, failure_reason=DO_NOT_CALL, claimed_at=None)
-        .returning(CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts)
-    )  # fmt: skip
-    return list((await session.execute(stmt)).all())
-
-
 async def skip_listed(
     session: TenantSession, claimed: Claimed, campaign_id: str, token: int
 ) -> None:
     """An attempt originate refused because the number was listed meanwhile: skipped."""
     now = utcnow()
-    await lock(session, campaign_id)
-    stmt = (
-        _contact_update(campaign_id)
-        .where(CampaignContact.id == claimed.contact_id, CampaignContact.lease_token == token,
-               CampaignContact.attempts == claimed.attempt, CampaignContact.status == ORIGINATED,
-               CampaignContact.call_id.is_(None))
-        .values(status=SKIPPED, attempts=CampaignContact.attempts - 1, updated_at=now,
-                completed_at=now, failure_reason=DO_NOT_CALL)
-        .returning(CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts)
-    )  # fmt: skip
-    row = (await session.execute(stmt)).first()
+    repo = CampaignRepository(session)
+    await repo.lock_campaign(campaign_id)
+    row = await repo.skip_attempt(campaign_id, claimed.contact_id, token, claimed.attempt, now)
     if row is not None:
         event = events.contact_event(row, SKIPPED, ORIGINATED, now, reason=DO_NOT_CALL)
         await events.record(session, _account(session), campaign_id, [("contact", event)], now)
@@ -228,20 +136,12 @@ async def next_due(
 ) -> tuple[bool, datetime | None]:
     """(any pending contact, the earliest time one of them may be dialled: its retry time,
     moved to the next opening of its calling window)."""
+    repo = CampaignRepository(session)
     if not campaign.calling_window:
-        stmt = select(func.count(), func.min(CampaignContact.next_attempt_at)).where(
-            CampaignContact.campaign_id == campaign.id, CampaignContact.status == PENDING
-        )
-        count, earliest = (await session.execute(stmt)).one()
+        count, earliest = await repo.pending_due(campaign.id)
         return bool(count), earliest
-    by_zone = (
-        select(CampaignContact.timezone, func.count(), func.count(CampaignContact.next_attempt_at),
-               func.min(CampaignContact.next_attempt_at))
-        .where(CampaignContact.campaign_id == campaign.id, CampaignContact.status == PENDING)
-        .group_by(CampaignContact.timezone)
-    )  # fmt: skip
     found: list[datetime] = []
-    for zone, count, timed, first in (await session.execute(by_zone)).all():
+    for zone, count, timed, first in await repo.pending_due_by_zone(campaign.id):
         due = now if count > timed or first is None or first <= now else first
         found.append(windows.next_opening(campaign, zone, due))
     return bool(found), min(found, default=None)
@@ -268,10 +168,7 @@ async def set_status(
         values["completed_at"] = now
     if reason is not None or status == RUNNING:
         values["failure_reason"] = reason
-    await session.execute(
-        update(Campaign).where(Campaign.id == campaign.id).values(**values)
-        .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    await CampaignRepository(session).write_status(campaign.id, values)
     campaign.status = status
     await events.record(session, _account(session), campaign.id, [
         ("status", events.status_event(status, previous, now, reason))
@@ -283,15 +180,10 @@ async def fail_campaign(
 ) -> None:
     """A terminal error (the number or agent is gone or unusable): the campaign fails and its
     pending contacts are cancelled; calls in flight finish."""
-    await set_status(session, campaign, FAILED, now, reason)
-    stmt = (
-        _contact_update(campaign.id)
-        .where(CampaignContact.status == PENDING)
-        .values(status=CANCELLED, updated_at=now, completed_at=now, next_attempt_at=None,
-                failure_reason="campaign_failed")
-        .returning(CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts)
-    )  # fmt: skip
-    rows = (await session.execute(stmt)).all()
+    await set_status(
+        session, campaign, machine.campaign_target("fail", campaign.status), now, reason
+    )
+    rows = await CampaignRepository(session).cancel_pending(campaign.id, now, "campaign_failed")
     await events.record(session, _account(session), campaign.id, [
         ("contact", events.contact_event(r, CANCELLED, PENDING, now, reason="campaign_failed"))
         for r in rows
@@ -303,67 +195,32 @@ async def outcome(
     now: datetime, *, reason: str | None = None, final: bool = False,
 ) -> bool:  # fmt: skip
     """Land a finished attempt on its contact (completed, retry later, or failed; `final`: an
-    attempt in doubt, never retried). Guarded on the contact still being in flight on that
-    same call: applying twice changes nothing. The caller holds the campaign's lock (`lock`
-    or `fence`)."""
-    retry = (
-        not final
-        and contact.attempts <= campaign.retries_per_contact
-        and retry_kind(call_status) in (campaign.retry_on or ())
+    attempt in doubt, never retried; see machine.landed). Guarded on the contact still being
+    in flight on that same call: applying twice changes nothing. The caller holds the
+    campaign's lock (`lock` or `fence`)."""
+    move = machine.landed(
+        campaign, call_status, contact.attempts, contact.timezone, now, reason=reason, final=final
     )
-    values: dict[str, Any]
-    if call_status == "completed":
-        new, values = COMPLETED, {"completed_at": now}
-    elif retry and campaign.status in (RUNNING, PAUSED, SCHEDULED):
-        due = now + timedelta(seconds=campaign.retry_delay_seconds)
-        new, values = (
-            PENDING,
-            {"next_attempt_at": windows.next_opening(campaign, contact.timezone, due)},
-        )
-    elif retry:
-        new, values = CANCELLED, {"completed_at": now, "failure_reason": "stopped"}
-    else:
-        new, values = FAILED, {"completed_at": now, "failure_reason": reason or call_status}
-    stmt = (
-        _contact_update(contact.campaign_id)
-        .where(CampaignContact.id == contact.id, CampaignContact.status.in_(IN_FLIGHT),
-               CampaignContact.attempts == contact.attempts)
-        .values(status=new, updated_at=now, last_outcome=call_status, **values)
-    )  # fmt: skip
-    if contact.call_id is None:
-        stmt = stmt.where(CampaignContact.call_id.is_(None))
-    else:
-        stmt = stmt.where(CampaignContact.call_id == contact.call_id)
-    if (await session.execute(stmt)).rowcount != 1:  # type: ignore[attr-defined]
+    if not await CampaignRepository(session).land_attempt(contact, call_status, now, move):
         return False
     extra = {
         "call_id": contact.call_id,
         "outcome": call_status,
-        "reason": values.get("failure_reason"),
-        "retry_at": events.iso(values.get("next_attempt_at")),
+        "reason": move.values.get("failure_reason"),
+        "retry_at": events.iso(move.values.get("next_attempt_at")),
     }
     await events.record(session, _account(session), campaign.id, [
-        ("contact", events.contact_event(contact, new, contact.status, now, **extra))
+        ("contact", events.contact_event(contact, move.status, contact.status, now, **extra))
     ], now)  # fmt: skip
     return True
-
-
-def retry_kind(call_status: str) -> str:
-    """The retry_on outcome a call's end counts as: busy, no_answer, or failed (the rest)."""
-    return call_status if call_status in ("busy", "no_answer") else "failed"
 
 
 async def connected(
     session: TenantSession, contact: CampaignContact, campaign_id: str, now: datetime
 ) -> None:
-    await lock(session, campaign_id)
-    stmt = (
-        _contact_update(campaign_id)
-        .where(CampaignContact.id == contact.id, CampaignContact.status == ORIGINATED,
-               CampaignContact.call_id == contact.call_id)
-        .values(status=CONNECTED, updated_at=now)
-    )  # fmt: skip
-    if (await session.execute(stmt)).rowcount == 1:  # type: ignore[attr-defined]
+    repo = CampaignRepository(session)
+    await repo.lock_campaign(campaign_id)
+    if await repo.mark_connected(campaign_id, contact.id, contact.call_id, now):
         event = events.contact_event(contact, CONNECTED, ORIGINATED, now, call_id=contact.call_id)
         await events.record(session, _account(session), campaign_id, [("contact", event)], now)
 
@@ -372,14 +229,9 @@ async def placed(
     session: TenantSession, claimed: Claimed, campaign_id: str, token: int, call_id: str
 ) -> bool:
     """Attach the placed call to its attempt (same transaction as the call row)."""
-    stmt = (
-        _contact_update(campaign_id)
-        .where(CampaignContact.id == claimed.contact_id, CampaignContact.lease_token == token,
-               CampaignContact.attempts == claimed.attempt, CampaignContact.status == ORIGINATED,
-               CampaignContact.call_id.is_(None))
-        .values(call_id=call_id, updated_at=utcnow())
-    )  # fmt: skip
-    return (await session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined]
+    return await CampaignRepository(session).attach_call(
+        campaign_id, claimed.contact_id, token, claimed.attempt, call_id, utcnow()
+    )
 
 
 async def not_placed(
@@ -389,27 +241,15 @@ async def not_placed(
     """Undo an attempt the carrier never saw (a cap was reached first): back to pending, or
     cancelled when the campaign was stopped (or failed) meanwhile."""
     now = utcnow()
-    await lock(session, campaign_id)
-    status = (
-        await session.execute(select(Campaign.status).where(Campaign.id == campaign_id))
-    ).scalar()
-    live = status in (RUNNING, PAUSED, SCHEDULED)
-    values: dict[str, Any] = (
-        {"status": PENDING, "next_attempt_at": retry_at}
-        if live
-        else {"status": CANCELLED, "completed_at": now, "failure_reason": "stopped"}
+    repo = CampaignRepository(session)
+    await repo.lock_campaign(campaign_id)
+    move = machine.given_back(await repo.status_of(campaign_id), retry_at, now)
+    row = await repo.give_back(
+        campaign_id, claimed.contact_id, token, claimed.attempt, now, move.status, move.values
     )
-    stmt = (
-        _contact_update(campaign_id)
-        .where(CampaignContact.id == claimed.contact_id, CampaignContact.lease_token == token,
-               CampaignContact.attempts == claimed.attempt, CampaignContact.status == ORIGINATED,
-               CampaignContact.call_id.is_(None))
-        .values(attempts=CampaignContact.attempts - 1, updated_at=now, **values)
-        .returning(CampaignContact.id, CampaignContact.phone_number, CampaignContact.attempts)
-    )  # fmt: skip
-    row = (await session.execute(stmt)).first()
     if row is not None:
+        live = move.status == PENDING
         extra = {"reason": reason, "retry_at": events.iso(retry_at) if live else None}
         await events.record(session, _account(session), campaign_id, [
-            ("contact", events.contact_event(row, values["status"], ORIGINATED, now, **extra))
+            ("contact", events.contact_event(row, move.status, ORIGINATED, now, **extra))
         ], now)  # fmt: skip

@@ -13,12 +13,15 @@ from kataven_hub.campaigns.models import CONTACT_STATUSES, RETRY_OUTCOMES
 from kataven_hub.campaigns.phones import is_region
 from kataven_hub.campaigns.schemas import (
     CallingWindow,
+    CampaignForm,
     CampaignList,
     CampaignRead,
     CampaignStatus,
     CampaignUpdate,
     ContactList,
     ContactsAdded,
+    CreateCampaignForm,
+    PreflightCampaignForm,
     PreflightReport,
     check_zone,
 )
@@ -105,67 +108,59 @@ def _zone(value: str | None) -> str:
         ) from None
 
 
-async def _create_form(
-    request: Request,
-    name: Annotated[str, Form(description="Campaign name")],
-    agent_id: Annotated[str, Form(description="The agent that handles the calls")],
-    phone_number_id: Annotated[str, Form(description="The caller-ID number (outbound enabled)")],
-    contacts: Annotated[UploadFile, File(description="CSV with a phone_number column, ≤ 10 MB")],
-    max_concurrent_calls: Annotated[int, Form(ge=1, le=100)] = 5,
-    retries_per_contact: Annotated[int, Form(ge=0, le=5)] = 0,
-    retry_delay_seconds: Annotated[int, Form(ge=0, le=7 * 86400, description="≥ 60")] = 300,
-    scheduled_at: Annotated[str | None, Form(description="RFC 3339, in the future")] = None,
-    default_region: Annotated[
-        str | None, Form(description="ISO region (e.g. US) for numbers written without +")
-    ] = None,
-    retry_on: Annotated[
-        list[str] | None,
-        Form(
-            description="Outcomes to retry: busy, no_answer, failed (default all three); "
-            "repeat the field or separate with commas"
-        ),
-    ] = None,
-    calling_window: Annotated[
-        str | None,
-        Form(
-            description='JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], '
-            '"timezone": "recipient" | IANA zone}; default: any time'
-        ),
-    ] = None,
-    default_timezone: Annotated[
-        str | None, Form(description="IANA zone of numbers spanning several zones (UTC)")
-    ] = None,
+# A form model with a file field: FastAPI would otherwise document it as urlencoded.
+_MULTIPART = Form(media_type="multipart/form-data")
+
+
+async def _checked(
+    request: Request, form: CampaignForm
 ) -> tuple[campaigns_service.CampaignCreate, UploadFile]:
+    """Create's (and preflight's) form, checked and converted: the same 400s for both."""
     settings = get_settings()
     if len((await request.form()).getlist("contacts")) > 1:  # parsed once, cached
         raise InvalidRequest(
             "Send one contacts file per campaign",
             errors=[{"field": "contacts", "message": "more than one file"}],
         )
-    if retry_delay_seconds < settings.CAMPAIGN_MIN_RETRY_DELAY_SECONDS:
+    if form.retry_delay_seconds < settings.CAMPAIGN_MIN_RETRY_DELAY_SECONDS:
         floor = settings.CAMPAIGN_MIN_RETRY_DELAY_SECONDS
         raise InvalidRequest(
             f"retry_delay_seconds must be at least {floor}",
             errors=[{"field": "retry_delay_seconds", "message": f"must be ≥ {floor}"}],
         )
-    _check_size(contacts)
+    _check_size(form.contacts)
     body = campaigns_service.CampaignCreate(
-        name=_text("name", name, 200),
-        agent_id=_text("agent_id", agent_id, 100),
-        phone_number_id=_text("phone_number_id", phone_number_id, 100),
-        max_concurrent_calls=max_concurrent_calls,
-        retries_per_contact=retries_per_contact,
-        retry_delay_seconds=retry_delay_seconds,
-        scheduled_at=_scheduled_at(scheduled_at),
-        default_region=_region(default_region),
-        retry_on=_retry_on(retry_on),
-        calling_window=_calling_window(calling_window),
-        default_timezone=_zone(default_timezone),
+        name=_text("name", form.name, 200),
+        agent_id=_text("agent_id", form.agent_id, 100),
+        phone_number_id=_text("phone_number_id", form.phone_number_id, 100),
+        max_concurrent_calls=form.max_concurrent_calls,
+        retries_per_contact=form.retries_per_contact,
+        retry_delay_seconds=form.retry_delay_seconds,
+        scheduled_at=_scheduled_at(form.scheduled_at),
+        default_region=_region(form.default_region),
+        retry_on=_retry_on(form.retry_on),
+        calling_window=_calling_window(form.calling_window),
+        default_timezone=_zone(form.default_timezone),
     )
-    return body, contacts
+    return body, form.contacts
+
+
+async def _create_form(
+    request: Request, form: Annotated[CreateCampaignForm, _MULTIPART]
+) -> tuple[campaigns_service.CampaignCreate, UploadFile]:
+    return await _checked(request, form)
+
+
+async def _preflight_form(
+    request: Request, form: Annotated[PreflightCampaignForm, _MULTIPART]
+) -> tuple[campaigns_service.CampaignCreate, UploadFile]:
+    return await _checked(request, form)
 
 
 CreateForm = Annotated[tuple[campaigns_service.CampaignCreate, UploadFile], Depends(_create_form)]
+PreflightForm = Annotated[
+    tuple[campaigns_service.CampaignCreate, UploadFile], Depends(_preflight_form)
+]
 
 
 def _check_size(upload: UploadFile) -> None:
@@ -208,7 +203,7 @@ async def create_campaign(
     "/preflight", response_model=PreflightReport,
     responses=errors_doc(InvalidRequest, PayloadTooLarge),
 )  # fmt: skip
-async def preflight_campaign(principal: PrincipalDep, form: CreateForm) -> dict[str, Any]:
+async def preflight_campaign(principal: PrincipalDep, form: PreflightForm) -> dict[str, Any]:
     """Check a create body without storing anything: the same form, checked as create checks
     it (a bad field is the same 400), and a report on the CSV: the contacts create would
     store, bad rows with their reasons (the first 100), repeats, numbers on the do-not-call

@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import Field, field_validator, model_validator
+from fastapi import UploadFile
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from kataven_hub.campaigns.models import CONTACT_DONE, CONTACT_STATUSES, IN_FLIGHT
 from kataven_hub.campaigns.windows import known_zones
@@ -206,3 +207,42 @@ class ContactsAdded(ResponseModel):
     duplicates_skipped: int = Field(description="Rows repeating a number (of the file or campaign)")
     do_not_call_skipped: int
     campaign: CampaignRead
+
+
+class CampaignForm(BaseModel):
+    # The multipart body of create and preflight, as sent: the router checks and converts the
+    # text fields (campaigns.service.CampaignCreate). Unknown fields are refused by
+    # core/strictness.py. Each operation has its own subclass, so the OpenAPI document keeps one
+    # named schema per operation (CreateCampaignForm, PreflightCampaignForm).
+    name: str = Field(description="Campaign name")
+    agent_id: str = Field(description="The agent that handles the calls")
+    phone_number_id: str = Field(description="The caller-ID number (outbound enabled)")
+    contacts: UploadFile = Field(description="CSV with a phone_number column, ≤ 10 MB")
+    max_concurrent_calls: int = Field(default=5, ge=1.0, le=100.0)
+    retries_per_contact: int = Field(default=0, ge=0.0, le=5.0)
+    retry_delay_seconds: int = Field(default=300, ge=0.0, le=7 * 86400.0, description="≥ 60")
+    scheduled_at: str | None = Field(default=None, description="RFC 3339, in the future")
+    default_region: str | None = Field(
+        default=None, description="ISO region (e.g. US) for numbers written without +"
+    )
+    retry_on: list[str] | None = Field(
+        default=None,
+        description="Outcomes to retry: busy, no_answer, failed (default all three); "
+        "repeat the field or separate with commas",
+    )
+    calling_window: str | None = Field(
+        default=None,
+        description='JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], '
+        '"timezone": "recipient" | IANA zone}; default: any time',
+    )
+    default_timezone: str | None = Field(
+        default=None, description="IANA zone of numbers spanning several zones (UTC)"
+    )
+
+
+class CreateCampaignForm(CampaignForm):
+    pass
+
+
+class PreflightCampaignForm(CampaignForm):
+    pass

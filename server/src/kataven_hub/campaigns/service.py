@@ -1,6 +1,7 @@
-"""Campaigns: create from CSV, the lifecycle, reads. The dialling itself is `progress.py`
-(called by the dispatcher) and the call outcomes arrive through the calls module's
-terminal-state hook (see `progress.call_ended`).
+"""Campaigns: create from CSV, the lifecycle, reads. Which status changes are legal is
+`machine.py`; the dialling itself is `progress.py` and `dialer.py` (called by the dispatcher),
+and the call outcomes arrive through the calls module's terminal-state hook
+(`dialer.call_ended`).
 
 Lifecycle (DECISIONS): create → draft. `start`: draft/paused → running, or → scheduled when
 `scheduled_at` is in the future (the dispatcher starts it then). `pause`: running → paused.
@@ -30,13 +31,11 @@ from typing import IO, Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kataven_hub.agents import service as agents_service
-from kataven_hub.campaigns import events, ingest
+from kataven_hub.campaigns import events, ingest, machine
 from kataven_hub.campaigns import export as export_mod
 from kataven_hub.campaigns import preflight as preflight_mod
 from kataven_hub.campaigns.models import (
-    CAMPAIGN_TERMINAL,
     DRAFT,
-    PAUSED,
     RETRY_OUTCOMES,
     RUNNING,
     SCHEDULED,
@@ -164,7 +163,7 @@ async def update(
     body: CampaignUpdate,
 ) -> Campaign:  # fmt: skip
     campaign = await get(session, campaign_id, lock=True)
-    if campaign.status not in (DRAFT, SCHEDULED, PAUSED):
+    if not machine.is_editable(campaign.status):
         raise CampaignNotEditable(
             f"Campaign is {campaign.status}; only draft, scheduled or paused campaigns change"
         )
@@ -200,7 +199,7 @@ async def add_contacts(
     default_region: str | None,
 ) -> dict[str, Any]:  # fmt: skip
     campaign = await get(session, campaign_id, lock=True)
-    if campaign.status not in (DRAFT, PAUSED):
+    if not machine.takes_contacts(campaign.status):
         raise CampaignNotEditable(
             f"Campaign is {campaign.status}; contacts are added to draft or paused campaigns"
         )
@@ -287,18 +286,30 @@ async def contacts(
 
 
 # -- lifecycle ----------------------------------------------------------------------------------
-def _refused(campaign: Campaign, verb: str, allowed: str) -> str:
-    return f"Campaign cannot be {verb}: it is {campaign.status} (only when {allowed})"
+_VERBS = {"start": "started", "pause": "paused", "resume": "resumed", "stop": "stopped"}
+
+
+def _target(campaign: Campaign, action: machine.CampaignAction, now: datetime | None = None) -> str:
+    """The status `action` leads to (machine.campaign_target), or 409 saying why not."""
+    try:
+        return machine.campaign_target(
+            action, campaign.status, scheduled_at=campaign.scheduled_at, now=now
+        )
+    except machine.IllegalMove as exc:
+        *most, last = exc.allowed
+        allowed = f"{', '.join(most)} or {last}" if most else last
+        raise BadTransition(
+            f"Campaign cannot be {_VERBS[action]}: it is {campaign.status} (only when {allowed})"
+        ) from None
 
 
 async def start(
     session: TenantSession, control: ControlSession, account: str, campaign_id: str
 ) -> Campaign:
     campaign = await get(session, campaign_id, lock=True)
-    if campaign.status not in (DRAFT, PAUSED):
-        raise BadTransition(_refused(campaign, "started", "draft or paused"))
     now = utcnow()
-    if campaign.status == DRAFT and campaign.scheduled_at and campaign.scheduled_at > now:
+    if _target(campaign, "start", now) == SCHEDULED:
+        assert campaign.scheduled_at is not None
         await _move(session, account, campaign, SCHEDULED, now)
         await IndexRepository(control).upsert(account, campaign.id, campaign.scheduled_at)
         return campaign
@@ -309,8 +320,7 @@ async def resume(
     session: TenantSession, control: ControlSession, account: str, campaign_id: str
 ) -> Campaign:
     campaign = await get(session, campaign_id, lock=True)
-    if campaign.status != PAUSED:
-        raise BadTransition(_refused(campaign, "resumed", "paused"))
+    _target(campaign, "resume")
     return await _run(session, control, account, campaign, utcnow())
 
 
@@ -344,9 +354,7 @@ async def check_budget(
 
 async def pause(session: TenantSession, account: str, campaign_id: str) -> Campaign:
     campaign = await get(session, campaign_id, lock=True)
-    if campaign.status != RUNNING:
-        raise BadTransition(_refused(campaign, "paused", "running"))
-    await _move(session, account, campaign, PAUSED, utcnow())
+    await _move(session, account, campaign, _target(campaign, "pause"), utcnow())
     return campaign
 
 
@@ -354,12 +362,11 @@ async def stop(
     session: TenantSession, control: ControlSession, account: str, campaign_id: str
 ) -> Campaign:
     campaign = await get(session, campaign_id, lock=True)
-    if campaign.status in CAMPAIGN_TERMINAL:
-        raise BadTransition(_refused(campaign, "stopped", "draft, scheduled, running or paused"))
+    stopped = _target(campaign, "stop")
     now = utcnow()
     campaign.stopped_at = now
     campaign.completed_at = now
-    await _move(session, account, campaign, "completed", now, reason="stopped")
+    await _move(session, account, campaign, stopped, now, reason="stopped")
     cancelled = await CampaignRepository(session).cancel_pending(campaign.id, now)
     await events.record(session, account, campaign.id, [
         ("contact", events.contact_event(row, "cancelled", "pending", now, reason="stopped"))
@@ -374,7 +381,7 @@ async def delete(
     session: TenantSession, control: ControlSession, account: str, campaign_id: str
 ) -> None:
     campaign = await get(session, campaign_id, lock=True)
-    if campaign.status in (RUNNING, SCHEDULED):
+    if not machine.is_deletable(campaign.status):
         raise CampaignActive(f"Campaign is {campaign.status}; pause or stop it first")
     await IndexRepository(control).remove(campaign.id)
     await CampaignRepository(session).delete(campaign.id)
@@ -394,4 +401,4 @@ async def _move(
 
 async def blocks_agent(session: TenantSession, agent_id: str) -> bool:
     """True while a scheduled, running or paused campaign uses the agent (agents refuse 409)."""
-    return await CampaignRepository(session).uses_agent(agent_id, (SCHEDULED, RUNNING, PAUSED))
+    return await CampaignRepository(session).uses_agent(agent_id, machine.USES_AGENT)

@@ -18,7 +18,8 @@ import typing
 from types import UnionType
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, UploadFile
+from fastapi._compat import ModelField
 from fastapi.dependencies.models import Dependant
 from fastapi.params import File, Form
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -33,17 +34,32 @@ _CHECKED_PREFIX = "/api/"
 _declared: dict[int, tuple[Dependant, frozenset[str], frozenset[str]]] = {}
 
 
+def _form_names(field: ModelField, kind: type[Form]) -> list[str]:
+    """The form field names a body parameter declares: its own, or a form model's fields."""
+    models = _models(field.field_info.annotation)
+    if models and isinstance(field.field_info, Form):
+        return [
+            info.alias or name
+            for model in models
+            for name, info in model.model_fields.items()
+            if kind is Form or _is_upload(info.annotation)
+        ]
+    return [field.alias] if isinstance(field.field_info, kind) else []
+
+
+def _is_upload(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, UploadFile)
+
+
 def _collect(dependant: Dependant, query: set[str], form: set[str]) -> None:
     query.update(field.alias for field in dependant.query_params)
-    form.update(
-        field.alias for field in dependant.body_params if isinstance(field.field_info, Form)
-    )
+    form.update(name for field in dependant.body_params for name in _form_names(field, Form))
     for sub in dependant.dependencies:
         _collect(sub, query, form)
 
 
 def _form_files(dependant: Dependant) -> list[str]:
-    files = [f.alias for f in dependant.body_params if isinstance(f.field_info, File)]
+    files = [name for f in dependant.body_params for name in _form_names(f, File)]
     return files + [name for sub in dependant.dependencies for name in _form_files(sub)]
 
 
