@@ -68,10 +68,7 @@ class Tenancy:
         self._used: dict[str, float] = {}  # slug → monotonic time of its last engine_for
         # Engines out of the cache whose connections are not all closed yet (still counted).
         self._retired: list[AsyncEngine] = []
-        # Tenant connections open or being opened by this process: counted where they are
-        # opened (the budgeted connect) and where asyncpg says they ended (closed, terminated
-        # or lost), so the count holds whichever engine, cached or not, a connection belongs to.
-        self._connections = 0
+        self._waiting = 0  # connection openings waiting for room in the budget
         self._next_sweep = 0.0
         self._lock = asyncio.Lock()
         if settings.is_postgres:
@@ -178,7 +175,8 @@ class Tenancy:
     # -- the connection budget (PostgreSQL) --------------------------------------------------
     def open_connections(self) -> int:
         """Tenant connections this process holds open (the control pool is not counted)."""
-        return self._connections
+        engines = [*self._engines.values(), *self._retired]
+        return sum(_open_connections(e.sync_engine.pool) for e in engines)
 
     def _budgeted_connect(self, slug: str, owner: list[AsyncEngine]) -> Any:
         """`asyncpg.connect` for `slug`'s pool (the engine in `owner`), once the budget has room
@@ -187,42 +185,37 @@ class Tenancy:
         async def connect(*args: Any, **kwargs: Any) -> Any:
             import asyncpg
 
-            await self._admit(slug)
-            kwargs.setdefault("timeout", self.settings.DB_CONNECT_WAIT_SECONDS)
-            try:
-                conn = await asyncpg.connect(*args, **kwargs)
-            except BaseException:
-                self._connections -= 1
-                raise
-            conn.add_termination_listener(self._connection_ended)
             engine = owner[0]
             if engine not in self._retired and self._engines.get(slug) is not engine:
-                # A request that took this engine before it left the cache opened a connection
-                # on it: it is tracked again, so an idle-pool close can reach it.
+                # A request took this engine before it left the cache and opens a connection on
+                # it now: it is tracked again, so the connection counts and an idle-pool close
+                # can reach it.
                 self._retired.append(engine)
-            return conn
+            await self._admit(slug)
+            kwargs.setdefault("timeout", self.settings.DB_CONNECT_WAIT_SECONDS)
+            return await asyncpg.connect(*args, **kwargs)
 
         return connect
 
-    def _connection_ended(self, _conn: Any) -> None:
-        self._connections -= 1
-
     async def _admit(self, slug: str) -> None:
-        """Take one connection of the budget: idle pools of other accounts are closed to make
-        room; past DB_CONNECT_WAIT_SECONDS, DatabaseBusy (503)."""
+        """Wait until one more connection fits the budget: idle pools of other accounts are
+        closed to make room; past DB_CONNECT_WAIT_SECONDS, DatabaseBusy (503)."""
         limit = max(1, self.settings.DB_TENANT_CONNECTIONS_MAX)
         deadline = time.monotonic() + self.settings.DB_CONNECT_WAIT_SECONDS
-        while True:
-            if self._connections < limit:
-                self._connections += 1
-                return
-            if await self._close_idle_pool(exclude=slug):
-                await asyncio.sleep(0)  # the closed connections' listeners run
-                continue
-            if time.monotonic() >= deadline:
-                log.warning("no database connection within the budget for %s", slug)
-                raise DatabaseBusy("No database connection is free; retry shortly")
-            await asyncio.sleep(0.02)
+        self._waiting += 1
+        try:
+            while True:
+                # The pools already count every opening in progress, waiting ones included.
+                if self.open_connections() - self._waiting + 1 <= limit:
+                    return
+                if await self._close_idle_pool(exclude=slug):
+                    continue
+                if time.monotonic() >= deadline:
+                    log.warning("no database connection within the budget for %s", slug)
+                    raise DatabaseBusy("No database connection is free; retry shortly")
+                await asyncio.sleep(0.02)
+        finally:
+            self._waiting -= 1
 
     async def _close_idle_pool(self, exclude: str) -> bool:
         """Close the pool of the least recently used account whose connections are all idle;
