@@ -102,7 +102,7 @@ clean:
 # ---- the Python SDK and the `kataven` command (sdks/python) -------------------------------------
 
 test-sdk-python: install  ## the SDK's suite: unit tests, then a real `kataven-hub api` process
-	$(VENV)/bin/pytest sdks/python/tests -p no:cacheprovider -q
+	SDK_TEST_UV=$(UV) $(VENV)/bin/pytest sdks/python/tests -p no:cacheprovider -q
 
 sdk-types: install  ## regenerate the SDK's TypedDicts from the server's OpenAPI document
 	$(PY) sdks/python/scripts/generate_types.py

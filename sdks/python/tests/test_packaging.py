@@ -3,6 +3,8 @@ only behind the `cli` extra, no server code."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +26,10 @@ def test_import_pulls_in_no_server_or_cli_code() -> None:
 
 def test_installs_alone_into_a_fresh_environment(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    uv = ["python3", "-m", "uv"]  # as the Makefile runs it
+    # The uv the Makefile uses (on PATH, or the one it bootstrapped into .tools/).
+    uv = [
+        os.environ.get("SDK_TEST_UV") or shutil.which("uv") or str(SDK.parents[1] / ".tools/bin/uv")
+    ]
     subprocess.run([*uv, "venv", "-q", str(venv)], check=True, capture_output=True)
     python = str(venv / "bin" / "python")
     subprocess.run(
