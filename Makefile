@@ -113,7 +113,7 @@ bench-sdk: install  ## client.agents.get beside a raw httpx loop on the same ser
 # ---- the MCP server `kataven-mcp` (sdks/mcp) ----------------------------------------------------
 
 test-mcp: install  ## kataven-mcp over stdio and streamable HTTP against a real `kataven-hub api`
-	$(VENV)/bin/pytest sdks/mcp/tests -q
+	SDK_TEST_UV=$(UV) $(VENV)/bin/pytest sdks/mcp/tests -q
 
 # ---- the dashboard (web/) ---------------------------------------------------------------------
 

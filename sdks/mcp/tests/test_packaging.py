@@ -3,6 +3,8 @@ outside this workspace, its command usable from a fresh environment."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +23,8 @@ def test_server_imports_no_server_code() -> None:
 
 def test_installs_into_a_fresh_environment(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    uv = ["python3", "-m", "uv"]
+    # The uv the Makefile uses (on PATH, or the one it bootstrapped into .tools/).
+    uv = [os.environ.get("SDK_TEST_UV") or shutil.which("uv") or str(SDKS.parent / ".tools/bin/uv")]
     subprocess.run([*uv, "venv", "-q", str(venv)], check=True, capture_output=True)
     python = str(venv / "bin" / "python")
     packages = [str(SDKS / "python"), str(SDKS / "mcp")]
