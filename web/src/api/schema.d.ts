@@ -2618,6 +2618,70 @@ export interface components {
             do_not_call_skipped: number;
             campaign: components["schemas"]["CampaignRead"];
         };
+        /** CreateCampaignForm */
+        CreateCampaignForm: {
+            /**
+             * Name
+             * @description Campaign name
+             */
+            name: string;
+            /**
+             * Agent Id
+             * @description The agent that handles the calls
+             */
+            agent_id: string;
+            /**
+             * Phone Number Id
+             * @description The caller-ID number (outbound enabled)
+             */
+            phone_number_id: string;
+            /**
+             * Contacts
+             * @description CSV with a phone_number column, ≤ 10 MB
+             */
+            contacts: string;
+            /**
+             * Max Concurrent Calls
+             * @default 5
+             */
+            max_concurrent_calls?: number;
+            /**
+             * Retries Per Contact
+             * @default 0
+             */
+            retries_per_contact?: number;
+            /**
+             * Retry Delay Seconds
+             * @description ≥ 60
+             * @default 300
+             */
+            retry_delay_seconds?: number;
+            /**
+             * Scheduled At
+             * @description RFC 3339, in the future
+             */
+            scheduled_at?: string | null;
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+            /**
+             * Retry On
+             * @description Outcomes to retry: busy, no_answer, failed (default all three); repeat the field or separate with commas
+             */
+            retry_on?: string[] | null;
+            /**
+             * Calling Window
+             * @description JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], "timezone": "recipient" | IANA zone}; default: any time
+             */
+            calling_window?: string | null;
+            /**
+             * Default Timezone
+             * @description IANA zone of numbers spanning several zones (UTC)
+             */
+            default_timezone?: string | null;
+        };
         /** CredentialField */
         CredentialField: {
             /** Name */
@@ -3155,6 +3219,70 @@ export interface components {
             tags?: string[];
             /** Content */
             content?: string;
+        };
+        /** PreflightCampaignForm */
+        PreflightCampaignForm: {
+            /**
+             * Name
+             * @description Campaign name
+             */
+            name: string;
+            /**
+             * Agent Id
+             * @description The agent that handles the calls
+             */
+            agent_id: string;
+            /**
+             * Phone Number Id
+             * @description The caller-ID number (outbound enabled)
+             */
+            phone_number_id: string;
+            /**
+             * Contacts
+             * @description CSV with a phone_number column, ≤ 10 MB
+             */
+            contacts: string;
+            /**
+             * Max Concurrent Calls
+             * @default 5
+             */
+            max_concurrent_calls?: number;
+            /**
+             * Retries Per Contact
+             * @default 0
+             */
+            retries_per_contact?: number;
+            /**
+             * Retry Delay Seconds
+             * @description ≥ 60
+             * @default 300
+             */
+            retry_delay_seconds?: number;
+            /**
+             * Scheduled At
+             * @description RFC 3339, in the future
+             */
+            scheduled_at?: string | null;
+            /**
+             * Default Region
+             * @description ISO region (e.g. US) for numbers written without +
+             */
+            default_region?: string | null;
+            /**
+             * Retry On
+             * @description Outcomes to retry: busy, no_answer, failed (default all three); repeat the field or separate with commas
+             */
+            retry_on?: string[] | null;
+            /**
+             * Calling Window
+             * @description JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], "timezone": "recipient" | IANA zone}; default: any time
+             */
+            calling_window?: string | null;
+            /**
+             * Default Timezone
+             * @description IANA zone of numbers spanning several zones (UTC)
+             */
+            default_timezone?: string | null;
         };
         /** PreflightReport */
         PreflightReport: {
@@ -4010,70 +4138,6 @@ export interface components {
              */
             default_region?: string | null;
         };
-        /** CreateCampaignForm */
-        CreateCampaignForm: {
-            /**
-             * Name
-             * @description Campaign name
-             */
-            name: string;
-            /**
-             * Agent Id
-             * @description The agent that handles the calls
-             */
-            agent_id: string;
-            /**
-             * Phone Number Id
-             * @description The caller-ID number (outbound enabled)
-             */
-            phone_number_id: string;
-            /**
-             * Contacts
-             * @description CSV with a phone_number column, ≤ 10 MB
-             */
-            contacts: string;
-            /**
-             * Max Concurrent Calls
-             * @default 5
-             */
-            max_concurrent_calls?: number;
-            /**
-             * Retries Per Contact
-             * @default 0
-             */
-            retries_per_contact?: number;
-            /**
-             * Retry Delay Seconds
-             * @description ≥ 60
-             * @default 300
-             */
-            retry_delay_seconds?: number;
-            /**
-             * Scheduled At
-             * @description RFC 3339, in the future
-             */
-            scheduled_at?: string | null;
-            /**
-             * Default Region
-             * @description ISO region (e.g. US) for numbers written without +
-             */
-            default_region?: string | null;
-            /**
-             * Retry On
-             * @description Outcomes to retry: busy, no_answer, failed (default all three); repeat the field or separate with commas
-             */
-            retry_on?: string[] | null;
-            /**
-             * Calling Window
-             * @description JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], "timezone": "recipient" | IANA zone}; default: any time
-             */
-            calling_window?: string | null;
-            /**
-             * Default Timezone
-             * @description IANA zone of numbers spanning several zones (UTC)
-             */
-            default_timezone?: string | null;
-        };
         /** ImportDncForm */
         ImportDncForm: {
             /**
@@ -4091,70 +4155,6 @@ export interface components {
              * @description ISO region (e.g. US) for numbers written without +
              */
             default_region?: string | null;
-        };
-        /** PreflightCampaignForm */
-        PreflightCampaignForm: {
-            /**
-             * Name
-             * @description Campaign name
-             */
-            name: string;
-            /**
-             * Agent Id
-             * @description The agent that handles the calls
-             */
-            agent_id: string;
-            /**
-             * Phone Number Id
-             * @description The caller-ID number (outbound enabled)
-             */
-            phone_number_id: string;
-            /**
-             * Contacts
-             * @description CSV with a phone_number column, ≤ 10 MB
-             */
-            contacts: string;
-            /**
-             * Max Concurrent Calls
-             * @default 5
-             */
-            max_concurrent_calls?: number;
-            /**
-             * Retries Per Contact
-             * @default 0
-             */
-            retries_per_contact?: number;
-            /**
-             * Retry Delay Seconds
-             * @description ≥ 60
-             * @default 300
-             */
-            retry_delay_seconds?: number;
-            /**
-             * Scheduled At
-             * @description RFC 3339, in the future
-             */
-            scheduled_at?: string | null;
-            /**
-             * Default Region
-             * @description ISO region (e.g. US) for numbers written without +
-             */
-            default_region?: string | null;
-            /**
-             * Retry On
-             * @description Outcomes to retry: busy, no_answer, failed (default all three); repeat the field or separate with commas
-             */
-            retry_on?: string[] | null;
-            /**
-             * Calling Window
-             * @description JSON {"start": "09:00", "end": "20:00", "days": ["mon", …], "timezone": "recipient" | IANA zone}; default: any time
-             */
-            calling_window?: string | null;
-            /**
-             * Default Timezone
-             * @description IANA zone of numbers spanning several zones (UTC)
-             */
-            default_timezone?: string | null;
         };
     };
     responses: never;
