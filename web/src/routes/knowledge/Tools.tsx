@@ -75,7 +75,7 @@ function ToolEditor({ tool, onDone }: { tool: Schemas["ToolRead"] | null; onDone
   };
   const save = useMutation({
     mutationFn: async (schema: Record<string, unknown>) => {
-      const body = { display_name: d.display_name || null, category: d.category, description: d.description, implementation_type: d.implementation_type, schema: schema as Schemas["ToolCreate"]["schema"] };
+      const body = { display_name: d.display_name || undefined, category: d.category, description: d.description, implementation_type: d.implementation_type, schema: schema as Schemas["ToolCreate"]["schema"] };
       return tool
         ? data(api.PUT("/api/v1/tools/{tool_id}", { params: { path: { tool_id: tool.id } }, body }))
         : data(api.POST("/api/v1/tools", { body: { ...body, name: d.name } }));
