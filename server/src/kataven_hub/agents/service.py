@@ -44,6 +44,16 @@ async def get(session: TenantSession, agent_id: str) -> Agent:
     return agent
 
 
+async def check_reference(session: TenantSession, agent_id: str) -> None:
+    """A body field naming an agent that doesn't exist is a bad request (400), not a 404."""
+    try:
+        await get(session, agent_id)
+    except NotFound:
+        raise InvalidRequest(
+            "Unknown agent_id", errors=[{"field": "agent_id", "message": "no such agent"}]
+        ) from None
+
+
 async def read(session: TenantSession, agent_id: str) -> dict[str, Any]:
     found = await _read(session, agent_id) if looks_like("agent", agent_id) else []
     if not found:

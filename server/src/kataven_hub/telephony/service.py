@@ -179,15 +179,6 @@ async def number_by_e164(session: TenantSession, e164: str) -> PhoneNumber | Non
     return await TelephonyRepository(session).number_by_e164(e164)
 
 
-async def _check_agent(session: TenantSession, agent_id: str) -> None:
-    try:
-        await agents_service.get(session, agent_id)
-    except NotFound:
-        raise InvalidRequest(
-            "Unknown agent_id", errors=[{"field": "agent_id", "message": "no such agent"}]
-        ) from None
-
-
 async def create_number(
     control: ControlSession, session: TenantSession, account: str, body: NumberCreate
 ) -> PhoneNumber:
@@ -200,7 +191,7 @@ async def create_number(
     if cred.provider != body.provider:
         raise InvalidRequest(f"provider must match the credential's provider ({cred.provider})")
     if body.agent_id is not None:
-        await _check_agent(session, body.agent_id)
+        await agents_service.check_reference(session, body.agent_id)
     row = PhoneNumber(
         id=new_id("num"),
         e164=body.e164,
@@ -251,7 +242,7 @@ async def update_number(session: TenantSession, number_id: str, body: NumberUpda
     fields = body.model_fields_set
     if "agent_id" in fields:
         if body.agent_id is not None:
-            await _check_agent(session, body.agent_id)
+            await agents_service.check_reference(session, body.agent_id)
         row.agent_id = body.agent_id
     for flag in ("inbound_enabled", "outbound_enabled"):
         if flag in fields:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from kataven_hub.agents import service as agents_service
 from kataven_hub.core import auth, tenancy
 from kataven_hub.core.db import TenantSession, new_session
-from kataven_hub.core.errors import InvalidRequest, NotFound
+from kataven_hub.core.errors import NotFound
 from kataven_hub.core.ids import looks_like, new_id
 from kataven_hub.core.sessions import after_commit
 from kataven_hub.widget import allowlist, origins
@@ -48,7 +48,7 @@ async def create(
 ) -> tuple[WidgetKey, str, str]:
     """A new pair; the two plaintexts are returned here and nowhere else."""
     if body.agent_id is not None:
-        await _check_agent(session, body.agent_id)
+        await agents_service.check_reference(session, body.agent_id)
     public_key, secret_key = _mint(PUBLIC_PREFIX, account), _mint(SECRET_PREFIX, account)
     key = WidgetKey(
         id=new_id("wk"),
@@ -97,7 +97,7 @@ async def update(
     key = await get(session, key_id)
     changes = body.model_dump(exclude_unset=True)
     if "agent_id" in changes and changes["agent_id"] is not None:
-        await _check_agent(session, changes["agent_id"])
+        await agents_service.check_reference(session, changes["agent_id"])
     for field in ("name", "domain_allowlist", "agent_id"):
         if field in changes:
             setattr(key, field, changes[field])
@@ -120,16 +120,6 @@ async def delete(session: TenantSession, key_id: str, account: str | None = None
         key.disabled_at = datetime.now(UTC)
         await session.flush()
     _index_after_commit(session, account, key.id, None)  # out of the index either way
-
-
-async def _check_agent(session: TenantSession, agent_id: str) -> None:
-    # A body field naming something missing is a bad request (as for numbers), not a 404.
-    try:
-        await agents_service.get(session, agent_id)
-    except NotFound:
-        raise InvalidRequest(
-            "Unknown agent_id", errors=[{"field": "agent_id", "message": "no such agent"}]
-        ) from None
 
 
 # -- public resolution (no management credential) ----------------------------------------------
