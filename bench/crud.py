@@ -237,6 +237,36 @@ async def raw_loop(
     return count / elapsed
 
 
+def profile(pid: int, port: int, request: bytes, opts: argparse.Namespace, name: str) -> None:
+    """py-spy samples the app process while the load runs; prints where the time goes."""
+    out = Path(opts.profile)
+    out.mkdir(parents=True, exist_ok=True)
+    raw = out / f"{name}.txt"
+    spy = subprocess.Popen(
+        [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--rate", "500",
+         "--duration", str(int(opts.seconds)), "--format", "raw", "--nonblocking", "-o", str(raw)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    result = load("127.0.0.1", port, request, opts.connections, opts.seconds)
+    spy.wait(60)
+    print(f"{name}: {result.rps:.0f} req/s under the profiler; {raw}")
+    own: dict[str, int] = {}
+    total: dict[str, int] = {}
+    samples = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        n = int(count)
+        samples += n
+        own[frames[-1]] = own.get(frames[-1], 0) + n
+        for frame in set(frames):
+            total[frame] = total.get(frame, 0) + n
+    for title, table in (("own time", own), ("with callees", total)):
+        print(f"  top functions by {title} (% of {samples} samples)")
+        for frame, n in sorted(table.items(), key=lambda kv: -kv[1])[:40]:
+            print(f"  {100 * n / samples:6.1f}%  {frame}")
+
+
 def app_read_sql() -> str:
     """The statement the app runs for `GET /agents/{id}`, compiled as it sends it."""
     from kataven_hub.agents.repository import _read_statement
@@ -250,6 +280,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="instead of the figures, sample the app with py-spy under the GET and the POST load "
+        "and write DIR/{get,post}.txt (collapsed stacks) and the functions where time goes",
+    )
     opts = parser.parse_args()
 
     run_id = uuid.uuid4().hex[:6]
@@ -367,6 +403,10 @@ def main() -> None:
             "POST": lambda: ("agent_" + uuid.uuid4().hex, "Bench agent"),
         }
         raw_sql = {"GET": get_sql, "POST": post_sql}
+        if opts.profile:
+            for method in ("GET", "POST"):
+                profile(procs[0].pid, port_app, requests[method][0], opts, method.lower())
+            return
 
         print(
             f"{'':6}{'app':>7}{'no-auth':>9}{'raw PG':>8}{'bare':>7}{'floor':>7}{'fastapi':>9}"
