@@ -102,6 +102,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 await asyncio.wait_for(deliveries, 30)
         await sandbox.shutdown()
         await call_tasks.drain()
+        await rate_limits_service.flush_slot_returns()
         await carrier_registry.shutdown()
         await tenancy.shutdown()
         await redis.close()

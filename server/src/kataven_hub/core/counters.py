@@ -43,6 +43,9 @@ class Window:
     limit: int
     seconds: int
     cost: int = 1
+    # A gauge only: given back before the check, in the same round trip (a release that
+    # waited for the next acquire instead of costing a round trip of its own).
+    refund: int = 0
 
 
 class MarkMissing(Exception):
@@ -161,9 +164,13 @@ class LocalCounters:
         self, scope: str, windows: list[Window], now: float | None = None, member: str = "",
         require: str | None = None, usage: list[int] | None = None,
     ) -> Denied | None:  # fmt: skip
+        now = time.time() if now is None else now
+        for w in windows:
+            if w.refund and w.kind == "gauge":
+                level = self._gauge(scope, w.name, w.seconds, now)
+                self._gauges[(scope, w.name)] = (max(0, level - w.refund), now)
         if require is not None and (scope, require) not in self._marks:
             raise MarkMissing(require)
-        now = time.time() if now is None else now
         self._sweep(now)
         for w in windows:
             if w.kind == "fixed":
@@ -260,18 +267,28 @@ class LocalCounters:
 
 
 # KEYS[i]: the key of window i, then optionally a marker that must exist. ARGV: now (seconds,
-# float), a unique member, then per window: kind, limit, seconds, cost, fixed-window retry.
-# Returns {0, level of each window after counting} when admitted, -1 (the marker is missing;
-# nothing counted), or {index (1-based), retry_after} when denied.
+# float), a unique member, then per window: kind, limit, seconds, cost, fixed-window retry,
+# refund. Refunds are given back first, whatever follows. Returns {0, level of each window
+# after counting} when admitted, -1 (the marker is missing; nothing counted), or
+# {index (1-based), retry_after} when denied.
 _ACQUIRE = """
 local now = tonumber(ARGV[1])
 local member = ARGV[2]
-local n = (#ARGV - 2) / 5
+local n = (#ARGV - 2) / 6
+for i = 1, n do
+  local base = 2 + (i - 1) * 6
+  local refund = tonumber(ARGV[base + 6])
+  if refund > 0 then
+    local v = tonumber(redis.call('GET', KEYS[i]) or '0') - refund
+    if v < 0 then v = 0 end
+    redis.call('SET', KEYS[i], v, 'EX', tonumber(ARGV[base + 3]))
+  end
+end
 if #KEYS > n and redis.call('EXISTS', KEYS[n + 1]) == 0 then
   return -1
 end
 for i = 1, n do
-  local base = 2 + (i - 1) * 5
+  local base = 2 + (i - 1) * 6
   local kind, limit = ARGV[base + 1], tonumber(ARGV[base + 2])
   local seconds, cost = tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
   local current, retry = 0, tonumber(ARGV[base + 5])
@@ -295,7 +312,7 @@ for i = 1, n do
   end
 end
 for i = 1, n do
-  local base = 2 + (i - 1) * 5
+  local base = 2 + (i - 1) * 6
   local kind, seconds, cost = ARGV[base + 1], tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
   if cost > 0 then
     if kind == 'fixed' then
@@ -315,7 +332,7 @@ for i = 1, n do
 end
 local levels = {0}
 for i = 1, n do
-  local kind = ARGV[2 + (i - 1) * 5 + 1]
+  local kind = ARGV[2 + (i - 1) * 6 + 1]
   if kind == 'slots' or kind == 'sliding' then
     levels[i + 1] = redis.call('ZCARD', KEYS[i])
   else
@@ -354,7 +371,7 @@ class RedisCounters:
         args: list[str | int | float] = [repr(now), member or uuid.uuid4().hex]
         for w in windows:
             retry = _fixed_slot(w, now)[1] if w.kind == "fixed" else 1
-            args += [w.kind, w.limit, w.seconds, w.cost, retry]
+            args += [w.kind, w.limit, w.seconds, w.cost, retry, w.refund]
         keys = [self._key(scope, w, now) for w in windows]
         if require is not None:
             keys.append(redis_mod.key(scope, "mark", require))

@@ -28,10 +28,11 @@ refusing every request would turn a counter outage into a full outage.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from fastapi import Request
 from redis.exceptions import RedisError
@@ -39,7 +40,7 @@ from redis.exceptions import RedisError
 from kataven_hub.accounts import service as accounts_service
 from kataven_hub.core import metrics, tenancy
 from kataven_hub.core.auth import Principal
-from kataven_hub.core.counters import Window, counters, seconds_left
+from kataven_hub.core.counters import RedisCounters, Window, counters, seconds_left
 from kataven_hub.core.db import ControlSession, new_session
 from kataven_hub.core.errors import LimitExceeded, NotFound
 from kataven_hub.core.middleware import at_response_end, set_response_headers
@@ -151,15 +152,82 @@ def windows(limits: RequestLimits) -> list[Window]:
     ]
 
 
+class _SlotReturns:
+    """Concurrency slots given back to Redis without a round trip each. A request's slot is
+    returned when its response ends; the count waits in this process and travels with the
+    account's next acquire (the same script, given back before the check), or after
+    `FLUSH_SECONDS` as one release per account when no request came. So each request costs one
+    Redis round trip, and another process sees a finished request's slot as taken for at most
+    `FLUSH_SECONDS` (the limit errs on the safe side). On the embedded default (in-process
+    counters) a slot is given back at once: there is no round trip to save."""
+
+    FLUSH_SECONDS = 0.02
+
+    def __init__(self) -> None:
+        self._pending: dict[str, int] = {}
+        self._flush: asyncio.TimerHandle | None = None
+
+    def give_back(self, account: str, amount: int = 1) -> None:
+        if amount <= 0:
+            return
+        self._pending[account] = self._pending.get(account, 0) + amount
+        if self._flush is None:
+            loop = asyncio.get_running_loop()
+            self._flush = loop.call_later(self.FLUSH_SECONDS, self._start_flush, loop)
+
+    def take(self, account: str) -> int:
+        """What this account's next acquire gives back (`give_back` it again if the acquire
+        fails)."""
+        return self._pending.pop(account, 0)
+
+    def _start_flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._flush = None
+        pending, self._pending = self._pending, {}
+        if pending:
+            task = loop.create_task(self._send(pending))
+            _flushes.add(task)
+            task.add_done_callback(_flushes.discard)
+
+    async def _send(self, pending: dict[str, int]) -> None:
+        for account, amount in pending.items():
+            try:
+                await counters().release(account, _CONCURRENT, amount, CONCURRENCY_IDLE_SECONDS)
+            except RedisError as exc:  # the gauge expires after an hour idle
+                log.warning("could not release concurrency slots: %s", type(exc).__name__)
+
+    async def flush(self) -> None:
+        """Send what is waiting now (at shutdown)."""
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
+        pending, self._pending = self._pending, {}
+        await self._send(pending)
+
+
+_returns = _SlotReturns()
+_flushes: set[asyncio.Task[None]] = set()
+
+
+async def flush_slot_returns() -> None:
+    await _returns.flush()
+    if _flushes:
+        await asyncio.gather(*_flushes, return_exceptions=True)
+
+
 async def admit(request: Request, principal: Principal) -> None:
     """Count this request against its account, or raise RateLimited (429)."""
     account = principal.account
     limits = await limits_for(account)
     checked = windows(limits)
     usage: list[int] = []
+    batched = isinstance(counters(), RedisCounters)
+    refund = _returns.take(account) if batched else 0
+    if refund:
+        checked[-1] = replace(checked[-1], refund=refund)
     try:
         denied = await counters().acquire(account, checked, usage=usage)
     except RedisError as exc:
+        _returns.give_back(account, refund)
         log.warning("rate limit counters unavailable, admitting: %s", type(exc).__name__)
         return
     if denied is not None:
@@ -181,10 +249,10 @@ async def admit(request: Request, principal: Principal) -> None:
         if released:
             return
         released = True
-        try:
-            await counters().release(account, _CONCURRENT, 1, CONCURRENCY_IDLE_SECONDS)
-        except RedisError as exc:  # the gauge expires after an hour idle
-            log.warning("could not release a concurrency slot: %s", type(exc).__name__)
+        if batched:
+            _returns.give_back(account)
+            return
+        await counters().release(account, _CONCURRENT, 1, CONCURRENCY_IDLE_SECONDS)
 
     request.state.rate_limit_release = release
     at_response_end(request, release)
