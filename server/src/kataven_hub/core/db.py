@@ -6,12 +6,13 @@ account). Dialect-specific choices live here and nowhere else.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, NewType
 
-from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, event, func, literal_column
+from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, event, exc, func, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -89,7 +90,7 @@ def make_engine(
     connect: Callable[..., Awaitable[Any]] | None = None,
 ) -> AsyncEngine:
     """An engine on SQLite or PostgreSQL. On PostgreSQL a pooled connection is pinged when it is
-    checked out (one round trip, see `_ping`): one the server closed (a restart,
+    checked out (see `_ping`): one the server closed (a restart,
     `pg_terminate_backend`, an idle timeout) is replaced instead of failing the request that
     drew it. `connect` opens new driver connections in place of `asyncpg.connect`, with the
     same arguments (those of the URL included); the tenant connection budget goes through it."""
@@ -108,26 +109,44 @@ def make_engine(
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args=connect_args,
     )
-    engine.sync_engine.dialect.do_ping = _ping  # type: ignore[method-assign]
+    event.listen(engine.sync_engine, "checkin", _checked_in)
+    event.listen(engine.sync_engine, "checkout", _check_alive)
     return engine
 
 
-def _ping(dbapi_connection: Any) -> bool:
-    """The pre-ping as one simple-protocol round trip. The asyncpg dialect's own ping opens a
-    transaction and prepares a statement (BEGIN, `;`, ROLLBACK: three round trips and a fifth
-    of a cached read's CPU); a simple query is answered by the server without a
-    transaction or a prepared statement, so it is also safe behind PgBouncer in transaction
-    mode. (`SELECT 1`, not an empty query: asyncpg cannot read the empty query's answer.)
-    A closed connection raises the dialect's disconnect error, as its ping does."""
+# A pooled connection given back this recently, and still open, is handed out without a ping.
+PING_AFTER_IDLE_SECONDS = 2.0
+_CHECKED_IN = "kataven_checked_in"
+
+
+def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_CHECKED_IN] = time.monotonic()
+
+
+def _check_alive(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """The pool's pre-ping, cheaper. A connection that went back to the pool less than
+    `PING_AFTER_IDLE_SECONDS` ago is checked without a round trip: a server that closed it (a
+    restart, `pg_terminate_backend`, PgBouncer or a proxy dropping it) has closed the socket,
+    which asyncpg has seen by now (`is_closed`). An older one is pinged with one
+    simple-protocol round trip, which also finds a connection lost without a word (a dead peer,
+    a NAT timeout). (SQLAlchemy's `pool_pre_ping` runs the asyncpg dialect's ping on every
+    checkout: BEGIN, a prepared `;`, ROLLBACK, three round trips and a fifth of a cached read's
+    CPU. `SELECT 1` needs no transaction or prepared statement, so it is also safe behind
+    PgBouncer in transaction mode; not an empty query: asyncpg cannot read its answer.) A dead
+    connection raises DisconnectionError, on which the pool replaces it and tries again."""
+    conn = dbapi_connection._connection
+    idle = time.monotonic() - record.info.get(_CHECKED_IN, 0.0)
+    if conn.is_closed():
+        raise exc.DisconnectionError("the server closed this connection")
+    if idle < PING_AFTER_IDLE_SECONDS:
+        return
     try:
-        await_(dbapi_connection._connection.execute("SELECT 1"))
+        await_(conn.execute("SELECT 1"))
     except Exception as error:
-        dbapi_connection._handle_exception(error)
-    return True
+        raise exc.DisconnectionError(f"ping failed: {type(error).__name__}") from error
 
 
 APPLICATION_NAME = "kataven-hub"
