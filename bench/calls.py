@@ -52,6 +52,12 @@ from tests.fixtures.carriers import CarrierServer  # noqa: E402
 BIG = 1_000_000
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Spy:
     """py-spy on the API process while a phase runs (no-op without a directory)."""
 
@@ -190,10 +196,13 @@ async def bench(args: argparse.Namespace, server: CarrierServer, cluster: Cluste
     await timed(min(n, 50), c, originate)  # warm up both paths
     await timed(min(n, 50), c, raw.one)
     results: dict[str, list[float]] = {k: [] for k in ("orig", "orig_raw", "cb", "cb_raw")}
+    cpu_ms: dict[str, list[float]] = {"orig": [], "cb": []}
     for run in range(args.runs):
         profile = args.profile if run == 0 else None
         with Spy(profile, pid, "originate"):
+            cpu = cpu_seconds(pid)
             results["orig"].append(await timed(n, c, originate))
+            cpu_ms["orig"].append((cpu_seconds(pid) - cpu) * 1000 / n)
         results["orig_raw"].append(await timed(n, c, raw.one))
         callbacks = await prepared_callbacks()
 
@@ -202,7 +211,9 @@ async def bench(args: argparse.Namespace, server: CarrierServer, cluster: Cluste
             assert r.status_code == 204, r.text
 
         with Spy(profile, pid, "callbacks"):
+            cpu = cpu_seconds(pid)
             results["cb"].append(await timed(len(callbacks), c, deliver))
+            cpu_ms["cb"].append((cpu_seconds(pid) - cpu) * 1000 / len(callbacks))
         rows = await raw_callbacks()
         results["cb_raw"].append(await timed(n, c, raw_update(rows)))
     await raw.clean()
@@ -218,7 +229,7 @@ async def bench(args: argparse.Namespace, server: CarrierServer, cluster: Cluste
         runs = " ".join(f"{a / b:.2f}" for a, b in pairs)
         line = (
             f"{label:20} {figure:8.1f}   baseline {baseline:8.1f}   ratio {figure / baseline:.2f}"
-            f"   (per run: {runs})"
+            f"   (per run: {runs}; API process CPU {statistics.median(cpu_ms[key]):.1f} ms each)"
         )
         print(line)  # noqa: T201
 
