@@ -77,7 +77,8 @@ class Cluster:
         key = self._cli("keys", "create", "--account", self.slug, "--name", "bench").strip()
         # The benchmarks poll the API; the request rate limits are not what they measure.
         self._cli("limits", "set", "--account", self.slug, "--requests-per-minute", "1000000",
-                  "--requests-per-hour", "100000000", "--requests-per-day", "1000000000")  # fmt: skip
+                  "--requests-per-hour", "100000000", "--requests-per-day", "1000000000",
+                  "--concurrent-requests", "100000")  # fmt: skip
         self.headers = {"Authorization": f"Bearer {key}"}
         token = httpx.post(f"{self.url}/api/login",
                            json={"email": "o@bench.test", "password": password}).json()["token"]  # fmt: skip

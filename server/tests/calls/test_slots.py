@@ -8,6 +8,7 @@ import httpx
 import pytest
 from kataven_hub.calls import service as calls_service
 from kataven_hub.calls.repository import CallRepository
+from kataven_hub.carriers import registry
 from kataven_hub.core.ids import new_id
 from kataven_hub.core.settings import get_settings
 from kataven_hub.limits import service as limits_service
@@ -16,6 +17,7 @@ from tests.calls.helpers import in_flight
 from tests.calls.test_caps import _carrier_id
 from tests.factories.telephony import Line, make_line, originate, set_limits
 from tests.fixtures.carriers import CarrierServer
+from tests.helpers import tenant_engine
 
 
 async def _end(client: httpx.AsyncClient, server: CarrierServer, session_id: str) -> None:
@@ -159,3 +161,32 @@ class TestNoTransactionAcrossTheCarrier:
             )
             assert got.json()["status"] == "queued"
         assert await in_flight(tenant.slug) == 2
+
+    async def test_no_tenant_connection_is_held_while_the_carrier_answers(
+        self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer
+    ) -> None:
+        tenant = await new_tenant()
+        line = await make_line(client, tenant, carrier_server)
+        await set_limits(client, tenant, concurrent_max=5)
+        engine = await tenant_engine(tenant.slug)
+        carriers = registry.current()
+        twilio = carriers.get("twilio")
+        assert twilio is not None
+        held: list[int] = []
+
+        class Watching:
+            provider = "twilio"
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(twilio, name)
+
+            async def place_call(self, *args: object, **kwargs: object) -> object:
+                held.append(engine.pool.checkedout())
+                return await twilio.place_call(*args, **kwargs)  # type: ignore[arg-type]
+
+        with carriers.override(Watching()):  # type: ignore[arg-type]
+            r = await originate(client, line)
+        assert r.status_code == 200, r.text
+        assert held == [0]  # the call was committed and its connection given back first
+        got = await client.get(f"/api/v1/calls/{r.json()['session_id']}", headers=tenant.headers)
+        assert got.json()["status"] == "queued"

@@ -9,12 +9,14 @@ import httpx
 import pytest
 from kataven_hub.carriers.signatures import twilio_signature
 from kataven_hub.core.settings import get_settings
+from sqlalchemy import event
 
 from tests.calls.helpers import in_flight, minutes_today
 from tests.calls.test_caps import _carrier_id
 from tests.factories.telephony import Line, make_line, originate, set_limits
 from tests.fixtures.app import Tenant
 from tests.fixtures.carriers import Callback, CarrierServer
+from tests.helpers import tenant_engine
 
 
 async def _call(client: httpx.AsyncClient, line: Line, server: CarrierServer) -> tuple[str, str]:
@@ -67,6 +69,30 @@ class TestStatusCallbacks:
         assert await minutes_today(tenant.slug) == 2  # 61 s → 2 minutes, counted once
         assert await in_flight(tenant.slug) == 1  # released once: the other call still holds one
         assert (await _get(client, tenant, other))["status"] == "queued"
+
+    async def test_a_callback_reads_the_call_once(
+        self, client: httpx.AsyncClient, new_tenant, carrier_server: CarrierServer
+    ) -> None:
+        tenant = await new_tenant()
+        line = await make_line(client, tenant, carrier_server)
+        session_id, carrier_id = await _call(client, line, carrier_server)
+        engine = await tenant_engine(tenant.slug)
+        statements: list[str] = []
+
+        def seen(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+            statements.append(statement)
+
+        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        try:
+            # No talk time: no recording fetch reads the call in the background meanwhile.
+            cb = carrier_server.callbacks(carrier_id, outcome="completed", duration=0)[-1]
+            r = await carrier_server.deliver(client, cb)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", seen)
+        assert r.status_code == 204, r.text
+        reads = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM calls" in s]
+        assert len(reads) == 1, statements
+        assert (await _get(client, tenant, session_id))["status"] == "completed"
 
     async def test_late_ringing_never_overwrites_terminal(
         self, client: httpx.AsyncClient, tenant_a: Tenant, carrier_server: CarrierServer

@@ -75,21 +75,23 @@ async def _tenant_session(account: str) -> TenantSession:
     return TenantSession(new_session(sqlite_immediate(engine)))
 
 
-async def _find_call(account: str, session_id: str) -> TenantSession:
-    """A session that sees the call. A carrier may call back before the originate transaction
-    that created the call has committed (it answers the API request first): for a session id
-    minted in the last few seconds, wait briefly for the row to appear. No connection is held
-    while waiting."""
+async def _find_call(account: str, session_id: str) -> tuple[TenantSession, Call | None]:
+    """A session that sees the call, and the call (None: not there). A carrier may call back
+    before the originate transaction that created the call has committed (it answers the API
+    request first): for a session id minted in the last few seconds, wait briefly for the row
+    to appear. No connection is held while waiting. The row is returned with its session (the
+    session keeps it only weakly: read again, it would be a second query)."""
     for attempt in range(_WAIT_ATTEMPTS):
         session = await _tenant_session(account)
         try:
-            if await calls_service.get_or_none(session, session_id) is not None:
-                return session
+            call = await calls_service.get_or_none(session, session_id)
         except BaseException:
             await session.close()
             raise
+        if call is not None:
+            return session, call
         if attempt == _WAIT_ATTEMPTS - 1 or time.time() - _minted_at(session_id) > _WAIT_WINDOW:
-            return session
+            return session, None
         await session.close()
         await asyncio.sleep(_WAIT_STEP)
     raise AssertionError("unreachable")
@@ -134,9 +136,8 @@ async def _targeted_call(
         raise WebhookRejected()
     account, session_id = target
     carrier = _carrier(provider)
-    session = await _find_call(account, session_id)
+    session, call = await _find_call(account, session_id)
     try:
-        call = await calls_service.get_or_none(session, session_id)
         if call is None or call.provider != provider or call.credentials_id is None:
             raise WebhookRejected()
         creds = await telephony_service.credentials(session, account, call.credentials_id)

@@ -34,6 +34,7 @@ from kataven_hub.carriers.base import (
 )
 from kataven_hub.carriers.signatures import twilio_signature, twilio_valid
 from kataven_hub.carriers.twilio import parse_recording, parse_status, twiml
+from kataven_hub.core.errors import AppError
 from kataven_hub.core.settings import get_settings
 
 log = logging.getLogger("kataven_hub.carriers.sandbox")
@@ -44,6 +45,7 @@ _tasks: set[asyncio.Task[None]] = set()
 _calls: OrderedDict[str, CarrierCall] = OrderedDict()
 _recordings: OrderedDict[str, bytes] = OrderedDict()
 _KEEP = 1000
+_RETRY_PAUSES = (0.25, 0.5, 1.0, 2.0)  # seconds before each new attempt of a failed callback
 _V = TypeVar("_V")
 
 
@@ -58,13 +60,27 @@ class _Live:
         self.answered_at: float | None = None
 
     async def report(self, status: str, **extra: str) -> None:
+        """Deliver one status callback. One the handler failed to apply for a passing reason
+        (e.g. the database momentarily out of connections) is sent again a few times, as
+        carriers retry webhooks that failed; a refusal (4xx) is not."""
         params = {**self.base, "CallStatus": status, **extra}
         _remember(_calls, self.call_id, CarrierCall(self.call_id, status))
         signature = twilio_signature(self.creds["auth_token"], self.urls.status_url, params)
-        if _deliver is not None:
-            await _deliver(
-                "sandbox", self.urls.status_url, params, {"x-sandbox-signature": signature}
-            )
+        headers = {"x-sandbox-signature": signature}
+        for pause in (*_RETRY_PAUSES, None):
+            if _deliver is None:
+                return
+            try:
+                await _deliver("sandbox", self.urls.status_url, params, headers)
+                return
+            except AppError as exc:
+                if exc.status_code < 500 or pause is None:
+                    raise
+            except Exception:
+                if pause is None:
+                    raise
+            log.warning("sandbox status callback for %s failed; retrying", self.call_id)
+            await asyncio.sleep(pause)
 
 
 _live: dict[str, _Live] = {}
