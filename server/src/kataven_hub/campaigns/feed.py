@@ -85,6 +85,7 @@ class Feed:
         self.key = key
         self.listeners: set[Listener] = set()
         self.seen = 0
+        self.closed = False
         self.ready: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.task = asyncio.create_task(self._run(channel))
         self.ticker = asyncio.create_task(self._tick())
@@ -95,8 +96,10 @@ class Feed:
         try:
             async with bus_mod.bus().subscribe(channel) as sub:
                 self.ready.set_result(True)
-                while True:
-                    message = await sub.get(timeout=5.0)
+                # `closed` as well as the cancel: a cancel that meets a message being returned
+                # (asyncio.wait_for in the in-process bus) can be lost.
+                while not self.closed:
+                    message = await sub.get(timeout=1.0)
                     if message is None:
                         continue
                     item = orjson.loads(message[1])
@@ -128,6 +131,7 @@ class Feed:
                     listener.wake()
 
     def close(self) -> None:
+        self.closed = True
         self.task.cancel()
         self.ticker.cancel()
 
