@@ -412,13 +412,12 @@ def show(label: str, r: dict[str, float], n: int) -> None:
           f"RSS {r['kb']:.1f} KB/sub ({r['kb_events']:.1f} after the events)")  # fmt: skip
 
 
-def make_campaign(cluster: Cluster) -> tuple[str, str]:
-    line = cluster.sandbox_line()
+def make_campaign(cluster: Cluster, line: dict[str, str]) -> str:
     csv = "phone_number,name\n" + "".join(f"+1415{3000000 + i:07d},C{i}\n" for i in range(10))
     r = cluster.api("POST", "/api/v1/campaigns", data={"name": "sse", **line},
                     files={"contacts": ("c.csv", csv.encode(), "text/csv")})  # fmt: skip
     assert r.status_code == 201, r.text
-    return r.json()["id"], line["agent_id"]
+    return str(r.json()["id"])
 
 
 async def set_running(dsn: str, cid: str) -> None:
@@ -453,6 +452,7 @@ def main() -> None:
         cluster._cli("limits", "set", "--account", cluster.slug, "--concurrent-requests",
                      str(10 * n))  # fmt: skip
         channel_prefix = f"khb{cluster.run}:{{bus}}:"
+        line = cluster.sandbox_line()  # one agent and number; a campaign per run
         bare_port = free_port()
         snapshot = Path(tmp) / "snapshot"
         bare_channel = f"khb{cluster.run}:bare"
@@ -460,7 +460,7 @@ def main() -> None:
         try:
             for run in range(opts.runs):
                 out(f"run {run + 1}")
-                cid, _ = make_campaign(cluster)
+                cid = make_campaign(cluster, line)
                 asyncio.run(set_running(cluster.tenant_dsn, cid))
                 if opts.only != "bare":
                     channel = f"{channel_prefix}campaigns:{cluster.slug}:{cid}"
