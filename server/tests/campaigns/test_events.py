@@ -14,6 +14,9 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from kataven_hub.campaigns.events import channel
+from kataven_hub.core import events as bus_mod
+from kataven_hub.core import redis as redis_mod
 from kataven_hub.core.settings import get_settings
 
 from tests.campaigns.carrier_sim import count_sandbox
@@ -153,3 +156,51 @@ class TestLiveStream:
                     if frames[-1].get("event") == "end":
                         return frames
         return frames
+
+
+class TestFanOut:
+    async def test_streams_of_one_campaign_share_one_subscription(
+        self, client: httpx.AsyncClient, line: Line, live_url: str
+    ) -> None:
+        """Every stream of a campaign in this process reads one bus subscription, and each
+        gets the same frames: the live ones, then `end`."""
+        c = await created(client, line, contacts=3)
+        url = f"{live_url}/api/v1/campaigns/{c['id']}/events"
+        topic = channel(line.tenant.slug, c["id"])
+        async with contextlib.AsyncExitStack() as stack:
+            http = await stack.enter_async_context(httpx.AsyncClient(timeout=30))
+            streams = [
+                await stack.enter_async_context(
+                    http.stream("GET", url, headers=line.tenant.headers)
+                )
+                for _ in range(3)
+            ]
+            assert all(r.status_code == 200 for r in streams)
+            await asyncio.sleep(0.5)  # subscribed and caught up on the (empty) log
+            assert await subscribers(topic) == 1
+            assert (await action(client, line, c["id"], "stop")).status_code == 200
+            texts = [await asyncio.wait_for(r.aread(), 10) for r in streams]
+        frames = [parse(t.decode()) for t in texts]
+        assert frames[0] == frames[1] == frames[2]
+        assert frames[0][0]["id"] == "1"
+        assert frames[0][0]["data"]["status"] == "completed"
+        assert frames[0][-1]["event"] == "end"
+        for _ in range(100):  # the last stream gone, the subscription closes
+            if await subscribers(topic) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert await subscribers(topic) == 0
+
+
+async def subscribers(topic: str) -> int:
+    """How many subscriptions this process holds to a bus channel."""
+    bus = bus_mod.bus()
+    if isinstance(bus, bus_mod.LocalBus):
+        return len(bus._subs.get(topic, ()))
+    redis = redis_mod.client()
+    assert redis is not None
+    return int(
+        dict(await redis.pubsub_numsub(redis_mod.key("bus", topic)))[
+            redis_mod.key("bus", topic).encode()
+        ]
+    )

@@ -22,21 +22,18 @@ goes on from the event log alone, read every second: the same events, a little l
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kataven_hub.campaigns import windows
+from kataven_hub.campaigns import feed, windows
 from kataven_hub.campaigns.events import channel, iso
 from kataven_hub.campaigns.models import CAMPAIGN_TERMINAL, RUNNING
 from kataven_hub.campaigns.repository import CampaignRepository
 from kataven_hub.campaigns.schemas import progress_of
-from kataven_hub.core import events as bus_mod
 from kataven_hub.core import sse
 from kataven_hub.core.db import TenantSession, new_session, utcnow
 from kataven_hub.core.settings import get_settings
@@ -53,38 +50,22 @@ class _State:
 
 
 _POLL_SECONDS = 1.0
-_POLL: tuple[str, bytes] = ("", b"")  # "read the log": the bus is unavailable
+_POLL: list[feed.Item] = []  # "read the log": the bus is unavailable
 
 
-class _Live:
-    """The campaign's bus subscription, or polling of the event log once the bus fails."""
-
-    def __init__(self, sub: bus_mod.Subscription | None) -> None:
-        self.sub = sub
-
-    async def get(self, timeout: float) -> tuple[str, bytes] | None:  # noqa: ASYNC109 (a poll)
-        if self.sub is not None:
-            try:
-                return await self.sub.get(timeout=timeout)
-            except Exception:
-                log.warning("campaign event bus lost; streaming from the event log")
-                self.sub = None
-        await asyncio.sleep(min(timeout, _POLL_SECONDS))
-        return _POLL
-
-
-@contextlib.asynccontextmanager
-async def _live(account: str, campaign_id: str) -> AsyncIterator[_Live]:
-    async with contextlib.AsyncExitStack() as stack:
-        sub: bus_mod.Subscription | None
-        try:
-            sub = await stack.enter_async_context(
-                bus_mod.bus().subscribe(channel(account, campaign_id))
-            )
-        except Exception:
-            log.warning("campaign event bus unavailable; streaming from the event log")
-            sub = None
-        yield _Live(sub)
+async def _next(live: feed.Listener, timeout: float) -> list[feed.Item] | None:  # noqa: ASYNC109
+    """The frames published since the last call (None after `timeout` without one), or `_POLL`
+    every second once the bus is gone."""
+    if not live.failed:
+        items = await live.get(timeout)
+        if items is not None or not live.failed:
+            return items
+        return _POLL  # lost while waiting: read the log at once
+    items = await live.get(0)
+    if items is not None:
+        return items
+    await asyncio.sleep(min(timeout, _POLL_SECONDS))
+    return _POLL
 
 
 async def stream(
@@ -92,7 +73,7 @@ async def stream(
 ) -> AsyncIterator[bytes]:
     s = get_settings()
     state = _State(after)
-    async with _live(account, campaign_id) as sub:
+    async with feed.listen(account, campaign_id, channel(account, campaign_id)) as live:
         async for chunk in _catch_up(engine, campaign_id, state):
             yield chunk
         if state.ended:
@@ -102,14 +83,19 @@ async def stream(
         while True:
             now = time.monotonic()
             if state.status == RUNNING and now >= next_snapshot:
-                snapshot = await _snapshot(engine, campaign_id, state)
-                if snapshot is None or snapshot["event_seq"] > state.last:
+                snapshot, frame = await live.snapshot(
+                    lambda: _snapshot(engine, campaign_id), s.CAMPAIGN_SSE_SNAPSHOT_SECONDS / 2
+                )
+                # Numbers the bus has not brought: a message lost on the way (read the log).
+                # Those it has brought are in this stream's buffer, or their loss shows as a
+                # jump in numbers there.
+                if snapshot is None or snapshot["event_seq"] > max(state.last, live.seen):
                     async for chunk in _catch_up(engine, campaign_id, state):
                         yield chunk
                     if state.ended:
                         return
                 if snapshot is not None and state.status == RUNNING:
-                    yield sse.event(snapshot)
+                    yield frame
                 next_snapshot = now + s.CAMPAIGN_SSE_SNAPSHOT_SECONDS
             if now >= next_heartbeat:
                 yield sse.comment("heartbeat")
@@ -120,35 +106,39 @@ async def stream(
             wait = min(next_heartbeat, started + s.CAMPAIGN_SSE_MAX_SECONDS) - now
             if state.status == RUNNING:
                 wait = min(wait, next_snapshot - now)
-            message = await sub.get(timeout=max(0.05, min(wait, 1.0)))
-            if message is None:
+            items = await _next(live, max(0.05, min(wait, 1.0)))
+            if items is None:
                 continue
-            if message is _POLL:
-                async for chunk in _catch_up(engine, campaign_id, state):
-                    yield chunk
+            out, gap = [], items is _POLL
+            for seq, name, data, frame in items:
+                if seq <= state.last:
+                    continue  # already sent (the replay/live seam)
+                if seq != state.last + 1:
+                    gap = True  # the log has what the bus or the buffer dropped
+                    break
+                _advance(state, seq, name, data)
+                out.append(frame)
                 if state.ended:
-                    return
-                continue
-            item = orjson.loads(message[1])
-            seq = int(item["seq"])
-            if seq <= state.last:
-                continue  # already sent (the replay/live seam)
-            if seq == state.last + 1:
-                yield _frame(state, seq, item["event"], item["data"])
-                if state.ended:
-                    yield sse.event({"status": state.status}, name="end")
-            else:  # a gap: the log has what the bus dropped
+                    out.append(sse.event({"status": state.status}, name="end"))
+                    break
+            if out:
+                yield b"".join(out)  # a stream that fell behind catches up in one write
+            if gap and not state.ended:
                 async for chunk in _catch_up(engine, campaign_id, state):
                     yield chunk
             if state.ended:
                 return
 
 
-def _frame(state: _State, seq: int, name: str, data: dict[str, Any]) -> bytes:
+def _advance(state: _State, seq: int, name: str, data: dict[str, Any]) -> None:
     state.last = seq
     if name == "status":
         state.status = data.get("status")
         state.ended = state.status in CAMPAIGN_TERMINAL
+
+
+def _frame(state: _State, seq: int, name: str, data: dict[str, Any]) -> bytes:
+    _advance(state, seq, name, data)
     return sse.event(data, name=name, id=seq)
 
 
@@ -173,7 +163,7 @@ async def _catch_up(engine: AsyncEngine, campaign_id: str, state: _State) -> Asy
         return
 
 
-async def _snapshot(engine: AsyncEngine, campaign_id: str, state: _State) -> dict[str, Any] | None:
+async def _snapshot(engine: AsyncEngine, campaign_id: str) -> dict[str, Any] | None:
     async with new_session(engine) as session:
         repo = CampaignRepository(TenantSession(session))
         campaign = await repo.get(campaign_id)
