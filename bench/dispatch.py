@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import io
 import sys
 import tempfile
 import time
@@ -26,39 +24,7 @@ from pathlib import Path
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _cluster import Cluster
-
-# Every sandbox call lasts ≥ 1 s, i.e. one (rounded-up) minute of the daily minute budget.
-UNCAPPED = {"concurrent_max": 100, "daily_calls_max": 1_000_000, "daily_minutes_max": 1_000_000}
-
-
-def contacts_csv(n: int, offset: int) -> bytes:
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["phone_number", "name"])
-    for i in range(n):
-        w.writerow([f"+1415{2000000 + offset + i:07d}", f"C{i}"])
-    return out.getvalue().encode()
-
-
-def run_campaign(
-    cluster: Cluster, line: dict[str, str], n: int, offset: int, concurrency: int
-) -> str:
-    form = {"name": "bench", "max_concurrent_calls": str(concurrency), **line}
-    r = cluster.api("POST", "/api/v1/campaigns", data=form,
-                    files={"contacts": ("c.csv", contacts_csv(n, offset), "text/csv")})  # fmt: skip
-    assert r.status_code == 201, r.text
-    cid = r.json()["id"]
-    assert cluster.api("POST", f"/api/v1/campaigns/{cid}/start").status_code == 200
-    deadline = time.monotonic() + 600
-    while True:
-        r = cluster.api("GET", f"/api/v1/campaigns/{cid}")
-        assert r.status_code == 200, (r.status_code, r.text)
-        if r.json()["status"] == "completed":
-            break
-        assert time.monotonic() < deadline, "campaign did not finish"
-        time.sleep(0.2)
-    return cid
+from _cluster import UNCAPPED, ZERO_LATENCY, Cluster, run_campaign
 
 
 async def measure(dsn: str, cid: str) -> dict[str, float]:
@@ -124,9 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     out = print
     with tempfile.TemporaryDirectory() as tmp:
-        zero = {"SANDBOX_RING_SECONDS": "0", "SANDBOX_TALK_SECONDS": "[0,0]",
-                "SANDBOX_OUTCOME_WEIGHTS": '{"completed": 1}', "DISPATCH_MAX_CPS": "100000",
-                "DISPATCHER_EMBEDDED": "true"}  # fmt: skip
+        zero = {**ZERO_LATENCY, "DISPATCHER_EMBEDDED": "true"}
         with Cluster(Path(tmp) / "a", **zero) as cluster:
             line = cluster.sandbox_line(**UNCAPPED, calls_per_minute=1_000_000)
             cid = run_campaign(cluster, line, args.contacts, 0, 100)
