@@ -12,7 +12,7 @@ ifeq ($(UV),$(CURDIR)/.tools/bin/uv)
 export UV_CACHE_DIR ?= $(CURDIR)/.tools/uv-cache
 endif
 
-.PHONY: install install-serve browser-deps run dev dispatcher test test-announce test-fast lint types migration openapi bench bench-campaigns clean
+.PHONY: install install-serve browser-deps run dev dispatcher test test-announce test-fast lint types migration openapi bench bench-campaigns bench-scale clean
 .PHONY: test-sdk-python sdk-types bench-sdk
 .PHONY: test-mcp
 .PHONY: web-build test-web
@@ -88,6 +88,9 @@ bench: install  ## CRUD figures beside raw asyncpg and bare ASGI (PostgreSQL + R
 bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (PostgreSQL + Redis)
 	$(PY) bench/ingest.py
 	$(PY) bench/dispatch.py
+
+bench-scale: install  ## API workers 1 vs 2 (GET load) and dispatchers 1 vs 2, with CPU use per process
+	$(PY) bench/scale.py
 
 .PHONY: test-node bench-node
 test-node: install  ## the Node SDK and the browser client (npm), against a real API process
