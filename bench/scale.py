@@ -311,7 +311,11 @@ def run_until_done(
         statuses = [cluster.api("GET", f"/api/v1/campaigns/{c}").json()["status"] for c in cids]
         if all(s == "completed" for s in statuses):
             return meter.stop()
-        pending, done = asyncio.run(counts())
+        try:
+            pending, done = asyncio.run(counts())
+        except asyncpg.TooManyConnectionsError:  # PostgreSQL is shared: try again
+            time.sleep(0.2)
+            continue
         if done != landed:
             landed, since, reading = done, time.monotonic(), meter.stop()
         elif pending == 0 and time.monotonic() - since > STALL:
