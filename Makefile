@@ -12,7 +12,7 @@ ifeq ($(UV),$(CURDIR)/.tools/bin/uv)
 export UV_CACHE_DIR ?= $(CURDIR)/.tools/uv-cache
 endif
 
-.PHONY: install install-serve browser-deps run dev dispatcher test test-announce test-fast lint types migration openapi bench bench-campaigns bench-sse clean
+.PHONY: install install-serve browser-deps run dev dispatcher test test-announce test-fast lint types migration openapi bench bench-campaigns bench-sse bench-scale clean
 .PHONY: test-sdk-python sdk-types bench-sdk
 .PHONY: test-mcp
 .PHONY: web-build test-web
@@ -91,6 +91,9 @@ bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (P
 
 bench-sse: install  ## campaign SSE fan-out (5,000 subscribers, 50 events/s) beside a bare ASGI streamer
 	$(PY) bench/sse.py
+
+bench-scale: install  ## API workers 1 vs 2 (GET load) and dispatchers 1 vs 2, with CPU use per process
+	$(PY) bench/scale.py
 
 .PHONY: test-node bench-node
 test-node: install  ## the Node SDK and the browser client (npm), against a real API process

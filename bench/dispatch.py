@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import io
 import os
 import statistics
 import sys
@@ -39,44 +37,10 @@ from urllib.parse import urlsplit
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _cluster import Cluster
+from _cluster import UNCAPPED, Cluster, run_campaign
 from _load import build_request, load
 from _raw_calls import RawOriginate
 from tests.fixtures.carriers import CarrierServer
-
-# Every sandbox call lasts ≥ 1 s, i.e. one (rounded-up) minute of the daily minute budget.
-UNCAPPED = {"concurrent_max": 100, "daily_calls_max": 1_000_000, "daily_minutes_max": 1_000_000}
-
-
-def contacts_csv(n: int, offset: int) -> bytes:
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["phone_number", "name"])
-    for i in range(n):
-        w.writerow([f"+1415{2000000 + offset + i:07d}", f"C{i}"])
-    return out.getvalue().encode()
-
-
-def run_campaign(
-    cluster: Cluster, line: dict[str, str], n: int, offset: int, concurrency: int
-) -> str:
-    form = {"name": "bench", "max_concurrent_calls": str(concurrency), **line}
-    r = cluster.api("POST", "/api/v1/campaigns", data=form,
-                    files={"contacts": ("c.csv", contacts_csv(n, offset), "text/csv")})  # fmt: skip
-    assert r.status_code == 201, r.text
-    cid = r.json()["id"]
-    assert cluster.api("POST", f"/api/v1/campaigns/{cid}/start").status_code == 200
-    deadline = time.monotonic() + 600
-    while True:
-        r = cluster.api("GET", f"/api/v1/campaigns/{cid}")
-        # 503: the shared PostgreSQL was momentarily out of connections; poll again.
-        assert r.status_code in (200, 503), (r.status_code, r.text)
-        if r.status_code == 200 and r.json()["status"] == "completed":
-            break
-        assert time.monotonic() < deadline, "campaign did not finish"
-        time.sleep(0.2)
-    return cid
-
 
 async def measure(dsn: str, cid: str) -> dict[str, float]:
     conn = await asyncpg.connect(dsn)
