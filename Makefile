@@ -92,6 +92,10 @@ bench-campaigns: install  ## CSV ingest (1M rows) and dispatch/pacing figures (P
 bench-sse: install  ## campaign SSE fan-out (5,000 subscribers, 50 events/s) beside a bare ASGI streamer
 	$(PY) bench/sse.py
 
+.PHONY: bench-tenants
+bench-tenants: install  ## tenant fan-out: 1,000 accounts beside one (p99 ratio, connections vs budget)
+	$(PY) bench/tenants.py
+
 bench-scale: install  ## API workers 1 vs 2 (GET load) and dispatchers 1 vs 2, with CPU use per process
 	$(PY) bench/scale.py
 

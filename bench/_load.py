@@ -1,13 +1,16 @@
 """A small HTTP/1.1 load generator: N keep-alive connections, each sending one request at a
 time, counting responses for a fixed duration. Runs on uvloop; parsing is minimal (status line,
-Content-Length) so the generator costs far less than the servers it measures."""
+Content-Length) so the generator costs far less than the servers it measures. The request is
+fixed bytes, or a function that returns each request's bytes (a random account per request);
+given a list, each response's latency (seconds) is appended to it."""
 
 from __future__ import annotations
 
 import asyncio
 import statistics
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import uvloop
 
@@ -17,6 +20,7 @@ class Result:
     requests: int
     seconds: float
     statuses: dict[int, int]
+    latencies: list[float] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
@@ -31,14 +35,22 @@ def build_request(method: str, path: str, headers: dict[str, str], body: bytes =
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
+Request = bytes | Callable[[], bytes]
+
+
 async def _worker(
-    host: str, port: int, request: bytes, stop_at: float, statuses: dict[int, int]
+    host: str,
+    port: int,
+    request: Request,
+    stop_at: float,
+    statuses: dict[int, int],
+    latencies: list[float] | None,
 ) -> int:
     reader, writer = await asyncio.open_connection(host, port)
     done = 0
     try:
-        while time.perf_counter() < stop_at:
-            writer.write(request)
+        while (sent := time.perf_counter()) < stop_at:
+            writer.write(request() if callable(request) else request)
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head[9:12])
             length = 0
@@ -48,6 +60,8 @@ async def _worker(
                 length = int(lower[i + 15 : lower.find(b"\r\n", i)])
             if length:
                 await reader.readexactly(length)
+            if latencies is not None:
+                latencies.append(time.perf_counter() - sent)
             statuses[status] = statuses.get(status, 0) + 1
             done += 1
     finally:
@@ -55,19 +69,32 @@ async def _worker(
     return done
 
 
-async def _run(host: str, port: int, request: bytes, connections: int, seconds: float) -> Result:
+async def _run(
+    host: str, port: int, request: Request, connections: int, seconds: float, timed: bool
+) -> Result:
     statuses: dict[int, int] = {}
+    latencies: list[float] | None = [] if timed else None
     start = time.perf_counter()
     counts = await asyncio.gather(
-        *[_worker(host, port, request, start + seconds, statuses) for _ in range(connections)]
+        *[
+            _worker(host, port, request, start + seconds, statuses, latencies)
+            for _ in range(connections)
+        ]
     )
-    return Result(sum(counts), time.perf_counter() - start, statuses)
+    return Result(sum(counts), time.perf_counter() - start, statuses, latencies or [])
 
 
 def load(
-    host: str, port: int, request: bytes, connections: int = 16, seconds: float = 4.0
+    host: str,
+    port: int,
+    request: Request,
+    connections: int = 16,
+    seconds: float = 4.0,
+    latencies: bool = False,
 ) -> Result:
-    return uvloop.run(_run(host, port, request, connections, seconds))
+    """Keep `connections` requests in flight for `seconds`; with `latencies`, the result holds
+    each response's latency."""
+    return uvloop.run(_run(host, port, request, connections, seconds, latencies))
 
 
 def median(values: list[float]) -> float:
