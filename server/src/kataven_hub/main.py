@@ -47,6 +47,7 @@ from kataven_hub.core.errors import Problem
 from kataven_hub.core.idempotency import IdempotencyMiddleware
 from kataven_hub.core.metrics import MetricsMiddleware
 from kataven_hub.core.middleware import PathAliases, RequestContext
+from kataven_hub.core.sessions import RequestSessions
 from kataven_hub.core.settings import Settings, get_settings
 from kataven_hub.rate_limits import service as rate_limits_service
 from kataven_hub.rate_limits.service import RateLimited
@@ -173,7 +174,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Outermost last: aliases → metrics → request id, body cap, response-end actions → keyed
     # writes (inside the body cap, so a keyed body is never read past MAX_BODY_BYTES).
-    app.add_middleware(AuditTrail)  # innermost: sees the matched route and the principal
+    app.add_middleware(RequestSessions)  # closes the route's sessions before the audit entry
+    app.add_middleware(AuditTrail)  # sees the matched route and the principal
     app.add_middleware(IdempotencyMiddleware)
     csv_upload = settings.CAMPAIGN_CSV_MAX_BYTES + 1024 * 1024  # the file + the form around it
     app.add_middleware(

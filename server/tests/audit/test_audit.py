@@ -4,6 +4,7 @@ filters and paging, who may read it."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from typing import Any
 
@@ -132,6 +133,19 @@ class TestActors:
         assert r.status_code == 400
         events = await all_events(client, tenant, resource_type="agents")
         assert [e["status"] for e in events] == [400]
+
+    async def test_a_refused_write_is_closed_before_its_entry_is_written(
+        self, client: httpx.AsyncClient, new_tenant: Any
+    ) -> None:
+        """A write refused after its transaction began (on SQLite: holding the database's write
+        lock) is rolled back before its audit entry is written: answered at once, recorded."""
+        tenant = await new_tenant()
+        started = time.monotonic()
+        r = await client.delete("/api/v1/faqs/faq_nope", headers=tenant.headers)
+        assert r.status_code == 404, r.text
+        assert time.monotonic() - started < 5  # SQLite's busy wait is 30 s
+        events = await all_events(client, tenant)
+        assert [e["status"] for e in events if e["route"] == "/api/v1/faqs/{faq_id}"] == [404]
 
     async def test_reads_not_recorded(self, client: httpx.AsyncClient, new_tenant: Any) -> None:
         tenant = await new_tenant()
