@@ -325,8 +325,8 @@ def main() -> None:
         "KATAVEN_API_KEY_PEPPER": "bench-pepper-" + run_id,
         "KATAVEN_BOOTSTRAP_DEMO_ACCOUNT": "false",
         "KATAVEN_LOG_LEVEL": "WARNING",
-        "KATAVEN_DB_POOL_SIZE": "16",
-        "KATAVEN_DB_MAX_OVERFLOW": "0",  # three app servers and the floors share 100 connections
+        "KATAVEN_DB_POOL_SIZE": "10",  # plenty for one CPU-bound process; the servers share 100
+        "KATAVEN_DB_MAX_OVERFLOW": "0",
         "BENCH_ACCOUNT": "bench",
     }
 
