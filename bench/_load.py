@@ -11,6 +11,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import uvloop
 
@@ -99,3 +100,24 @@ def load(
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def summarise(raw: Path, top: int = 35) -> None:
+    """Print where the time went in py-spy's raw (collapsed-stack) output: the functions by
+    their own samples, then by samples with their callees."""
+    own: dict[str, int] = {}
+    total: dict[str, int] = {}
+    samples = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        n = int(count)
+        samples += n
+        own[frames[-1]] = own.get(frames[-1], 0) + n
+        for frame in set(frames):
+            total[frame] = total.get(frame, 0) + n
+    print(f"{raw}: {samples} samples")
+    for title, table in (("own time", own), ("with callees", total)):
+        print(f"  top functions by {title}")
+        for frame, n in sorted(table.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"  {100 * n / max(1, samples):6.1f}%  {frame}")

@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 from _cluster import Cluster  # noqa: E402
+from _load import summarise  # noqa: E402
 from _raw_calls import INSERT, RawOriginate, timed  # noqa: E402
 from tests.fixtures.carriers import CarrierServer  # noqa: E402
 
@@ -83,25 +84,6 @@ class Spy:
         self.proc.send_signal(2)  # SIGINT: py-spy writes what it sampled
         self.proc.wait(60)
         summarise(self.path)
-
-
-def summarise(raw: Path, top: int = 35) -> None:
-    own: dict[str, int] = {}
-    total: dict[str, int] = {}
-    samples = 0
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        frames = stack.split(";")
-        n = int(count)
-        samples += n
-        own[frames[-1]] = own.get(frames[-1], 0) + n
-        for frame in set(frames):
-            total[frame] = total.get(frame, 0) + n
-    print(f"{raw}: {samples} samples")  # noqa: T201
-    for title, table in (("own time", own), ("with callees", total)):
-        print(f"  top functions by {title}")  # noqa: T201
-        for frame, n in sorted(table.items(), key=lambda kv: -kv[1])[:top]:
-            print(f"  {100 * n / max(1, samples):6.1f}%  {frame}")  # noqa: T201
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -41,7 +41,7 @@ import httpx
 from fastapi import FastAPI, Request, Response
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _load import build_request, load, median
+from _load import build_request, load, median, summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 HUB = str(Path(sys.executable).parent / "kataven-hub")
@@ -273,21 +273,7 @@ def profile(pid: int, port: int, request: bytes, opts: argparse.Namespace, name:
     result = load("127.0.0.1", port, request, opts.connections, opts.seconds)
     spy.wait(60)
     print(f"{name}: {result.rps:.0f} req/s under the profiler; {raw}")
-    own: dict[str, int] = {}
-    total: dict[str, int] = {}
-    samples = 0
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        frames = stack.split(";")
-        n = int(count)
-        samples += n
-        own[frames[-1]] = own.get(frames[-1], 0) + n
-        for frame in set(frames):
-            total[frame] = total.get(frame, 0) + n
-    for title, table in (("own time", own), ("with callees", total)):
-        print(f"  top functions by {title} (% of {samples} samples)")
-        for frame, n in sorted(table.items(), key=lambda kv: -kv[1])[:40]:
-            print(f"  {100 * n / samples:6.1f}%  {frame}")
+    summarise(raw, top=40)
 
 
 def app_read_sql() -> str:

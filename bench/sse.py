@@ -131,19 +131,9 @@ def bare_app_factory() -> object:
 
 
 def serve_bare(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "sse:bare_app_factory", "--factory", "--host",
-           "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-           "--loop", "uvloop", "--http", "httptools"]  # fmt: skip
-    proc = subprocess.Popen(cmd, env={**env, "PYTHONPATH": str(ROOT / "bench")}, cwd=ROOT)
-    import httpx
+    from crud import serve  # one uvicorn process per factory, as crud.py starts its servers
 
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("the bare streamer did not start")
+    return serve("sse:bare_app_factory", env, port)
 
 
 # --- the subscribers (client processes) -------------------------------------------------------
