@@ -87,6 +87,7 @@ def count_sandbox(
     settings.SANDBOX_OUTCOME_WEIGHTS = {k.replace("-", "_"): v for k, v in OUTCOMES.items()}
     settings.CALL_RECORDING_ENABLED = False
     log = CarrierLog()
+    ended: set[str] = set()  # a retried callback reports the same end again
     original, deliver = sandbox.SandboxCarrier._simulate, sandbox._deliver
     assert deliver is not None
 
@@ -98,7 +99,11 @@ def count_sandbox(
     async def report(
         provider: str, url: str, params: dict[str, str], headers: dict[str, str]
     ) -> None:
-        if params.get("CallStatus") in ("completed", "busy", "no-answer", "failed", "canceled"):
+        status, call_id = params.get("CallStatus"), params.get("CallSid", "")
+        if status in ("completed", "busy", "no-answer", "failed", "canceled") and (
+            call_id not in ended
+        ):
+            ended.add(call_id)
             log.ended()  # the carrier ended the call; then it tells us
         await deliver(provider, url, params, headers)
 
