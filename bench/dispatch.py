@@ -1,5 +1,6 @@
 """Campaign dispatch on PostgreSQL + Redis, through the real originate path (caps, sandbox
-carrier, status webhooks, the terminal hook), the dispatcher embedded in one API process.
+carrier, status webhooks, the terminal hook), the dispatcher embedded in one API process
+(and, for P7, also in a process of its own).
 
 1. Throughput (P6, target ratio ≥ 0.5): dials/s with a zero-latency carrier (every call answered
    and finished at once), concurrency 100, beside the raw originate loop of bench/calls.py
@@ -13,7 +14,9 @@ carrier, status webhooks, the terminal hook), the dispatcher embedded in one API
    by a cost cap (target 0).
 3. Pacing under load (P7): the concurrency-bound case again while `--load-connections`
    keep-alive connections send `GET /api/v1/agents/{id}` with the API key to the same API
-   process (bench/_load.py, as bench/crud.py does), the whole time the campaign runs.
+   process (bench/_load.py, as bench/crud.py does), the whole time the campaign runs; once with
+   the dispatcher embedded in that API process (the embedded default) and once with it in a
+   `kataven-hub dispatcher` process of its own (the production layout).
 
 Figures are medians of `--runs` runs (the ratio of each run is printed too).
 
@@ -153,6 +156,15 @@ def main() -> None:
                         pacing(cluster, line, label, cpm, conc, n, args.runs)
                 pacing(cluster, line, "concurrency-bound, under API load", 6000, 10, 400,
                        args.runs, load_connections=args.load_connections)  # fmt: skip
+        if args.only in (None, "load"):
+            # The production layout: the dispatcher in its own process, the API under load.
+            apart = {**paced, "DISPATCHER_EMBEDDED": "false"}
+            with Cluster(Path(tmp) / "d", **apart) as cluster:
+                line = cluster.sandbox_line(**UNCAPPED)
+                cluster.start_dispatcher()
+                label = "concurrency-bound, under API load, dispatcher apart"
+                pacing(cluster, line, label, 6000, 10, 400, args.runs,
+                       load_connections=args.load_connections)  # fmt: skip
         if args.only in (None, "pacing"):
             # The same concurrency bound with 2 s calls: the fixed cost between a call's end
             # and the next dial on its line weighs less against a longer handle time.
