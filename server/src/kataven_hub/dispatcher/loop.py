@@ -56,7 +56,7 @@ class Dispatcher:
         self.ticks = 0
         self._wake = asyncio.Event()
         self._stopping = False
-        self._rates: dict[str, tuple[float, float]] = {}
+        self._rates: dict[str, tuple[float, int, float]] = {}  # account → (rate, cpm, until)
         self._next_renew = 0.0
         self._next_acquire = 0.0
         self._next_sweep: dict[str, float] = {}
@@ -175,9 +175,9 @@ class Dispatcher:
         sweep = now >= self._next_sweep.get(lease.campaign_id, 0.0)
         if sweep:
             self._next_sweep[lease.campaign_id] = now + s.DISPATCH_SWEEP_SECONDS
-        rate = await self._rate(lease.account)
+        rate, per_minute = await self._rate(lease.account)
         room = max(0, s.DISPATCH_MAX_PARALLEL_DIALS - len(self.dials))
-        capacity = self.pacer.take(lease.account, room, rate)
+        capacity = self.pacer.take(lease.account, room, rate, per_minute=per_minute)
         result = await dialer.step(
             engine, control, lease.account, lease.campaign_id, lease.token, capacity, sweep
         )
@@ -207,9 +207,9 @@ class Dispatcher:
         engine = await tenancy.get().engine_for(account)
         if engine is None:
             return None
-        rate = await self._rate(account)
+        rate, per_minute = await self._rate(account)
         room = max(0, self.settings.DISPATCH_MAX_PARALLEL_DIALS - len(self.dials))
-        capacity = self.pacer.take(account, room, rate)
+        capacity = self.pacer.take(account, room, rate, per_minute=per_minute)
         if capacity == 0:
             return None
 
@@ -243,14 +243,16 @@ class Dispatcher:
         self.dials.add(task)
         task.add_done_callback(self.dials.discard)
 
-    async def _rate(self, account: str) -> float:
-        """Dials per second for the account: ≤ DISPATCH_MAX_CPS and ≤ calls_per_minute / 60."""
+    async def _rate(self, account: str) -> tuple[float, int]:
+        """Dials per second for the account (≤ DISPATCH_MAX_CPS and ≤ calls_per_minute / 60),
+        and its calls_per_minute."""
         cached = self._rates.get(account)
         now = time.monotonic()
-        if cached is not None and cached[1] > now:
-            return cached[0]
+        if cached is not None and cached[2] > now:
+            return cached[0], cached[1]
         async with new_session(tenancy.get().control_engine) as control:
             limits = await limits_service.get_limits(ControlSession(control), account)
-        rate = min(self.settings.DISPATCH_MAX_CPS, limits["calls_per_minute"] / 60.0)
-        self._rates[account] = (rate, now + _RATE_CACHE_SECONDS)
-        return rate
+        per_minute = int(limits["calls_per_minute"])
+        rate = min(self.settings.DISPATCH_MAX_CPS, per_minute / 60.0)
+        self._rates[account] = (rate, per_minute, now + _RATE_CACHE_SECONDS)
+        return rate, per_minute

@@ -1,11 +1,21 @@
 """Dial pacing: a token bucket per account, so dials go out at an even rate no faster than
 `DISPATCH_MAX_CPS` and the account's `calls_per_minute` (rather than in bursts that the cost
-caps would refuse), and a hold-off after a cap refused a dial (its Retry-After)."""
+caps would refuse), and a hold-off after a cap refused a dial (its Retry-After).
+
+The bucket alone would let `burst + 60 × rate` dials through in a minute, one second's worth
+more than `calls_per_minute`, which the cap (a sliding 60 s) refuses. So the pacer also counts
+its own grants over the last `WINDOW_SECONDS` and grants none past `calls_per_minute` there. The
+window is a second longer than the cap's: a dial is counted by the cap a little after it was
+granted, and that delay varies from dial to dial. Dials placed by other processes for the same
+account are the cap's to refuse; the hold-off then pauses this pacer."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
+
+WINDOW_SECONDS = 61.0
 
 
 @dataclass
@@ -14,31 +24,62 @@ class _Bucket:
     tokens: float
     at: float
     blocked_until: float = 0.0
+    per_minute: int | None = None
+    grants: deque[list[float]] = field(default_factory=deque)  # [time, dials], oldest first
+    in_window: int = 0  # dials granted in the last WINDOW_SECONDS
+
+    def expire(self, now: float) -> None:
+        while self.grants and self.grants[0][0] <= now - WINDOW_SECONDS:
+            self.in_window -= int(self.grants.popleft()[1])
 
 
 class Pacer:
     def __init__(self) -> None:
         self._buckets: dict[str, _Bucket] = {}
 
-    def take(self, account: str, want: int, rate: float, now: float | None = None) -> int:
-        """Up to `want` dials allowed now for `account` at `rate` per second."""
+    def take(
+        self,
+        account: str,
+        want: int,
+        rate: float,
+        now: float | None = None,
+        per_minute: int | None = None,
+    ) -> int:
+        """Up to `want` dials allowed now for `account` at `rate` per second and, when given,
+        at most `per_minute` in any minute."""
         now = time.monotonic() if now is None else now
         burst = max(1.0, rate)  # at most one second's worth at once
         bucket = self._buckets.get(account)
         if bucket is None:
             bucket = self._buckets[account] = _Bucket(rate, burst, now)
         bucket.tokens = min(burst, bucket.tokens + (now - bucket.at) * rate)
-        bucket.rate, bucket.at = rate, now
+        bucket.rate, bucket.at, bucket.per_minute = rate, now, per_minute
+        bucket.expire(now)
         if now < bucket.blocked_until or want <= 0:
             return 0
         granted = min(want, int(bucket.tokens))
-        bucket.tokens -= granted
+        if per_minute is not None:
+            granted = min(granted, max(0, per_minute - bucket.in_window))
+        if granted > 0:
+            bucket.tokens -= granted
+            bucket.grants.append([now, granted])
+            bucket.in_window += granted
         return granted
 
     def give_back(self, account: str, n: int) -> None:
+        """Return `n` dials of a grant that were not placed (the newest grants first)."""
         bucket = self._buckets.get(account)
-        if bucket is not None and n > 0:
-            bucket.tokens += n
+        if bucket is None or n <= 0:
+            return
+        bucket.tokens += n
+        while n > 0 and bucket.grants:
+            newest = bucket.grants[-1]
+            back = min(n, int(newest[1]))
+            newest[1] -= back
+            bucket.in_window -= back
+            n -= back
+            if newest[1] == 0:
+                bucket.grants.pop()
 
     def hold(self, account: str, seconds: float, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
@@ -46,9 +87,15 @@ class Pacer:
         if bucket is not None:
             bucket.blocked_until = max(bucket.blocked_until, now + seconds)
 
-    def wait_hint(self, account: str) -> float:
-        """Seconds until the next token (to sleep no longer than needed)."""
+    def wait_hint(self, account: str, now: float | None = None) -> float:
+        """Seconds until the next dial may go (to sleep no longer than needed)."""
         bucket = self._buckets.get(account)
         if bucket is None or bucket.rate <= 0:
             return 1.0
-        return max(0.0, (1.0 - bucket.tokens) / bucket.rate)
+        now = time.monotonic() if now is None else now
+        wait = max(0.0, (1.0 - bucket.tokens) / bucket.rate, bucket.blocked_until - now)
+        if bucket.per_minute is not None and bucket.in_window >= bucket.per_minute:
+            bucket.expire(now)
+            if bucket.grants and bucket.in_window >= bucket.per_minute:
+                wait = max(wait, bucket.grants[0][0] + WINDOW_SECONDS - now)
+        return wait
