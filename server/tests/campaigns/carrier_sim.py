@@ -87,12 +87,16 @@ def count_sandbox(
     settings.SANDBOX_OUTCOME_WEIGHTS = {k.replace("-", "_"): v for k, v in OUTCOMES.items()}
     settings.CALL_RECORDING_ENABLED = False
     log = CarrierLog()
-    ended: set[str] = set()  # a retried callback reports the same end again
+    # Counted once per call placed inside this block: a retried callback reports the same end
+    # again, and a retry of an earlier test's call can arrive here.
+    began: set[str] = set()
+    ended: set[str] = set()
     original, deliver = sandbox.SandboxCarrier._simulate, sandbox._deliver
     assert deliver is not None
 
     async def simulate(self: Any, creds: Any, call_id: str, urls: Any, from_number: str,
                        to_number: str, record: bool) -> None:  # fmt: skip
+        began.add(call_id)
         log.began(to_number)
         await original(self, creds, call_id, urls, from_number, to_number, record)
 
@@ -101,7 +105,7 @@ def count_sandbox(
     ) -> None:
         status, call_id = params.get("CallStatus"), params.get("CallSid", "")
         if status in ("completed", "busy", "no-answer", "failed", "canceled") and (
-            call_id not in ended
+            call_id in began and call_id not in ended
         ):
             ended.add(call_id)
             log.ended()  # the carrier ended the call; then it tells us

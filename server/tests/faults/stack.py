@@ -162,11 +162,14 @@ class Stack:
 
     # -- PostgreSQL faults -------------------------------------------------------------------
     async def terminate_backends(self) -> int:
-        """Close every server connection to this stack's databases; how many were closed."""
+        """Close every server connection to this stack's databases; how many were closed.
+        Returns once they are gone (up to 5 s each): a connection killed in the very instant it
+        is handed out costs its request with or without a ping (it can die just after one), so
+        what is tested is that connections the server has closed are never handed out."""
         conn = await pg_admin()
         try:
             rows = await conn.fetch(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                 "WHERE datname LIKE $1 AND pid <> pg_backend_pid()",
                 f"kht{self.run_id}%",
             )
