@@ -87,16 +87,15 @@ def count_sandbox(
     settings.SANDBOX_OUTCOME_WEIGHTS = {k.replace("-", "_"): v for k, v in OUTCOMES.items()}
     settings.CALL_RECORDING_ENABLED = False
     log = CarrierLog()
-    # Counted once per call placed inside this block: a retried callback reports the same end
-    # again, and a retry of an earlier test's call can arrive here.
-    began: set[str] = set()
-    ended: set[str] = set()
+    # A call's end counts once, and only for a call placed inside this block: a retried callback
+    # reports the same end again, and a retry of an earlier test's call can arrive here.
+    live: set[str] = set()
     original, deliver = sandbox.SandboxCarrier._simulate, sandbox._deliver
     assert deliver is not None
 
     async def simulate(self: Any, creds: Any, call_id: str, urls: Any, from_number: str,
                        to_number: str, record: bool) -> None:  # fmt: skip
-        began.add(call_id)
+        live.add(call_id)
         log.began(to_number)
         await original(self, creds, call_id, urls, from_number, to_number, record)
 
@@ -104,10 +103,8 @@ def count_sandbox(
         provider: str, url: str, params: dict[str, str], headers: dict[str, str]
     ) -> None:
         status, call_id = params.get("CallStatus"), params.get("CallSid", "")
-        if status in ("completed", "busy", "no-answer", "failed", "canceled") and (
-            call_id in began and call_id not in ended
-        ):
-            ended.add(call_id)
+        if status in ("completed", "busy", "no-answer", "failed", "canceled") and call_id in live:
+            live.discard(call_id)
             log.ended()  # the carrier ended the call; then it tells us
         await deliver(provider, url, params, headers)
 

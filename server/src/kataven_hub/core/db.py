@@ -90,7 +90,7 @@ def make_engine(
     connect: Callable[..., Awaitable[Any]] | None = None,
 ) -> AsyncEngine:
     """An engine on SQLite or PostgreSQL. On PostgreSQL a pooled connection is pinged when it is
-    checked out (see `_ping`): one the server closed (a restart,
+    checked out (see `_check_alive`): one the server closed (a restart,
     `pg_terminate_backend`, an idle timeout) is replaced instead of failing the request that
     drew it. `connect` opens new driver connections in place of `asyncpg.connect`, with the
     same arguments (those of the URL included); the tenant connection budget goes through it."""
@@ -130,11 +130,12 @@ def _check_alive(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     """The pool's pre-ping, cheaper. A connection that went back to the pool less than
     `PING_AFTER_IDLE_SECONDS` ago is checked without a round trip: a server that closed it (a
     restart, `pg_terminate_backend`, PgBouncer or a proxy dropping it) has closed the socket,
-    which asyncpg has seen by now (`is_closed`). An older one is pinged with one
-    simple-protocol round trip, which also finds a connection lost without a word (a dead peer,
-    a NAT timeout). (SQLAlchemy's `pool_pre_ping` runs the asyncpg dialect's ping on every
-    checkout: BEGIN, a prepared `;`, ROLLBACK, three round trips and a fifth of a cached read's
-    CPU. `SELECT 1` needs no transaction or prepared statement, so it is also safe behind
+    which asyncpg has seen by the time a request asks for a connection (`is_closed`); one killed
+    in that very instant costs its request, as it would after any ping. An older one is pinged
+    with one simple-protocol round trip, which also finds a connection lost without a word (a
+    dead peer, a NAT timeout). (SQLAlchemy's `pool_pre_ping` runs the asyncpg dialect's ping on
+    every checkout: BEGIN, a prepared `;`, ROLLBACK, three round trips and a fifth of a cached
+    read's CPU. `SELECT 1` needs no transaction or prepared statement, so it is also safe behind
     PgBouncer in transaction mode; not an empty query: asyncpg cannot read its answer.) A dead
     connection raises DisconnectionError, on which the pool replaces it and tries again."""
     conn = dbapi_connection._connection

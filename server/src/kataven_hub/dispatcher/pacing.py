@@ -25,12 +25,12 @@ class _Bucket:
     at: float
     blocked_until: float = 0.0
     per_minute: int | None = None
-    grants: deque[list[float]] = field(default_factory=deque)  # [time, dials], oldest first
-    in_window: int = 0  # dials granted in the last WINDOW_SECONDS
+    # When each dial of the last WINDOW_SECONDS was granted, oldest first.
+    grants: deque[float] = field(default_factory=deque)
 
     def expire(self, now: float) -> None:
-        while self.grants and self.grants[0][0] <= now - WINDOW_SECONDS:
-            self.in_window -= int(self.grants.popleft()[1])
+        while self.grants and self.grants[0] <= now - WINDOW_SECONDS:
+            self.grants.popleft()
 
 
 class Pacer:
@@ -59,11 +59,9 @@ class Pacer:
             return 0
         granted = min(want, int(bucket.tokens))
         if per_minute is not None:
-            granted = min(granted, max(0, per_minute - bucket.in_window))
-        if granted > 0:
-            bucket.tokens -= granted
-            bucket.grants.append([now, granted])
-            bucket.in_window += granted
+            granted = min(granted, max(0, per_minute - len(bucket.grants)))
+        bucket.tokens -= granted
+        bucket.grants.extend([now] * granted)
         return granted
 
     def give_back(self, account: str, n: int) -> None:
@@ -72,14 +70,8 @@ class Pacer:
         if bucket is None or n <= 0:
             return
         bucket.tokens += n
-        while n > 0 and bucket.grants:
-            newest = bucket.grants[-1]
-            back = min(n, int(newest[1]))
-            newest[1] -= back
-            bucket.in_window -= back
-            n -= back
-            if newest[1] == 0:
-                bucket.grants.pop()
+        for _ in range(min(n, len(bucket.grants))):
+            bucket.grants.pop()
 
     def hold(self, account: str, seconds: float, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
@@ -94,8 +86,7 @@ class Pacer:
             return 1.0
         now = time.monotonic() if now is None else now
         wait = max(0.0, (1.0 - bucket.tokens) / bucket.rate, bucket.blocked_until - now)
-        if bucket.per_minute is not None and bucket.in_window >= bucket.per_minute:
-            bucket.expire(now)
-            if bucket.grants and bucket.in_window >= bucket.per_minute:
-                wait = max(wait, bucket.grants[0][0] + WINDOW_SECONDS - now)
+        bucket.expire(now)
+        if bucket.per_minute is not None and len(bucket.grants) >= bucket.per_minute > 0:
+            wait = max(wait, bucket.grants[0] + WINDOW_SECONDS - now)
         return wait
